@@ -1,0 +1,54 @@
+"""The FastAPI application, built by :func:`create_app` (no import-time instance)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.routes import health, services, sparql
+from catalog.core import Catalog
+from catalog.demo import load_demo
+from catalog.projector import ProjectorThread
+from catalog.queries import QueryService
+from catalog.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        catalog = Catalog(settings)
+        if settings.load_demo:
+            report = load_demo(catalog)
+            log.info("demo data: %s", report.summary())
+        assert catalog.store is not None and catalog.projector is not None
+        queries = QueryService(settings, catalog.store)
+        loop = ProjectorThread(catalog.projector, settings.projector_interval_s)
+        loop.start()
+        app.state.catalog, app.state.queries, app.state.settings = catalog, queries, settings
+        try:
+            yield
+        finally:
+            loop.stop()
+            queries.close()
+            catalog.close()
+
+    app = FastAPI(
+        title="semcat",
+        summary="National semantic catalog of public services (CPSV-AP 3.2.0)",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    errors.install(app)
+    app.include_router(health.router)
+    app.include_router(services.router)
+    app.include_router(sparql.router)
+    return app

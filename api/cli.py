@@ -1,0 +1,163 @@
+"""The ``semcat`` command line: serve, import, export, validate, rebuild, settings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from catalog import gates, rdfio
+from catalog.core import Catalog, ImportReport
+from catalog.errors import CatalogError
+from catalog.jsonimport import drafts_from_passports, passports_from_json
+from catalog.records import RecordDraft
+from catalog.settings import get_settings, settings_markdown
+
+
+def _drafts(catalog: Catalog, path: Path) -> list[RecordDraft]:
+    data = path.read_bytes()
+    if path.suffix in (".json", ".jsonl"):
+        text = gates.decode_utf8(data, what=str(path))
+        gates.check_size(data, catalog.settings.max_bulk_bytes, what=str(path))
+        passports = passports_from_json(text, max_nesting=catalog.settings.max_nesting)
+        return drafts_from_passports(passports, catalog.settings.base_uri)
+    return catalog.parse(data, path.name)
+
+
+def _print_report(report: ImportReport) -> None:
+    for o in report.rejected:
+        print(f"rejected {o.iri}")
+        if o.report:
+            for f in o.report.violations:
+                print(f"  {f.focus} {f.path or ''}: {f.message_en}")
+    print(json.dumps(report.summary()))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    catalog = Catalog(get_settings(), with_store=not args.ledger_only)
+    try:
+        drafts: list[RecordDraft] = []
+        for f in args.files:
+            drafts += _drafts(catalog, Path(f))
+        report = catalog.import_records(drafts, author=args.author, atomic=not args.per_record)
+        _print_report(report)
+        return 1 if report.rejected else 0
+    finally:
+        catalog.close()
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    catalog = Catalog(get_settings(), with_store=False)
+    bad = 0
+    try:
+        for f in args.files:
+            for d in _drafts(catalog, Path(f)):
+                rep = catalog.validate(d)
+                bad += 0 if rep.conforms else 1
+                if args.json:
+                    print(json.dumps({"record": d.iri, **rep.to_dict()}, ensure_ascii=False))
+                    continue
+                state = "ok" if rep.conforms else "INVALID"
+                print(f"{state} {d.iri} ({len(rep.violations)} violations, "
+                      f"{len(rep.warnings)} warnings)")
+                for fi in rep.findings:
+                    msg = fi.message_ro if args.lang == "ro" else fi.message_en
+                    print(f"  [{fi.severity}] {fi.focus} {fi.path or ''}: {msg}")
+    finally:
+        catalog.close()
+    return 1 if bad else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    catalog = Catalog(get_settings(), with_store=False)
+    try:
+        data = catalog.export(args.format)
+    finally:
+        catalog.close()
+    if args.output:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_rebuild(_args: argparse.Namespace) -> int:
+    catalog = Catalog(get_settings())
+    try:
+        n = catalog.rebuild()
+        print(f"rebuilt {n} graphs at change {catalog.status().store_watermark}")
+    finally:
+        catalog.close()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    overrides: dict[str, object] = {}
+    if args.demo:
+        overrides["load_demo"] = True
+    settings = get_settings(**overrides)
+    from api.app import create_app
+
+    uvicorn.run(create_app(settings), host=args.host or settings.host,
+                port=args.port or settings.port, http="httptools", log_level="info")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(settings_markdown())
+    else:
+        print(get_settings().model_dump_json(indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="semcat", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="run the hub (HTTP API, SPARQL, projector)")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.add_argument("--demo", action="store_true", help="load the demo nomenclature first")
+    s.set_defaults(func=cmd_serve)
+    s = sub.add_parser("import", help="import Turtle, TriG, N-Quads, JSON-LD, RDF/XML or JSON")
+    s.add_argument("files", nargs="+")
+    s.add_argument("--per-record", action="store_true",
+                   help="commit valid records and report rejected ones (default: all or none)")
+    s.add_argument("--author", default="cli")
+    s.add_argument("--ledger-only", action="store_true",
+                   help="write the ledger only; a running server projects the changes")
+    s.set_defaults(func=cmd_import)
+    s = sub.add_parser("validate", help="validate records in files without storing them")
+    s.add_argument("files", nargs="+")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--lang", choices=["ro", "en"], default="en")
+    s.set_defaults(func=cmd_validate)
+    s = sub.add_parser("export", help="export every published record (TriG or N-Quads)")
+    s.add_argument("--format", default="nquads", choices=["nquads", "trig"])
+    s.add_argument("-o", "--output")
+    s.set_defaults(func=cmd_export)
+    s = sub.add_parser("rebuild", help="rebuild the quad store from the ledger")
+    s.set_defaults(func=cmd_rebuild)
+    s = sub.add_parser("settings", help="show the effective settings")
+    s.add_argument("--markdown", action="store_true", help="the README table")
+    s.set_defaults(func=cmd_settings)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        if exc.message_ro != exc.message:
+            print(f"eroare: {exc.message_ro}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

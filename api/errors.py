@@ -1,0 +1,48 @@
+"""The one table from domain errors to HTTP statuses, and the one error body shape."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from catalog import errors as e
+
+STATUS: dict[type[e.CatalogError], int] = {
+    e.TooLarge: 413,
+    e.UnsafeInput: 400,
+    e.InvalidInput: 400,
+    e.InvalidRecord: 422,
+    e.NotFound: 404,
+    e.Conflict: 409,
+    e.Forbidden: 403,
+    e.QueryRejected: 400,
+    e.QueryTimeout: 503,
+    e.StoreUnavailable: 503,
+    e.ConfigurationError: 500,
+}
+
+
+def status_for(exc: e.CatalogError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]  # type: ignore[index]
+    return 500
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(e.CatalogError)
+    async def _catalog_error(_req: Request, exc: e.CatalogError) -> JSONResponse:
+        status = status_for(exc)
+        headers = {"Retry-After": "5"} if status == 503 else None
+        return JSONResponse({"error": exc.to_dict()}, status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_error(_req: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        body = {"code": "invalid_request",
+                "message": {"en": f"{where}: {first.get('msg', 'invalid')}",
+                            "ro": f"{where}: cerere invalidă"},
+                "field": where}
+        return JSONResponse({"error": body}, status_code=400)

@@ -1,0 +1,257 @@
+"""The catalog: one object that ties the ledger, the quad store, validation and projection.
+
+Every surface (HTTP, CLI, adapters) goes through :class:`Catalog`; none of them touches the
+ledger or the store directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from catalog import paths, rdfio
+from catalog.db import create_db_engine, migrate
+from catalog.errors import InvalidInput, InvalidRecord, NotFound, StoreUnavailable
+from catalog.ledger import Appended, ChangeRow, Ledger, NewVersion
+from catalog.namespaces import SKOS
+from catalog.projector import ProjectionStatus, Projector
+from catalog.records import RecordDraft, split
+from catalog.settings import Settings
+from catalog.store import QuadStore
+from catalog.store.embedded import EmbeddedStore
+from catalog.store.remote import RemoteStore
+from catalog.validation import ReferenceIndex, ValidationReport, Validator
+
+log = logging.getLogger(__name__)
+
+#: Reference data first, so the services that point to it validate in the same import.
+_KIND_ORDER = {"codelist": 0, "organisation": 1, "location": 2, "legal": 3, "service": 4}
+
+
+@dataclass
+class RecordOutcome:
+    iri: str
+    kind: str
+    code: str | None
+    status: str  # created | unchanged | rejected
+    version: int | None = None
+    report: ValidationReport | None = None
+
+
+@dataclass
+class ImportReport:
+    outcomes: list[RecordOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def rejected(self) -> list[RecordOutcome]:
+        return [o for o in self.outcomes if o.status == "rejected"]
+
+    def summary(self) -> dict[str, int]:
+        return {s: self.count(s) for s in ("created", "unchanged", "rejected")}
+
+
+def open_store(settings: Settings) -> QuadStore:
+    if settings.sparql_url:
+        update, gsp = settings.resolved_update_url, settings.resolved_gsp_url
+        assert update is not None and gsp is not None
+        return RemoteStore(settings.sparql_url, update, gsp)
+    return EmbeddedStore(settings.resolved_store_path)
+
+
+class Catalog:
+    def __init__(self, settings: Settings, *, store: QuadStore | None = None,
+                 with_store: bool = True) -> None:
+        self.settings = settings
+        self.engine = create_db_engine(settings.resolved_database_url)
+        migrate(self.engine)
+        self.ledger = Ledger(self.engine)
+        self.store: QuadStore | None = store or (open_store(settings) if with_store else None)
+        self.validator = Validator.from_files(sorted(paths.SHAPES_DIR.glob("*.ttl")),
+                                              settings.validation_engine)
+        self.references = ReferenceIndex()
+        self._load_references()
+        self.projector = (Projector(self.ledger, self.store, self._on_projected)
+                          if self.store is not None else None)
+        if self.projector is not None:
+            self.projector.catch_up()
+
+    # identifiers ------------------------------------------------------------------
+    def service_iri(self, code: str) -> str:
+        return f"{self.settings.base_uri}id/service/{code}"
+
+    # reference data ----------------------------------------------------------------
+    def _load_references(self) -> None:
+        for iri, content in self.ledger.published().items():
+            self._index(iri, rdfio.parse_canonical(content))
+
+    def _index(self, iri: str, triples: Sequence[ox.Triple]) -> None:
+        stub = any(t.subject == ox.NamedNode(iri) and t.object.value.endswith("#PublicService")
+                   for t in triples if t.predicate.value.endswith("#type"))
+        self.references.put(iri, triples, stub_only=stub)
+
+    def _on_projected(self, rows: list[ChangeRow]) -> None:
+        for r in rows:
+            if r.op == "publish" and r.content is not None:
+                self._index(r.iri, rdfio.parse_canonical(r.content))
+            else:
+                self.references.drop(r.iri)
+
+    # reading input -----------------------------------------------------------------
+    def parse(self, data: bytes, fmt: str, *, bulk: bool = True) -> list[RecordDraft]:
+        limit = self.settings.max_bulk_bytes if bulk else self.settings.max_record_bytes
+        quads = rdfio.parse(data, fmt, base_iri=self.settings.base_uri, max_bytes=limit,
+                            max_nesting=self.settings.max_nesting)
+        drafts = split(quads)
+        drafts.sort(key=lambda d: _KIND_ORDER.get(d.kind, 9))
+        return drafts
+
+    def validate(self, draft: RecordDraft) -> ValidationReport:
+        return self.validator.validate(draft.iri, draft.triples, self.references)
+
+    # writing -----------------------------------------------------------------------
+    def import_records(
+        self,
+        drafts: Sequence[RecordDraft],
+        *,
+        author: str,
+        atomic: bool = True,
+        batch_size: int = 200,
+        on_ack: Callable[[list[Appended]], None] | None = None,
+    ) -> ImportReport:
+        """Validate and publish records.
+
+        ``atomic``: every record valid or nothing written (one transaction). Otherwise each
+        batch of valid records is committed (and acknowledged through ``on_ack``) on its own
+        and invalid ones are reported as rejected.
+        """
+        report = ImportReport()
+        pending: list[tuple[NewVersion, RecordOutcome]] = []
+        for draft in drafts:
+            outcome = RecordOutcome(draft.iri, draft.kind, draft.code, "created")
+            report.outcomes.append(outcome)
+            if draft.kind == "service" and not draft.code:
+                outcome.status = "rejected"
+                outcome.report = None
+                continue
+            result = self.validate(draft)
+            outcome.report = result
+            if not result.conforms:
+                outcome.status = "rejected"
+                continue
+            if draft.kind == "organisation" and draft.code:
+                names = [v.value for v in draft.values(draft.iri, SKOS + "prefLabel")
+                         if isinstance(v, ox.Literal)]
+                self.ledger.ensure_institution(draft.code, draft.iri, names[0] if names else "")
+            # later records of this import validate against this one
+            self._index(draft.iri, draft.triples)
+            canonical = draft.canonical()
+            pending.append((NewVersion(
+                iri=draft.iri, kind=draft.kind, code=draft.code,
+                institution_code=self._institution_of(draft),
+                content=canonical, content_hash=rdfio.content_hash(canonical),
+                triple_count=len(draft.triples), author=author,
+            ), outcome))
+            if not atomic and len(pending) >= batch_size:
+                self._commit(pending, on_ack)
+                pending = []
+        if atomic and report.rejected:
+            self._load_references_again()
+            first = report.rejected[0]
+            raise InvalidRecord(
+                f"{len(report.rejected)} of {len(report.outcomes)} records are invalid; "
+                f"nothing was written (first: {first.iri})",
+                report=first.report or ValidationReport(),
+                message_ro=f"{len(report.rejected)} din {len(report.outcomes)} înregistrări "
+                "sunt invalide; nu s-a scris nimic",
+                value=first.iri,
+            )
+        if pending:
+            self._commit(pending, on_ack)
+        self.project()
+        return report
+
+    def _load_references_again(self) -> None:
+        self.references = ReferenceIndex()
+        self._load_references()
+
+    def _institution_of(self, draft: RecordDraft) -> str | None:
+        if draft.kind == "organisation":
+            return draft.code
+        authority = draft.authority
+        if authority is None:
+            return None
+        for inst in self.ledger.institutions():
+            if inst.iri == authority:
+                return inst.code
+        return None
+
+    def _commit(self, pending: list[tuple[NewVersion, RecordOutcome]],
+                on_ack: Callable[[list[Appended]], None] | None) -> None:
+        appended = self.ledger.append([nv for nv, _ in pending])
+        for ap, (_, outcome) in zip(appended, pending, strict=True):
+            outcome.version = ap.number
+            outcome.status = "created" if ap.created else "unchanged"
+        if on_ack is not None:
+            on_ack(appended)
+
+    def import_file(self, path: Path, *, author: str, atomic: bool = True,
+                    on_ack: Callable[[list[Appended]], None] | None = None) -> ImportReport:
+        drafts = self.parse(path.read_bytes(), path.name)
+        return self.import_records(drafts, author=author, atomic=atomic, on_ack=on_ack)
+
+    def withdraw(self, iri: str, author: str) -> None:
+        self.ledger.withdraw(iri, author)
+        self.project()
+
+    def project(self) -> int:
+        """Bring the store up to the ledger (no-op without a store: the server will do it)."""
+        return self.projector.catch_up() if self.projector is not None else 0
+
+    def rebuild(self) -> int:
+        if self.projector is None:
+            raise StoreUnavailable("no quad store is open")
+        return self.projector.rebuild()
+
+    # reading -----------------------------------------------------------------------
+    def service_graph(self, code: str) -> list[ox.Triple]:
+        """A published service passport, looked up through the store."""
+        if self.store is None:
+            raise StoreUnavailable("no quad store is open")
+        triples = self.store.graph(self.service_iri(code))
+        if not triples:
+            raise NotFound(
+                f"no published service with code {code!r}",
+                message_ro=f"nu există un serviciu publicat cu codul {code!r}",
+                field="code", value=code,
+            )
+        return triples
+
+    def status(self) -> ProjectionStatus:
+        if self.projector is None:
+            raise StoreUnavailable("no quad store is open")
+        return self.projector.status()
+
+    def export(self, fmt: str = "nquads") -> bytes:
+        """Every published record as one dataset (graph per record), from the ledger."""
+        info = rdfio.format_for(fmt)
+        if not info.datasets:
+            raise InvalidInput(f"export needs a dataset format (trig, nquads), not {fmt}",
+                               field="format", value=fmt, expected="trig, nquads")
+        quads: list[ox.Quad] = []
+        for iri, content in sorted(self.ledger.published().items()):
+            g = ox.NamedNode(iri)
+            quads.extend(ox.Quad(t.subject, t.predicate, t.object, g)
+                         for t in rdfio.parse_canonical(content))
+        return rdfio.serialize(quads, info)
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+        self.engine.dispose()

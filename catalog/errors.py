@@ -1,0 +1,121 @@
+"""Errors of the catalog core.
+
+Every error carries a stable ``code``, a ``message`` in Romanian and English, and where it
+helps the ``field`` it is about, the ``value`` seen, what was ``expected`` and a ``link`` to read.
+The delivery layers (HTTP, CLI) map the classes to statuses in one table; this module knows
+nothing of HTTP.
+
+    CatalogError
+    ├── InvalidInput          input that cannot be read: too large, too deep, malformed, unsafe
+    │   └── UnsafeInput       XML DOCTYPE/entities, remote or file contexts, SERVICE/LOAD
+    ├── InvalidRecord         parsed, but breaks the profile (carries a ValidationReport)
+    ├── NotFound
+    ├── Conflict              version or state conflict (stale version, duplicate key)
+    ├── Forbidden             the principal may not do this (another institution's record)
+    ├── QueryRejected         a SPARQL query refused before execution
+    ├── QueryTimeout          a query cut at its deadline
+    ├── StoreUnavailable      the quad store cannot be reached or answered badly
+    └── ConfigurationError    settings or shapes that cannot work
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class CatalogError(Exception):
+    """Base of every error raised by :mod:`catalog`."""
+
+    code: ClassVar[str] = "catalog_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        message_ro: str | None = None,
+        field: str | None = None,
+        value: Any = None,
+        expected: str | None = None,
+        link: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_ro = message_ro or message
+        self.field = field
+        self.value = value
+        self.expected = expected
+        self.link = link
+        self.line = line
+        self.column = column
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as plain data, the one shape every surface shows."""
+        body: dict[str, Any] = {
+            "code": self.code,
+            "message": {"en": self.message, "ro": self.message_ro},
+        }
+        for key in ("field", "value", "expected", "link", "line", "column"):
+            val = getattr(self, key)
+            if val is not None:
+                body[key] = val if isinstance(val, (int, float, bool)) else str(val)
+        return body
+
+    def __str__(self) -> str:
+        where = f" (field {self.field})" if self.field else ""
+        pos = f" at line {self.line}, column {self.column}" if self.line is not None else ""
+        return f"{self.message}{where}{pos}"
+
+
+class InvalidInput(CatalogError):
+    code = "invalid_input"
+
+
+class UnsafeInput(InvalidInput):
+    code = "unsafe_input"
+
+
+class TooLarge(InvalidInput):
+    code = "too_large"
+
+
+class InvalidRecord(CatalogError):
+    code = "invalid_record"
+
+    def __init__(self, message: str, report: Any, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.report = report
+
+    def to_dict(self) -> dict[str, Any]:
+        body = super().to_dict()
+        body["report"] = self.report.to_dict()
+        return body
+
+
+class NotFound(CatalogError):
+    code = "not_found"
+
+
+class Conflict(CatalogError):
+    code = "conflict"
+
+
+class Forbidden(CatalogError):
+    code = "forbidden"
+
+
+class QueryRejected(CatalogError):
+    code = "query_rejected"
+
+
+class QueryTimeout(CatalogError):
+    code = "query_timeout"
+
+
+class StoreUnavailable(CatalogError):
+    code = "store_unavailable"
+
+
+class ConfigurationError(CatalogError):
+    code = "configuration_error"

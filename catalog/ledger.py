@@ -1,0 +1,290 @@
+"""The ledger, the source of truth: records, immutable versions, the change sequence.
+
+A record is anything with its own named graph (a service passport, an organisation, a code
+list, a legal act, a location). Each change of a record's content is a new immutable
+``Version`` (canonical N-Triples and its SHA-256); each change of what is published appends a
+``Change`` whose ``seq`` orders the projection into the quad store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, SQLModel, col, select
+
+from catalog.db import read_session, write_session
+from catalog.errors import Conflict, NotFound
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Institution(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True, index=True)
+    iri: str = Field(max_length=2048, unique=True, index=True)
+    name: str = Field(max_length=512)
+
+
+class Record(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    iri: str = Field(max_length=2048, unique=True, index=True)
+    kind: str = Field(max_length=32)
+    code: str | None = Field(default=None, max_length=64)
+    institution_id: int | None = Field(default=None, foreign_key="institution.id")
+    latest_version: int = 0
+    published_version: int | None = None
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class Version(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(foreign_key="record.id")
+    number: int
+    status: str = Field(max_length=16)
+    content: str
+    content_hash: str = Field(max_length=64)
+    triple_count: int
+    author: str = Field(max_length=256)
+    comment: str | None = None
+    created_at: datetime = Field(default_factory=_now)
+
+
+class Change(SQLModel, table=True):
+    seq: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(foreign_key="record.id")
+    version_number: int | None = None
+    op: str = Field(max_length=16)
+    author: str = Field(max_length=256)
+    at: datetime = Field(default_factory=_now)
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """What a writer hands the ledger: one record's full content at a new version."""
+
+    iri: str
+    kind: str
+    code: str | None
+    institution_code: str | None
+    content: str
+    content_hash: str
+    triple_count: int
+    author: str
+    comment: str | None = None
+    publish: bool = True
+
+
+@dataclass(frozen=True)
+class Appended:
+    iri: str
+    code: str | None
+    number: int
+    created: bool  # False: same content as the published version, nothing written
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    seq: int
+    iri: str
+    kind: str
+    op: str
+    version_number: int | None
+    content: str | None
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    iri: str
+    kind: str
+    code: str | None
+    number: int
+    status: str
+    content: str
+    content_hash: str
+    author: str
+    comment: str | None
+    created_at: datetime
+
+
+class Ledger:
+    """Repository over the ledger tables; every method is one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # institutions -----------------------------------------------------------------
+    def ensure_institution(self, code: str, iri: str, name: str) -> None:
+        with write_session(self.engine) as s:
+            found = s.exec(select(Institution).where(Institution.code == code)).first()
+            if found is None:
+                s.add(Institution(code=code, iri=iri, name=name))
+            elif (found.iri, found.name) != (iri, name):
+                found.iri, found.name = iri, name
+                s.add(found)
+
+    def institutions(self) -> list[Institution]:
+        with read_session(self.engine) as s:
+            return list(s.exec(select(Institution).order_by(col(Institution.code))))
+
+    # writes -----------------------------------------------------------------------
+    def append(self, items: Sequence[NewVersion]) -> list[Appended]:
+        """Append new versions for many records in one transaction (all or nothing)."""
+        out: list[Appended] = []
+        try:
+            with write_session(self.engine) as s:
+                inst_ids = {
+                    i.code: i.id for i in s.exec(select(Institution)) if i.id is not None
+                }
+                for item in items:
+                    out.append(self._append_one(s, item, inst_ids))
+        except IntegrityError as exc:
+            raise Conflict(
+                "a concurrent write used the same version number; retry",
+                message_ro="o scriere concurentă a folosit același număr de versiune; reîncercați",
+            ) from exc
+        return out
+
+    @staticmethod
+    def _append_one(s: object, item: NewVersion, inst_ids: dict[str, int | None]) -> Appended:
+        from sqlmodel import Session
+
+        assert isinstance(s, Session)
+        rec = s.exec(select(Record).where(Record.iri == item.iri).with_for_update()).first()
+        now = _now()
+        if rec is None:
+            rec = Record(iri=item.iri, kind=item.kind, code=item.code, created_at=now)
+        elif rec.kind != item.kind:
+            raise Conflict(
+                f"{item.iri} is a {rec.kind} record, not a {item.kind}",
+                message_ro=f"{item.iri} este o înregistrare {rec.kind}, nu {item.kind}",
+                value=item.iri,
+            )
+        else:
+            latest = s.exec(
+                select(Version).where(
+                    Version.record_id == rec.id, Version.number == rec.latest_version
+                )
+            ).first()
+            if (
+                latest is not None
+                and latest.content_hash == item.content_hash
+                and (rec.published_version == latest.number or not item.publish)
+            ):
+                return Appended(item.iri, rec.code, latest.number, created=False)
+        rec.institution_id = inst_ids.get(item.institution_code or "")
+        rec.code = item.code
+        rec.latest_version += 1
+        rec.updated_at = now
+        if item.publish:
+            rec.published_version = rec.latest_version
+        s.add(rec)
+        s.flush()
+        assert rec.id is not None
+        s.add(
+            Version(
+                record_id=rec.id,
+                number=rec.latest_version,
+                status="published" if item.publish else "draft",
+                content=item.content,
+                content_hash=item.content_hash,
+                triple_count=item.triple_count,
+                author=item.author,
+                comment=item.comment,
+                created_at=now,
+            )
+        )
+        if item.publish:
+            s.add(Change(record_id=rec.id, version_number=rec.latest_version, op="publish",
+                         author=item.author, at=now))
+        s.flush()
+        return Appended(item.iri, rec.code, rec.latest_version, created=True)
+
+    def withdraw(self, iri: str, author: str) -> None:
+        with write_session(self.engine) as s:
+            rec = s.exec(select(Record).where(Record.iri == iri).with_for_update()).first()
+            if rec is None or rec.id is None:
+                raise NotFound(f"no record {iri}", message_ro=f"nu există înregistrarea {iri}")
+            if rec.published_version is None:
+                return
+            rec.published_version = None
+            rec.updated_at = _now()
+            s.add(rec)
+            s.add(Change(record_id=rec.id, version_number=None, op="withdraw", author=author))
+
+    # reads ------------------------------------------------------------------------
+    def last_seq(self) -> int:
+        with read_session(self.engine) as s:
+            return int(s.exec(select(func.coalesce(func.max(Change.seq), 0))).one())
+
+    def changes_after(self, seq: int, limit: int = 500) -> list[ChangeRow]:
+        stmt = (
+            select(Change.seq, Record.iri, Record.kind, Change.op, Change.version_number,
+                   Version.content)
+            .join(Record, col(Record.id) == col(Change.record_id))
+            .outerjoin(
+                Version,
+                (col(Version.record_id) == col(Change.record_id))
+                & (col(Version.number) == col(Change.version_number)),
+            )
+            .where(col(Change.seq) > seq)
+            .order_by(col(Change.seq))
+            .limit(limit)
+        )
+        with read_session(self.engine) as s:
+            return [ChangeRow(*row) for row in s.exec(stmt)]
+
+    def published(self) -> dict[str, str]:
+        """IRI -> content of every record's published version (for rebuilds and checks)."""
+        stmt = select(Record.iri, Version.content).join(
+            Version,
+            (col(Version.record_id) == col(Record.id))
+            & (col(Version.number) == col(Record.published_version)),
+        )
+        with read_session(self.engine) as s:
+            return dict(s.exec(stmt).all())  # type: ignore[arg-type]
+
+    def version(self, iri: str, number: int | None = None) -> VersionRow:
+        """A record's version ``number``, or its published (else latest) one."""
+        with read_session(self.engine) as s:
+            rec = s.exec(select(Record).where(Record.iri == iri)).first()
+            if rec is None:
+                raise NotFound(f"no record {iri}", message_ro=f"nu există înregistrarea {iri}",
+                               value=iri)
+            wanted = number or rec.published_version or rec.latest_version
+            v = s.exec(
+                select(Version).where(Version.record_id == rec.id, Version.number == wanted)
+            ).first()
+            if v is None:
+                raise NotFound(f"{iri} has no version {wanted}",
+                               message_ro=f"{iri} nu are versiunea {wanted}", value=wanted)
+            return VersionRow(rec.iri, rec.kind, rec.code, v.number, v.status, v.content,
+                              v.content_hash, v.author, v.comment, v.created_at)
+
+    def record_iri(self, kind: str, code: str) -> str | None:
+        with read_session(self.engine) as s:
+            rec = s.exec(select(Record).where(Record.kind == kind, Record.code == code)).first()
+            return rec.iri if rec else None
+
+    def versions(self, iri: str) -> list[VersionRow]:
+        with read_session(self.engine) as s:
+            rows = s.exec(
+                select(Record, Version)
+                .join(Version, col(Version.record_id) == col(Record.id))
+                .where(Record.iri == iri)
+                .order_by(col(Version.number))
+            ).all()
+            return [VersionRow(r.iri, r.kind, r.code, v.number, v.status, v.content,
+                               v.content_hash, v.author, v.comment, v.created_at)
+                    for r, v in rows]
+
+    def counts(self) -> dict[str, int]:
+        with read_session(self.engine) as s:
+            rows = s.exec(select(Record.kind, func.count()).group_by(col(Record.kind))).all()
+            return {k: int(n) for k, n in rows}

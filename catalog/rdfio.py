@@ -1,0 +1,195 @@
+"""Reading and writing RDF: the formats table, gated parsing, canonical form and content hash.
+
+Parsing and serialisation use pyoxigraph (Rust, line/column errors). JSON-LD is parsed with no
+document loader: the contexts we know are bundled and substituted inline, any other remote or
+file context is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+import pyoxigraph as ox
+
+from catalog import gates
+from catalog.errors import InvalidInput, UnsafeInput
+from catalog.namespaces import PREFIXES
+
+
+@dataclass(frozen=True)
+class RdfFormatInfo:
+    name: str
+    media_type: str
+    extensions: tuple[str, ...]
+    ox_format: ox.RdfFormat
+    datasets: bool
+
+
+FORMATS: Final[dict[str, RdfFormatInfo]] = {
+    f.name: f
+    for f in (
+        RdfFormatInfo("turtle", "text/turtle", (".ttl",), ox.RdfFormat.TURTLE, False),
+        RdfFormatInfo("trig", "application/trig", (".trig",), ox.RdfFormat.TRIG, True),
+        RdfFormatInfo("nquads", "application/n-quads", (".nq",), ox.RdfFormat.N_QUADS, True),
+        RdfFormatInfo("ntriples", "application/n-triples", (".nt",), ox.RdfFormat.N_TRIPLES, False),
+        RdfFormatInfo("rdfxml", "application/rdf+xml", (".rdf", ".owl", ".xml"),
+                      ox.RdfFormat.RDF_XML, False),
+        RdfFormatInfo("jsonld", "application/ld+json", (".jsonld",), ox.RdfFormat.JSON_LD, True),
+    )
+}
+
+#: Remote JSON-LD contexts we know, mapped to the bundled copy (no network, ever).
+KNOWN_CONTEXTS: Final[dict[str, str]] = {
+    "https://semiceu.github.io/uri.semic.eu-generated/CPSV-AP/releases/3.2.0/context/cpsv-ap.jsonld":
+        "cpsv-ap-3.2.0.jsonld",
+    "https://semiceu.github.io/CPSV-AP/releases/3.2.0/context/cpsv-ap.jsonld":
+        "cpsv-ap-3.2.0.jsonld",
+    "https://w3id.org/semcat/context.jsonld": "semcat.jsonld",
+}
+
+
+def format_for(name_or_path: str) -> RdfFormatInfo:
+    """The format for a name (``turtle``), a media type, or a file name's extension."""
+    key = name_or_path.lower().split(";")[0].strip()
+    if key in FORMATS:
+        return FORMATS[key]
+    for info in FORMATS.values():
+        if key == info.media_type or any(key.endswith(ext) for ext in info.extensions):
+            return info
+    raise InvalidInput(
+        f"unknown RDF format {name_or_path!r}",
+        message_ro=f"format RDF necunoscut {name_or_path!r}",
+        value=name_or_path,
+        expected=", ".join(sorted(FORMATS)),
+    )
+
+
+@cache
+def _context(file_name: str) -> Any:
+    text = (Path(__file__).parent / "contexts" / file_name).read_text("utf-8")
+    return json.loads(text)["@context"]
+
+
+def _inline_contexts(node: Any) -> Any:
+    """Replace known context URLs by their bundled content; refuse any other reference."""
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "@context":
+                out[key] = _resolve_context(value)
+            elif key == "@import":
+                raise UnsafeInput("JSON-LD @import is refused", field="@import", value=value)
+            else:
+                out[key] = _inline_contexts(value)
+        return out
+    if isinstance(node, list):
+        return [_inline_contexts(v) for v in node]
+    return node
+
+
+def _resolve_context(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_resolve_context(v) for v in value]
+    if isinstance(value, str):
+        if value in KNOWN_CONTEXTS:
+            return _context(KNOWN_CONTEXTS[value])
+        raise UnsafeInput(
+            f"JSON-LD context {value!r} is not one of the bundled contexts; "
+            "remote and file contexts are never loaded",
+            message_ro=f"Contextul JSON-LD {value!r} nu este printre cele incluse; "
+            "contextele la distanță sau din fișiere nu se încarcă",
+            field="@context",
+            value=value,
+            expected=", ".join(KNOWN_CONTEXTS),
+        )
+    return _inline_contexts(value)
+
+
+def load_json(text: str, *, max_nesting: int, what: str = "JSON") -> Any:
+    """``json.loads`` behind the nesting gate, with line/column on errors."""
+    gates.check_nesting(text, max_nesting, what=what, json=True)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"malformed {what}: {exc.msg}",
+            message_ro=f"{what} incorect: {exc.msg}",
+            line=exc.lineno,
+            column=exc.colno,
+        ) from exc
+
+
+def parse(
+    data: bytes | str,
+    fmt: str | RdfFormatInfo,
+    *,
+    base_iri: str | None,
+    max_bytes: int,
+    max_nesting: int,
+) -> list[ox.Quad]:
+    """Parse RDF text into quads, after the size, nesting and DOCTYPE gates."""
+    info = fmt if isinstance(fmt, RdfFormatInfo) else format_for(fmt)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    gates.check_size(raw, max_bytes, what="RDF document")
+    if info.name == "rdfxml":
+        gates.check_no_doctype(raw)
+    text = gates.decode_utf8(raw, what="RDF document")
+    if info.name == "jsonld":
+        doc = _inline_contexts(load_json(text, max_nesting=max_nesting, what="JSON-LD"))
+        text = json.dumps(doc)
+    elif info.name != "rdfxml":
+        gates.check_nesting(text, max_nesting, what="RDF document")
+    else:
+        gates.check_nesting(text, max_nesting * 4, what="RDF/XML document", json=True)
+    try:
+        return list(ox.parse(text, format=info.ox_format, base_iri=base_iri))
+    except SyntaxError as exc:
+        raise InvalidInput(
+            f"malformed {info.name}: {exc.msg}",
+            message_ro=f"{info.name} incorect: {exc.msg}",
+            line=exc.lineno,
+            column=exc.offset,
+        ) from exc
+    except (ValueError, OSError) as exc:
+        raise InvalidInput(f"malformed {info.name}: {exc}") from exc
+
+
+def serialize(
+    triples_or_quads: Iterable[ox.Triple] | Iterable[ox.Quad],
+    fmt: str | RdfFormatInfo,
+    *,
+    base_iri: str | None = None,
+) -> bytes:
+    info = fmt if isinstance(fmt, RdfFormatInfo) else format_for(fmt)
+    prefixes = dict(PREFIXES) if info.name in {"turtle", "trig", "rdfxml"} else None
+    out = ox.serialize(triples_or_quads, format=info.ox_format, prefixes=prefixes)
+    assert out is not None
+    return out
+
+
+def canonical_ntriples(triples: Iterable[ox.Triple]) -> str:
+    """Sorted canonical N-Triples with canonical blank-node labels: equal graphs, equal text."""
+    items = list(triples)
+    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+           for t in items):
+        ds = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                        for t in items)
+        ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        items = [q.triple for q in ds]
+    lines = sorted({str(t) + " .\n" for t in items})
+    return "".join(lines)
+
+
+def content_hash(canonical: str) -> str:
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def parse_canonical(text: str) -> list[ox.Triple]:
+    """Read back a stored version's content (trusted canonical N-Triples)."""
+    return [q.triple for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]

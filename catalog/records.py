@@ -1,0 +1,184 @@
+"""Cutting parsed RDF into records: which triples belong to which record's graph.
+
+In TriG or N-Quads each named graph is one record, named after its root resource. In a
+triples-only document the roots are the resources typed with a root class
+(:data:`catalog.namespaces.ROOT_CLASSES`); a triple belongs to the root whose IRI is its
+subject or a prefix of it (``<root>/…``, ``<root>#…``), to the concept scheme its subject is
+``skos:inScheme`` of, or, for blank nodes, to the record that refers to them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from catalog import rdfio
+from catalog.errors import InvalidInput
+from catalog.namespaces import DCT, RDF_TYPE, ROOT_CLASSES, SC, SKOS
+
+_IN_SCHEME = SKOS + "inScheme"
+_IDENTIFIER = DCT + "identifier"
+_INSTITUTION_CODE = SC + "institutionCode"
+_COMPETENT = "http://data.europa.eu/m8g/hasCompetentAuthority"
+
+
+@dataclass
+class RecordDraft:
+    """One record's content as parsed, before validation and the ledger."""
+
+    iri: str
+    kind: str
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    def values(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.BlankNode
+                                                           | ox.Literal]:
+        return [t.object for t in self.triples
+                if isinstance(t.subject, ox.NamedNode) and t.subject.value == subject
+                and t.predicate.value == predicate]
+
+    def literal(self, predicate: str) -> str | None:
+        vals = [v.value for v in self.values(self.iri, predicate) if isinstance(v, ox.Literal)]
+        return vals[0] if vals else None
+
+    @property
+    def code(self) -> str | None:
+        if self.kind == "service":
+            return self.literal(_IDENTIFIER)
+        if self.kind == "organisation":
+            return self.literal(_INSTITUTION_CODE)
+        return None
+
+    @property
+    def authority(self) -> str | None:
+        vals = [v.value for v in self.values(self.iri, _COMPETENT)
+                if isinstance(v, ox.NamedNode)]
+        return vals[0] if vals else None
+
+    def canonical(self) -> str:
+        return rdfio.canonical_ntriples(self.triples)
+
+
+def _kind_of(types: Iterable[str]) -> str | None:
+    for t in types:
+        if t in ROOT_CLASSES:
+            return ROOT_CLASSES[t]
+    return None
+
+
+def _types(quads: Iterable[ox.Quad]) -> dict[str, list[str]]:
+    types: dict[str, list[str]] = defaultdict(list)
+    for q in quads:
+        if q.predicate.value == RDF_TYPE and isinstance(q.subject, ox.NamedNode) \
+                and isinstance(q.object, ox.NamedNode):
+            types[q.subject.value].append(q.object.value)
+    return types
+
+
+def split(quads: list[ox.Quad]) -> list[RecordDraft]:
+    """Records in document order; raises :class:`InvalidInput` for orphan triples."""
+    types = _types(quads)
+    named = [q for q in quads if isinstance(q.graph_name, ox.NamedNode)]
+    default = [q for q in quads if not isinstance(q.graph_name, ox.NamedNode)]
+    records: dict[str, RecordDraft] = {}
+    for q in named:
+        g = q.graph_name.value  # type: ignore[union-attr]
+        if g not in records:
+            kind = _kind_of(types.get(g, []))
+            if kind is None:
+                raise InvalidInput(
+                    f"graph <{g}> does not describe a resource of that name with a record "
+                    "class (public service, organisation, concept scheme, legal act, location)",
+                    message_ro=f"graful <{g}> nu descrie o resursă cu același nume și o clasă "
+                    "de înregistrare",
+                    value=g,
+                    expected=", ".join(ROOT_CLASSES),
+                )
+            records[g] = RecordDraft(g, kind)
+        records[g].triples.append(q.triple)
+    if default:
+        for draft in _split_default(default, types):
+            if draft.iri in records:
+                records[draft.iri].triples.extend(draft.triples)
+            else:
+                records[draft.iri] = draft
+    if not records:
+        raise InvalidInput("the document holds no record", message_ro="documentul nu conține "
+                           "nicio înregistrare", expected="at least one typed root resource")
+    return list(records.values())
+
+
+def _split_default(quads: list[ox.Quad], types: dict[str, list[str]]) -> list[RecordDraft]:
+    roots: dict[str, RecordDraft] = {}
+    for s, ts in types.items():
+        kind = _kind_of(ts)
+        if kind is not None:
+            roots[s] = RecordDraft(s, kind)
+    # a root nested under another root's IRI is a child of it (articles of a law, concepts)
+    for iri in sorted(roots, key=len):
+        parent = _owner_by_prefix(iri, roots, exclude=iri)
+        if parent is not None:
+            del roots[iri]
+    schemes = {q.subject.value: q.object.value for q in quads
+               if q.predicate.value == _IN_SCHEME and isinstance(q.object, ox.NamedNode)
+               and q.object.value in roots and isinstance(q.subject, ox.NamedNode)}
+    bnode_owner: dict[str, str] = {}
+    pending: list[ox.Quad] = []
+    for q in quads:
+        owner = _owner(q.subject, roots, schemes, bnode_owner)
+        if owner is None:
+            pending.append(q)
+            continue
+        roots[owner].triples.append(q.triple)
+        if isinstance(q.object, ox.BlankNode):
+            bnode_owner.setdefault(q.object.value, owner)
+    # blank nodes referred to later in the document, or nested blank nodes
+    changed = True
+    while pending and changed:
+        changed, rest = False, []
+        for q in pending:
+            owner = _owner(q.subject, roots, schemes, bnode_owner)
+            if owner is None:
+                rest.append(q)
+                continue
+            changed = True
+            roots[owner].triples.append(q.triple)
+            if isinstance(q.object, ox.BlankNode):
+                bnode_owner.setdefault(q.object.value, owner)
+        pending = rest
+    if pending:
+        subj = pending[0].subject
+        raise InvalidInput(
+            f"triples about {subj} belong to no record: give them an IRI under a record's IRI "
+            "or put them in the record's named graph",
+            message_ro=f"tripletele despre {subj} nu aparțin niciunei înregistrări",
+            value=str(subj),
+        )
+    return list(roots.values())
+
+
+def _owner(subject: ox.NamedNode | ox.BlankNode | ox.Triple, roots: dict[str, RecordDraft],
+           schemes: dict[str, str], bnode_owner: dict[str, str]) -> str | None:
+    if isinstance(subject, ox.BlankNode):
+        return bnode_owner.get(subject.value)
+    if not isinstance(subject, ox.NamedNode):
+        return None
+    if subject.value in schemes:
+        return schemes[subject.value]
+    return _owner_by_prefix(subject.value, roots)
+
+
+def _owner_by_prefix(iri: str, roots: dict[str, RecordDraft], exclude: str | None = None
+                     ) -> str | None:
+    if iri in roots and iri != exclude:
+        return iri
+    cut = len(iri)
+    while True:
+        cut = max(iri.rfind("/", 0, cut), iri.rfind("#", 0, cut))
+        if cut <= 0:
+            return None
+        head = iri[:cut]
+        if head in roots and head != exclude:
+            return head

@@ -1,0 +1,134 @@
+"""Settings of the hub: every ``SEMCAT_*`` environment variable, with a default and a help text.
+
+Build them with :func:`get_settings`; nothing here is instantiated at import time. The README's
+configuration table is generated from :data:`Settings.model_fields` (``semcat settings --markdown``)
+and a test fails when the two differ.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from catalog.errors import ConfigurationError
+
+MiB = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    """Configuration of one semcat process."""
+
+    model_config = SettingsConfigDict(env_prefix="SEMCAT_", extra="ignore", frozen=True)
+
+    env: Literal["development", "test", "production"] = Field(
+        "development", description="Deployment environment; `production` refuses unsafe defaults."
+    )
+    data_dir: Path = Field(
+        Path("var"), description="Folder for the SQLite ledger, the embedded store and snapshots."
+    )
+    database_url: str | None = Field(
+        None,
+        description="Ledger database URL (SQLAlchemy form). Default: SQLite file "
+        "`<data_dir>/ledger.sqlite3`; PostgreSQL: `postgresql+psycopg://user@host/db`.",
+    )
+    store_path: Path | None = Field(
+        None, description="Folder of the embedded Oxigraph store. Default: `<data_dir>/store`."
+    )
+    sparql_url: str | None = Field(
+        None,
+        description="Query URL of a remote SPARQL 1.1 server; when set, it replaces the "
+        "embedded store (e.g. `http://127.0.0.1:7878/query`).",
+    )
+    sparql_update_url: str | None = Field(
+        None, description="Update URL of the remote server. Default: `sparql_url` with `/update`."
+    )
+    gsp_url: str | None = Field(
+        None, description="Graph Store Protocol URL of the remote server. Default: `/store`."
+    )
+    base_uri: str = Field(
+        "http://127.0.0.1:8000/",
+        description="Base of every resource IRI the hub mints and dereferences; ends with `/`.",
+    )
+    host: str = Field("127.0.0.1", description="Address `semcat serve` listens on.")
+    port: int = Field(8000, description="Port `semcat serve` listens on.")
+    workers: int = Field(1, ge=1, description="uvicorn worker processes for `semcat serve`.")
+    load_demo: bool = Field(
+        False, description="Load the demo nomenclature from `vocabularies/demo/` at start."
+    )
+    validation_engine: Literal["pyshacl", "turbo"] = Field(
+        "turbo",
+        description="SHACL engine: `pyshacl` (reference) or `turbo` (pyshacl-turbo, Rust; "
+        "default because it passes the W3C core tests and agrees with pyshacl on our data).",
+    )
+    query_timeout_s: float = Field(
+        10.0, gt=0, le=300, description="Deadline of one SPARQL query, in seconds."
+    )
+    query_max_rows: int = Field(10_000, ge=1, description="Most result rows one query returns.")
+    query_workers: int = Field(
+        2, ge=1, le=32, description="Worker processes that run user SPARQL queries."
+    )
+    max_query_bytes: int = Field(64 * 1024, ge=1024, description="Largest SPARQL query text.")
+    max_nesting: int = Field(
+        64, ge=4, le=256, description="Deepest nesting of brackets, braces or JSON accepted."
+    )
+    max_record_bytes: int = Field(2 * MiB, ge=1024, description="Largest body for one record.")
+    max_bulk_bytes: int = Field(50 * MiB, ge=1024, description="Largest bulk import file.")
+    projector_interval_s: float = Field(
+        0.5, gt=0, description="How often the server looks for ledger changes to project."
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if not self.base_uri.endswith("/"):
+            raise ConfigurationError(
+                "SEMCAT_BASE_URI must end with '/'",
+                message_ro="SEMCAT_BASE_URI trebuie să se termine cu '/'",
+                field="SEMCAT_BASE_URI",
+                value=self.base_uri,
+            )
+        if self.env == "production" and self.base_uri.startswith("http://127."):
+            raise ConfigurationError(
+                "SEMCAT_BASE_URI must be the public base in production",
+                message_ro="În producție SEMCAT_BASE_URI trebuie să fie adresa publică",
+                field="SEMCAT_BASE_URI",
+                value=self.base_uri,
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'ledger.sqlite3'}"
+
+    @property
+    def resolved_store_path(self) -> Path:
+        return self.store_path or self.data_dir / "store"
+
+    @property
+    def resolved_update_url(self) -> str | None:
+        if self.sparql_update_url or not self.sparql_url:
+            return self.sparql_update_url
+        return self.sparql_url.rsplit("/", 1)[0] + "/update"
+
+    @property
+    def resolved_gsp_url(self) -> str | None:
+        if self.gsp_url or not self.sparql_url:
+            return self.gsp_url
+        return self.sparql_url.rsplit("/", 1)[0] + "/store"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides (used by tests and the CLI)."""
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def settings_markdown() -> str:
+    """The README's configuration table, generated from the fields above."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        shown = "" if default is None else f"`{default}`"
+        lines.append(f"| `SEMCAT_{name.upper()}` | {shown} | {field.description} |")
+    return "\n".join(lines)

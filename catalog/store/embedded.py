@@ -1,0 +1,88 @@
+"""Embedded quad store: pyoxigraph (RocksDB) on disk.
+
+Only trusted, named queries run here, in-process. User SPARQL never does: pyoxigraph has no
+timeout and crashes on pathological nesting; it runs in :mod:`catalog.store.sandbox` on a
+read-only snapshot made with :meth:`snapshot`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from catalog.errors import StoreUnavailable
+from catalog.namespaces import META_GRAPH
+from catalog.store import WATERMARK_QUERY, GraphOp, update_text
+
+Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
+
+
+class EmbeddedStore:
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self._store = ox.Store()
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"cannot open the embedded store at {path}: {exc} "
+                "(is another semcat process using it?)",
+                message_ro=f"depozitul din {path} nu poate fi deschis: {exc}",
+            ) from exc
+        self._snapshot_lock = threading.Lock()
+
+    @property
+    def native(self) -> ox.Store:
+        return self._store
+
+    def apply(self, ops: Sequence[GraphOp], watermark: int) -> None:
+        self._store.update(update_text(ops, watermark))
+
+    def watermark(self) -> int:
+        rows = list(self._store.query(WATERMARK_QUERY))  # type: ignore[union-attr]
+        return int(rows[0]["w"].value) if rows else 0
+
+    def graph(self, iri: str) -> list[ox.Triple]:
+        return [q.triple for q in self._store.quads_for_pattern(None, None, None,
+                                                                ox.NamedNode(iri))]
+
+    def graph_names(self) -> set[str]:
+        return {g.value for g in self._store.named_graphs()
+                if isinstance(g, ox.NamedNode) and g.value != META_GRAPH}
+
+    def select(self, query: str) -> list[Row]:
+        res = self._store.query(query)
+        assert isinstance(res, ox.QuerySolutions)
+        names = [v.value for v in res.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in res]  # type: ignore[misc]
+
+    def ask(self, query: str) -> bool:
+        res = self._store.query(query)
+        return bool(res)
+
+    def triple_count(self) -> int:
+        return len(self._store)
+
+    def describe(self) -> str:
+        return f"embedded Oxigraph at {self.path}" if self.path else "in-memory Oxigraph"
+
+    def snapshot(self, target: Path) -> Path:
+        """A consistent read-only copy (RocksDB checkpoint: hard links, cheap)."""
+        with self._snapshot_lock:
+            if target.exists():
+                shutil.rmtree(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._store.flush()
+            self._store.backup(str(target))
+        return target
+
+    def close(self) -> None:
+        self._store.flush()
+        del self._store
