@@ -28,7 +28,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.load_demo:
             report = load_demo(catalog)
             log.info("demo data: %s", report.summary())
-        assert catalog.store is not None and catalog.projector is not None
+        assert catalog.store is not None
+        assert catalog.projector is not None
         queries = QueryService(settings, catalog.store)
         loop = ProjectorThread(catalog.projector, settings.projector_interval_s)
         loop.start()

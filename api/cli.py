@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from catalog import gates, rdfio
+from catalog import gates
 from catalog.core import Catalog, ImportReport
 from catalog.errors import CatalogError
 from catalog.jsonimport import drafts_from_passports, passports_from_json

@@ -26,7 +26,7 @@ STATUS: dict[type[e.CatalogError], int] = {
 def status_for(exc: e.CatalogError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
-            return STATUS[cls]  # type: ignore[index]
+            return STATUS[cls]
     return 500
 
 

@@ -60,7 +60,8 @@ class ImportReport:
 def open_store(settings: Settings) -> QuadStore:
     if settings.sparql_url:
         update, gsp = settings.resolved_update_url, settings.resolved_gsp_url
-        assert update is not None and gsp is not None
+        assert update is not None
+        assert gsp is not None
         return RemoteStore(settings.sparql_url, update, gsp)
     return EmbeddedStore(settings.resolved_store_path)
 
@@ -92,7 +93,8 @@ class Catalog:
             self._index(iri, rdfio.parse_canonical(content))
 
     def _index(self, iri: str, triples: Sequence[ox.Triple]) -> None:
-        stub = any(t.subject == ox.NamedNode(iri) and t.object.value.endswith("#PublicService")
+        stub = any(t.subject == ox.NamedNode(iri) and isinstance(t.object, ox.NamedNode)
+                   and t.object.value.endswith("#PublicService")
                    for t in triples if t.predicate.value.endswith("#type"))
         self.references.put(iri, triples, stub_only=stub)
 

@@ -15,7 +15,7 @@ from catalog.records import RecordDraft
 def passports_from_json(text: str, *, max_nesting: int) -> list[Passport]:
     stripped = text.lstrip()
     items: list[Any]
-    if stripped.startswith("[") or stripped.startswith("{") and "\n{" not in stripped:
+    if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped):
         doc = rdfio.load_json(text, max_nesting=max_nesting)
         items = doc if isinstance(doc, list) else [doc]
     else:

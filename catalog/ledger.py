@@ -152,7 +152,7 @@ class Ledger:
         return out
 
     @staticmethod
-    def _append_one(s: object, item: NewVersion, inst_ids: dict[str, int | None]) -> Appended:
+    def _append_one(s: object, item: NewVersion, inst_ids: dict[str, int]) -> Appended:
         from sqlmodel import Session
 
         assert isinstance(s, Session)
@@ -221,12 +221,12 @@ class Ledger:
     # reads ------------------------------------------------------------------------
     def last_seq(self) -> int:
         with read_session(self.engine) as s:
-            return int(s.exec(select(func.coalesce(func.max(Change.seq), 0))).one())
+            return int(s.exec(select(func.coalesce(func.max(col(Change.seq)), 0))).one() or 0)
 
     def changes_after(self, seq: int, limit: int = 500) -> list[ChangeRow]:
         stmt = (
-            select(Change.seq, Record.iri, Record.kind, Change.op, Change.version_number,
-                   Version.content)
+            select(col(Change.seq), col(Record.iri), col(Record.kind), col(Change.op),  # type: ignore[call-overload]
+                   col(Change.version_number), col(Version.content))
             .join(Record, col(Record.id) == col(Change.record_id))
             .outerjoin(
                 Version,
@@ -248,7 +248,7 @@ class Ledger:
             & (col(Version.number) == col(Record.published_version)),
         )
         with read_session(self.engine) as s:
-            return dict(s.exec(stmt).all())  # type: ignore[arg-type]
+            return dict(s.exec(stmt).all())
 
     def version(self, iri: str, number: int | None = None) -> VersionRow:
         """A record's version ``number``, or its published (else latest) one."""

@@ -204,7 +204,7 @@ def from_triples(triples: Iterable[ox.Triple], iri: str) -> Passport:
                 "description": ix.langs(child, DCT + "description"),
             }
             if model in (Evidence, Output):
-                item["type"] = (ix.iris(child, DCT + "type") or [None])[0]
+                item["type"] = next(iter(ix.iris(child, DCT + "type")), None)
             if model is Evidence:
                 flag = ix.text(child, SC + "obtainedByAuthority")
                 item["obtained_by_authority"] = None if flag is None else flag == "true"
@@ -214,7 +214,7 @@ def from_triples(triples: Iterable[ox.Triple], iri: str) -> Passport:
                 item["currency"] = (ix.iris(child, CV + "currency") or [""])[0]
             if model is Channel:
                 item["type"] = (ix.iris(child, DCT + "type") or [""])[0]
-                item["owned_by"] = (ix.iris(child, CV + "ownedBy") or [None])[0]
+                item["owned_by"] = next(iter(ix.iris(child, CV + "ownedBy")), None)
                 item["locations"] = ix.iris(child, DCT + "spatial")
                 item["url"] = ix.text(child, SCHEMA + "url")
             parts.append(item)

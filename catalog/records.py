@@ -35,7 +35,7 @@ class RecordDraft:
 
     def values(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.BlankNode
                                                            | ox.Literal]:
-        return [t.object for t in self.triples
+        return [t.object for t in self.triples  # type: ignore[misc]
                 if isinstance(t.subject, ox.NamedNode) and t.subject.value == subject
                 and t.predicate.value == predicate]
 

@@ -21,7 +21,8 @@ from typing import Any, Literal, Protocol
 import pyoxigraph as ox
 import pyshacl
 import pyshacl_turbo
-from rdflib import BNode, Graph, Literal as RLiteral, URIRef
+from rdflib import BNode, Graph, URIRef
+from rdflib import Literal as RLiteral
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -116,7 +117,8 @@ class TurboEngine:
 
     def __init__(self, shapes: Graph) -> None:
         try:
-            self._compiled = pyshacl_turbo.compile_shapes(shapes, advanced=True)
+            self._compiled = pyshacl_turbo.compile_shapes(  # type: ignore[no-untyped-call]
+                shapes, advanced=True)
         except Exception as exc:  # the engine's own error types, reported as configuration
             raise ConfigurationError(f"the SHACL shapes cannot be compiled: {exc}") from exc
 
@@ -137,7 +139,8 @@ def load_shapes(paths: Iterable[Path]) -> Graph:
             g.parse(p, format="turtle")
         except Exception as exc:
             raise ConfigurationError(f"shapes file {p} cannot be parsed: {exc}") from exc
-    conforms, _, text = pyshacl_turbo.meta_validate(g, inference=None)
+    conforms, _, text = pyshacl_turbo.meta_validate(  # type: ignore[no-untyped-call]
+        g, inference=None)
     if not conforms:
         raise ConfigurationError(f"the shapes are not valid SHACL: {text[:2000]}")
     return g

@@ -46,7 +46,9 @@ class EmbeddedStore:
         self._store.update(update_text(ops, watermark))
 
     def watermark(self) -> int:
-        rows = list(self._store.query(WATERMARK_QUERY))  # type: ignore[union-attr]
+        res = self._store.query(WATERMARK_QUERY)
+        assert isinstance(res, ox.QuerySolutions)
+        rows = list(res)
         return int(rows[0]["w"].value) if rows else 0
 
     def graph(self, iri: str) -> list[ox.Triple]:
@@ -61,7 +63,7 @@ class EmbeddedStore:
         res = self._store.query(query)
         assert isinstance(res, ox.QuerySolutions)
         names = [v.value for v in res.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in res]  # type: ignore[misc]
+        return [{n: s[n] for n in names if s[n] is not None} for s in res]
 
     def ask(self, query: str) -> bool:
         res = self._store.query(query)

@@ -72,8 +72,7 @@ class RemoteStore:
             res = ox.parse_query_results(resp.content, ox.QueryResultsFormat.JSON)
             assert isinstance(res, ox.QuerySolutions)
             names = [v.value for v in res.variables]
-            return [{n: s[n] for n in names if s[n] is not None}  # type: ignore[misc]
-                    for s in res]
+            return [{n: s[n] for n in names if s[n] is not None} for s in res]
 
     def ask(self, query: str) -> bool:
         resp = self._query(query, "application/sparql-results+json")

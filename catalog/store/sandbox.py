@@ -60,7 +60,7 @@ def _execute(store: Any, query: str, max_rows: int) -> tuple[bytes, str, int, bo
             "application/sparql-results+json", 1, False
     if isinstance(res, ox.QuerySolutions):
         names = [v.value for v in res.variables]
-        bindings = []
+        bindings: list[dict[str, dict[str, str]]] = []
         truncated = False
         for sol in res:
             if len(bindings) >= max_rows:
@@ -70,7 +70,7 @@ def _execute(store: Any, query: str, max_rows: int) -> tuple[bytes, str, int, bo
         body = {"head": {"vars": names}, "results": {"bindings": bindings}}
         return json.dumps(body, ensure_ascii=False).encode(), \
             "application/sparql-results+json", len(bindings), truncated
-    triples = []
+    triples: list[Any] = []
     truncated = False
     for t in res:
         if len(triples) >= max_rows:
