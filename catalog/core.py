@@ -135,6 +135,7 @@ class Catalog:
         """
         report = ImportReport()
         pending: list[tuple[NewVersion, RecordOutcome]] = []
+        institutions = {i.iri: i.code for i in self.ledger.institutions()}
         for draft in drafts:
             outcome = RecordOutcome(draft.iri, draft.kind, draft.code, "created")
             report.outcomes.append(outcome)
@@ -147,18 +148,21 @@ class Catalog:
             if not result.conforms:
                 outcome.status = "rejected"
                 continue
+            label = None
             if draft.kind == "organisation" and draft.code:
                 names = [v.value for v in draft.values(draft.iri, SKOS + "prefLabel")
                          if isinstance(v, ox.Literal)]
-                self.ledger.ensure_institution(draft.code, draft.iri, names[0] if names else "")
+                label = names[0] if names else draft.code
+                institutions[draft.iri] = draft.code
             # later records of this import validate against this one
             self._index(draft.iri, draft.triples)
             canonical = draft.canonical()
             pending.append((NewVersion(
                 iri=draft.iri, kind=draft.kind, code=draft.code,
-                institution_code=self._institution_of(draft),
+                institution_code=draft.code if draft.kind == "organisation"
+                else institutions.get(draft.authority or ""),
                 content=canonical, content_hash=rdfio.content_hash(canonical),
-                triple_count=len(draft.triples), author=author,
+                triple_count=len(draft.triples), author=author, label=label,
             ), outcome))
             if not atomic and len(pending) >= batch_size:
                 self._commit(pending, on_ack)
@@ -182,17 +186,6 @@ class Catalog:
     def _load_references_again(self) -> None:
         self.references = ReferenceIndex()
         self._load_references()
-
-    def _institution_of(self, draft: RecordDraft) -> str | None:
-        if draft.kind == "organisation":
-            return draft.code
-        authority = draft.authority
-        if authority is None:
-            return None
-        for inst in self.ledger.institutions():
-            if inst.iri == authority:
-                return inst.code
-        return None
 
     def _commit(self, pending: list[tuple[NewVersion, RecordOutcome]],
                 on_ack: Callable[[list[Appended]], None] | None) -> None:

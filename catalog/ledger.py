@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from catalog.db import read_session, write_session
 from catalog.errors import Conflict, NotFound
@@ -79,6 +79,7 @@ class NewVersion:
     author: str
     comment: str | None = None
     publish: bool = True
+    label: str | None = None  # an organisation's name: its institution row is kept in step
 
 
 @dataclass(frozen=True)
@@ -122,12 +123,17 @@ class Ledger:
     # institutions -----------------------------------------------------------------
     def ensure_institution(self, code: str, iri: str, name: str) -> None:
         with write_session(self.engine) as s:
-            found = s.exec(select(Institution).where(Institution.code == code)).first()
-            if found is None:
-                s.add(Institution(code=code, iri=iri, name=name))
-            elif (found.iri, found.name) != (iri, name):
-                found.iri, found.name = iri, name
-                s.add(found)
+            self._upsert_institution(s, code, iri, name)
+
+    @staticmethod
+    def _upsert_institution(s: Session, code: str, iri: str, name: str) -> None:
+        found = s.exec(select(Institution).where(Institution.code == code)).first()
+        if found is None:
+            s.add(Institution(code=code, iri=iri, name=name))
+        elif (found.iri, found.name) != (iri, name):
+            found.iri, found.name = iri, name
+            s.add(found)
+        s.flush()
 
     def institutions(self) -> list[Institution]:
         with read_session(self.engine) as s:
@@ -139,6 +145,9 @@ class Ledger:
         out: list[Appended] = []
         try:
             with write_session(self.engine) as s:
+                for item in items:
+                    if item.kind == "organisation" and item.code:
+                        self._upsert_institution(s, item.code, item.iri, item.label or item.code)
                 inst_ids = {
                     i.code: i.id for i in s.exec(select(Institution)) if i.id is not None
                 }
@@ -152,10 +161,7 @@ class Ledger:
         return out
 
     @staticmethod
-    def _append_one(s: object, item: NewVersion, inst_ids: dict[str, int]) -> Appended:
-        from sqlmodel import Session
-
-        assert isinstance(s, Session)
+    def _append_one(s: Session, item: NewVersion, inst_ids: dict[str, int]) -> Appended:
         rec = s.exec(select(Record).where(Record.iri == item.iri).with_for_update()).first()
         now = _now()
         if rec is None:

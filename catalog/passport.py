@@ -35,7 +35,8 @@ class Evidence(_Part):
     type: str | None = Field(None, description="Evidence-type concept IRI.")
     obtained_by_authority: bool | None = Field(
         None, description="Once-only: the authority fetches it from a registry itself.")
-    registry_source: str | None = None
+    registry_source: LangMap = Field(
+        default_factory=dict, description="Name of the registry the evidence comes from.")
 
 
 class Output(_Part):
@@ -102,7 +103,7 @@ def _nn(iri: str) -> ox.NamedNode:
 
 def _texts(s: ox.NamedNode, p: str, values: LangMap) -> Iterable[ox.Triple]:
     for lang, text in values.items():
-        yield ox.Triple(s, _nn(p), ox.Literal(text, language=lang))
+        yield ox.Triple(s, _nn(p), ox.Literal(text, language=lang) if lang else ox.Literal(text))
 
 
 def to_triples(p: Passport, iri: str) -> list[ox.Triple]:
@@ -112,7 +113,8 @@ def to_triples(p: Passport, iri: str) -> list[ox.Triple]:
     out += _texts(s, DCT + "title", p.title)
     out += _texts(s, DCT + "description", p.description)
     for lang, words in p.keywords.items():
-        out += [ox.Triple(s, _nn(DCAT + "keyword"), ox.Literal(w, language=lang)) for w in words]
+        out += [ox.Triple(s, _nn(DCAT + "keyword"),
+                          ox.Literal(w, language=lang) if lang else ox.Literal(w)) for w in words]
     out.append(ox.Triple(s, _nn(CV + "hasCompetentAuthority"), _nn(p.competent_authority)))
     for name, pred in _LIST_FIELDS.items():
         out += [ox.Triple(s, _nn(pred), _nn(v)) for v in getattr(p, name)]
@@ -140,8 +142,7 @@ def _part_triples(c: ox.NamedNode, part: _Part) -> list[ox.Triple]:
             out.append(ox.Triple(c, _nn(SC + "obtainedByAuthority"), ox.Literal(
                 "true" if part.obtained_by_authority else "false",
                 datatype=_nn(XSD + "boolean"))))
-        if part.registry_source:
-            out.append(ox.Triple(c, _nn(SC + "registrySource"), ox.Literal(part.registry_source)))
+        out += _texts(c, SC + "registrySource", part.registry_source)
     if isinstance(part, Cost):
         out.append(ox.Triple(c, _nn(CV + "hasValue"),
                              ox.Literal(repr(float(part.value)), datatype=_nn(XSD + "double"))))
@@ -208,7 +209,7 @@ def from_triples(triples: Iterable[ox.Triple], iri: str) -> Passport:
             if model is Evidence:
                 flag = ix.text(child, SC + "obtainedByAuthority")
                 item["obtained_by_authority"] = None if flag is None else flag == "true"
-                item["registry_source"] = ix.text(child, SC + "registrySource")
+                item["registry_source"] = ix.langs(child, SC + "registrySource")
             if model is Cost:
                 item["value"] = float(ix.text(child, CV + "hasValue") or 0)
                 item["currency"] = (ix.iris(child, CV + "currency") or [""])[0]

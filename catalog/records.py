@@ -124,6 +124,10 @@ def _split_default(quads: list[ox.Quad], types: dict[str, list[str]]) -> list[Re
     schemes = {q.subject.value: q.object.value for q in quads
                if q.predicate.value == _IN_SCHEME and isinstance(q.object, ox.NamedNode)
                and q.object.value in roots and isinstance(q.subject, ox.NamedNode)}
+    # a member of a concept scheme is part of the scheme's record, whatever else it is
+    for member in schemes:
+        if member in roots and roots[member].kind != "codelist":
+            del roots[member]
     bnode_owner: dict[str, str] = {}
     pending: list[ox.Quad] = []
     for q in quads:
