@@ -9,7 +9,7 @@ from pathlib import Path
 
 from catalog import gates
 from catalog.core import Catalog, ImportReport
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, StoreUnavailable
 from catalog.jsonimport import drafts_from_passports, passports_from_json
 from catalog.records import RecordDraft
 from catalog.settings import get_settings, settings_markdown
@@ -34,8 +34,19 @@ def _print_report(report: ImportReport) -> None:
     print(json.dumps(report.summary()))
 
 
+def _open_for_writing(ledger_only: bool) -> Catalog:
+    """The catalog with its store, or ledger-only when a running server holds the store."""
+    if not ledger_only:
+        try:
+            return Catalog(get_settings())
+        except StoreUnavailable as exc:
+            print(f"note: {exc}; writing the ledger only, the running server will project it",
+                  file=sys.stderr)
+    return Catalog(get_settings(), with_store=False)
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    catalog = Catalog(get_settings(), with_store=not args.ledger_only)
+    catalog = _open_for_writing(args.ledger_only)
     try:
         drafts: list[RecordDraft] = []
         for f in args.files:
