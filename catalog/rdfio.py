@@ -174,8 +174,15 @@ def serialize(
 
 
 def canonical_ntriples(triples: Iterable[ox.Triple]) -> str:
-    """Sorted canonical N-Triples with canonical blank-node labels: equal graphs, equal text."""
-    items = list(triples)
+    """Sorted canonical N-Triples with canonical blank-node labels: equal graphs, equal text.
+
+    Typed literals take the canonical lexical form the quad store keeps (``"250.0"^^xsd:double``
+    becomes ``"250"``, ``"0012"^^xsd:integer`` becomes ``"12"``): same value, and the ledger and
+    the store then hold the very same triples. Strings are never touched.
+    """
+    normaliser = ox.Store()
+    normaliser.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    items = [q.triple for q in normaliser]
     if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
            for t in items):
         ds = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
