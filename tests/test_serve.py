@@ -1,0 +1,99 @@
+"""`semcat serve` as `make run` starts it: a real process, demo data, real HTTP on loopback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import free_port
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMCAT_")}
+    env |= {"SEMCAT_DATA_DIR": str(tmp_path_factory.mktemp("hub")), "SEMCAT_LOAD_DEMO": "true",
+            "SEMCAT_QUERY_TIMEOUT_S": "2"}
+    exe = Path(sys.executable).parent / "semcat"
+    log = tmp_path_factory.mktemp("log") / "serve.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen([str(exe), "serve", "--port", str(port)], env=env,
+                                stdout=sink, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"semcat serve exited: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(url + "/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        proc.wait()
+        pytest.fail(f"semcat serve did not answer /health within 60 s: {log.read_text()[-2000:]}")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_health_reports_ledger_and_store_in_step(hub: str) -> None:
+    body = httpx.get(hub + "/health").json()
+    assert body["status"] == "ok"
+    assert body["ledger"]["records"]["service"] >= 40
+    assert body["store"]["lag"] == 0
+    assert body["store"]["watermark"] == body["ledger"]["last_seq"]
+
+
+def test_demo_passport_as_json_and_turtle(hub: str) -> None:
+    r = httpx.get(hub + "/api/v1/services/ASP-0001")
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc["code"] == "ASP-0001"
+    assert doc["title"]["ro"] and doc["title"]["en"]
+    assert doc["competent_authority"].endswith("/id/org/asp")
+    t = httpx.get(hub + "/api/v1/services/ASP-0001", headers={"Accept": "text/turtle"})
+    assert t.headers["content-type"].startswith("text/turtle")
+    assert "cpsv:PublicService" in t.text
+    assert t.headers["vary"] == "Accept"
+
+
+def test_sparql_counts_life_events(hub: str) -> None:
+    q = ("PREFIX cv: <http://data.europa.eu/m8g/> "
+         "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a cv:LifeEvent }")
+    r = httpx.get(hub + "/sparql", params={"query": q})
+    assert r.status_code == 200
+    assert r.json()["results"]["bindings"][0]["n"]["value"] == "18"
+
+
+def test_a_runaway_query_is_cut_while_others_answer(hub: str) -> None:
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    import threading
+
+    result: dict[str, httpx.Response] = {}
+    t = threading.Thread(target=lambda: result.update(
+        heavy=httpx.get(hub + "/sparql", params={"query": heavy}, timeout=30)))
+    t.start()
+    time.sleep(0.3)  # let the heavy query start; what follows must not wait for it
+    started = time.monotonic()
+    light = httpx.get(hub + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+    light_s = time.monotonic() - started
+    t.join()
+    assert light.status_code == 200
+    assert light_s < 1.5
+    assert result["heavy"].status_code == 503
+    assert result["heavy"].json()["error"]["code"] == "query_timeout"
+    assert "Retry-After" in result["heavy"].headers
