@@ -63,7 +63,8 @@ def test_demo_passport_as_json_and_turtle(hub: str) -> None:
     assert r.status_code == 200
     doc = r.json()
     assert doc["code"] == "ASP-0001"
-    assert doc["title"]["ro"] and doc["title"]["en"]
+    assert doc["title"]["ro"]
+    assert doc["title"]["en"]
     assert doc["competent_authority"].endswith("/id/org/asp")
     t = httpx.get(hub + "/api/v1/services/ASP-0001", headers={"Accept": "text/turtle"})
     assert t.headers["content-type"].startswith("text/turtle")
