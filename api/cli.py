@@ -63,8 +63,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     bad = 0
     try:
         for f in args.files:
-            for d in _drafts(catalog, Path(f)):
-                rep = catalog.validate(d)
+            path = Path(f)
+            results = ([(d, catalog.validate(d)) for d in _drafts(catalog, path)]
+                       if path.suffix in (".json", ".jsonl")
+                       else catalog.validate_document(path.read_bytes(), path.name))
+            for d, rep in results:
                 bad += 0 if rep.conforms else 1
                 if args.json:
                     print(json.dumps({"record": d.iri, **rep.to_dict()}, ensure_ascii=False))

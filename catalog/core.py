@@ -114,6 +114,19 @@ class Catalog:
         drafts.sort(key=lambda d: _KIND_ORDER.get(d.kind, 9))
         return drafts
 
+    def validate_document(self, data: bytes, fmt: str
+                          ) -> list[tuple[RecordDraft, ValidationReport]]:
+        """Validate every record of a document; a document that cannot be cut into records
+        (third-party data with resources outside any record) is validated as one unit."""
+        quads = rdfio.parse(data, fmt, base_iri=self.settings.base_uri,
+                            max_bytes=self.settings.max_bulk_bytes,
+                            max_nesting=self.settings.max_nesting)
+        try:
+            drafts = split(quads)
+        except InvalidInput:
+            drafts = [RecordDraft("document", "document", [q.triple for q in quads])]
+        return [(d, self.validate(d)) for d in drafts]
+
     def validate(self, draft: RecordDraft) -> ValidationReport:
         return self.validator.validate(draft.iri, draft.triples, self.references)
 
