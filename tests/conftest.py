@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from catalog.core import Catalog
 from catalog.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,7 +112,7 @@ def oxigraph_server(tmp_path: Path) -> Iterator[str]:
     port = free_port()
     proc = subprocess.Popen(
         [exe, "serve", "--location", str(tmp_path / "oxi"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
@@ -145,3 +146,28 @@ def shared() -> Path:
             pytest.fail(f"{SHARED} is required in CI but absent")
         pytest.skip(f"{SHARED} is absent (these tests read the official shapes and suites)")
     return SHARED
+
+
+# --- catalogs with the shipped reference data -----------------------------------------------
+def open_catalog(s: Settings) -> Catalog:
+    """A catalog on ``s`` with the code lists, organisations, locations and legal acts loaded."""
+    from catalog.demo import load_reference
+
+    cat = Catalog(s)
+    load_reference(cat)
+    return cat
+
+
+@pytest.fixture
+def ref_catalog(ledger_settings: Settings) -> Iterator[Catalog]:
+    """A catalog with the reference data, on each ledger back end in turn."""
+    cat = open_catalog(ledger_settings)
+    yield cat
+    cat.close()
+
+
+@pytest.fixture
+def sqlite_catalog(settings: Settings) -> Iterator[Catalog]:
+    cat = open_catalog(settings)
+    yield cat
+    cat.close()

@@ -1,0 +1,47 @@
+"""Builders for test records: valid service passports derived from a demo passport."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from catalog import paths
+from catalog.passport import Passport, from_triples, to_triples
+from catalog.records import RecordDraft
+
+BASE = "http://127.0.0.1:8000/"
+
+
+@cache
+def _template() -> Passport:
+    import pyoxigraph as ox
+
+    data = (paths.DEMO_DIR / "nomenclature.trig").read_bytes()
+    iri = BASE + "id/service/ASP-0001"
+    triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.TRIG, base_iri=BASE)
+               if q.graph_name == ox.NamedNode(iri)]
+    return from_triples(triples, iri)
+
+
+def passport(code: str = "ASP-9001", title_ro: str = "Serviciu de test", **changes: object
+             ) -> Passport:
+    """A valid passport of the public services agency (ASP) with its own code and title."""
+    p = _template().model_copy(deep=True)
+    p.code = code
+    p.title = {"ro": title_ro, "en": f"Test service {code}"}
+    for part_list in (p.requirements, p.evidence, p.outputs, p.costs, p.channels):
+        for n, part in enumerate(part_list, 1):
+            part.identifier = f"{code}-{part.key.split('/')[0][:2].upper()}{n}"
+    return p.model_copy(update=changes)
+
+
+def service_draft(code: str = "ASP-9001", base: str = BASE, **kw: object) -> RecordDraft:
+    p = passport(code, **kw)  # type: ignore[arg-type]
+    iri = f"{base}id/service/{code}"
+    return RecordDraft(iri, "service", to_triples(p, iri))
+
+
+def service_ttl(code: str = "ASP-9001", **kw: object) -> str:
+    """The passport as Turtle with absolute IRIs."""
+    from catalog import rdfio
+
+    return rdfio.serialize(service_draft(code, **kw).triples, "turtle").decode()
