@@ -5,10 +5,13 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
+from api.negotiation import NotAcceptable
 from catalog import errors as e
 
 STATUS: dict[type[e.CatalogError], int] = {
+    NotAcceptable: 406,
     e.TooLarge: 413,
     e.UnsafeInput: 400,
     e.InvalidInput: 400,
@@ -36,6 +39,15 @@ def install(app: FastAPI) -> None:
         status = status_for(exc)
         headers = {"Retry-After": "5"} if status == 503 else None
         return JSONResponse({"error": exc.to_dict()}, status_code=status, headers=headers)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(_req: Request, exc: HTTPException) -> JSONResponse:
+        texts = {404: ("no such resource", "resursa nu există"),
+                 405: ("method not allowed here", "metoda nu este permisă aici")}
+        en, ro = texts.get(exc.status_code, (str(exc.detail), str(exc.detail)))
+        body = {"code": f"http_{exc.status_code}", "message": {"en": en, "ro": ro}}
+        return JSONResponse({"error": body}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _request_error(_req: Request, exc: RequestValidationError) -> JSONResponse:
