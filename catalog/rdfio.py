@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -180,9 +180,9 @@ def canonical_ntriples(triples: Iterable[ox.Triple]) -> str:
     becomes ``"250"``, ``"0012"^^xsd:integer`` becomes ``"12"``): same value, and the ledger and
     the store then hold the very same triples. Strings are never touched.
     """
-    normaliser = ox.Store()
-    normaliser.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    items = [q.triple for q in normaliser]
+    items = [ox.Triple(t.subject, t.predicate, _stored_form(t.object))
+             if isinstance(t.object, ox.Literal) and t.object.datatype.value not in _PLAIN
+             else t for t in triples]
     if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
            for t in items):
         ds = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
@@ -191,6 +191,21 @@ def canonical_ntriples(triples: Iterable[ox.Triple]) -> str:
         items = [q.triple for q in ds]
     lines = sorted({str(t) + " .\n" for t in items})
     return "".join(lines)
+
+
+_PLAIN = frozenset({"http://www.w3.org/2001/XMLSchema#string",
+                    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+_S, _P = ox.NamedNode("urn:semcat:s"), ox.NamedNode("urn:semcat:p")
+
+
+@lru_cache(maxsize=16384)
+def _stored_form(literal: ox.Literal) -> ox.Literal:
+    """The lexical form the quad store keeps for a typed literal (asked of Oxigraph itself)."""
+    store = ox.Store()
+    store.add(ox.Quad(_S, _P, literal))
+    stored = next(iter(store)).object
+    assert isinstance(stored, ox.Literal)
+    return stored
 
 
 def content_hash(canonical: str) -> str:

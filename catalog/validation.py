@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -149,10 +150,15 @@ def load_shapes(paths: Iterable[Path]) -> Graph:
     return g
 
 
+@lru_cache(maxsize=65536)
+def _iri(value: str) -> URIRef:
+    return URIRef(value)
+
+
 def to_rdflib(term: Any) -> Node:
     """A pyoxigraph term as an rdflib term."""
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return _iri(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
@@ -163,7 +169,7 @@ def to_rdflib(term: Any) -> Node:
 
 
 def to_graph(triples: Iterable[ox.Triple]) -> Graph:
-    g = Graph()
+    g = Graph(bind_namespaces="none")
     for t in triples:
         g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return g

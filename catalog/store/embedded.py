@@ -15,10 +15,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from catalog.errors import StoreUnavailable
-from catalog.namespaces import META_GRAPH
+from catalog.namespaces import META_GRAPH, WATERMARK_PREDICATE, WATERMARK_SUBJECT, XSD
 from catalog.store import WATERMARK_QUERY, GraphOp, update_text
 
 Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
+_XSD_INTEGER = XSD + "integer"
 
 
 class EmbeddedStore:
@@ -43,13 +44,46 @@ class EmbeddedStore:
         return self._store
 
     def apply(self, ops: Sequence[GraphOp], watermark: int) -> None:
+        """Atomically apply ``ops`` and set the watermark.
+
+        A batch that only adds new graphs (a bulk import) goes in one transactional
+        ``extend`` with a new watermark triple; anything else is one SPARQL Update that also
+        clears the older watermark triples.
+        """
+        last = {op.iri: op for op in ops}
+        if all(op.content for op in last.values()) and not any(
+                self._store.contains_named_graph(ox.NamedNode(iri)) for iri in last):
+            quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(op.iri))
+                     for op in last.values() if op.content
+                     for t in self._triples(op.iri, op.content)]
+            mark = ox.Literal(str(int(watermark)), datatype=ox.NamedNode(_XSD_INTEGER))
+            quads.append(ox.Quad(ox.NamedNode(WATERMARK_SUBJECT),
+                                 ox.NamedNode(WATERMARK_PREDICATE), mark, ox.NamedNode(META_GRAPH)))
+            self._store.extend(quads)
+            return
         self._store.update(update_text(ops, watermark))
+
+    @staticmethod
+    def _triples(iri: str, content: str) -> list[ox.Triple]:
+        # blank-node labels are canonical per record (_:c14n0...): make them per graph
+        triples = [q.triple for q in ox.parse(content, format=ox.RdfFormat.N_TRIPLES)]
+        if "_:" not in content:
+            return triples
+        fresh: dict[str, ox.BlankNode] = {}
+
+        def b(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> object:
+            if isinstance(term, ox.BlankNode):
+                return fresh.setdefault(term.value, ox.BlankNode())
+            return term
+
+        return [ox.Triple(b(t.subject), t.predicate, b(t.object))  # type: ignore[arg-type]
+                for t in triples]
 
     def watermark(self) -> int:
         res = self._store.query(WATERMARK_QUERY)
         assert isinstance(res, ox.QuerySolutions)
-        rows = list(res)
-        return int(rows[0]["w"].value) if rows else 0
+        rows = [r["w"] for r in res if r["w"] is not None]
+        return int(rows[0].value) if rows else 0
 
     def graph(self, iri: str) -> list[ox.Triple]:
         return [q.triple for q in self._store.quads_for_pattern(None, None, None,

@@ -80,7 +80,7 @@ class RemoteStore:
             return bool(resp.json()["boolean"])
 
     def watermark(self) -> int:
-        rows = self.select(WATERMARK_QUERY)
+        rows = [r for r in self.select(WATERMARK_QUERY) if "w" in r]
         return int(rows[0]["w"].value) if rows else 0
 
     def graph(self, iri: str) -> list[ox.Triple]:

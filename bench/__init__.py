@@ -1,0 +1,1 @@
+"""Benchmarks of semcat (not part of `make test`): `make bench` runs `python -m bench.run`."""
