@@ -111,3 +111,22 @@ def test_a_dead_sparql_server_is_reported_as_unavailable() -> None:
     with pytest.raises(StoreUnavailable):
         store.apply([GraphOp(G1, None)], 1)
     store.close()
+
+
+def test_a_failed_insert_only_batch_changes_nothing(store: QuadStore) -> None:
+    store.apply([GraphOp(G1, nt(f'<{G1}> <http://purl.org/dc/terms/title> "Bun"@ro'))], 3)
+    with pytest.raises((StoreUnavailable, SyntaxError, ValueError, OSError)):
+        store.apply([GraphOp(G2, nt(f'<{G2}> <http://e/p> "ok"')), GraphOp(G2 + "/x", "<bad")], 4)
+    assert store.watermark() == 3
+    assert store.graph_names() == {G1}
+
+
+def test_watermark_survives_both_write_paths(store: QuadStore) -> None:
+    body = nt(f'<{G1}> <http://purl.org/dc/terms/title> "Unu"@ro')
+    store.apply([GraphOp(G1, body)], 10)  # insert-only batch
+    store.apply([GraphOp(G2, body.replace(G1, G2))], 11)
+    assert store.watermark() == 11
+    store.apply([GraphOp(G1, body.replace("Unu", "Doi"))], 12)  # replacement batch
+    assert store.watermark() == 12
+    rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:semcat:meta> { ?s ?p ?o } }")
+    assert int(rows[0]["n"].value) == 1  # older watermark triples were cleared
