@@ -21,6 +21,7 @@ from catalog.namespaces import SKOS
 from catalog.projector import ProjectionStatus, Projector
 from catalog.records import RecordDraft, split
 from catalog.settings import Settings
+from catalog.sparql import load as named_query
 from catalog.store import QuadStore
 from catalog.store.embedded import EmbeddedStore
 from catalog.store.remote import RemoteStore
@@ -240,6 +241,13 @@ class Catalog:
                 field="code", value=code,
             )
         return triples
+
+    def published_services(self) -> list[dict[str, str]]:
+        """Code, IRI and titles (ro, en) of every published service, by code."""
+        if self.store is None:
+            raise StoreUnavailable("no quad store is open")
+        rows = self.store.select(named_query("services").text)
+        return [{k: v.value for k, v in r.items()} for r in rows]
 
     def status(self) -> ProjectionStatus:
         if self.projector is None:

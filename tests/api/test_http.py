@@ -107,3 +107,21 @@ def test_missing_query_parameter(client: TestClient) -> None:
     assert r.status_code == 400
     assert_error_shape(r.json(), "invalid_request")
     assert "query" in r.json()["error"]["field"]
+
+
+def test_front_page_lists_the_published_services(client: TestClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    assert '<a href="/api/v1/services/ASP-9201">' in r.text
+    assert "Eliberarea certificatului" in r.text
+    assert "1 servicii publicate" in r.text
+
+
+def test_front_page_escapes_text(client: TestClient) -> None:
+    cat = client.app.state.catalog  # type: ignore[attr-defined]
+    cat.import_records([service_draft("ASP-9202", title_ro="<script>alert(1)</script>")],
+                       author="test")
+    r = client.get("/")
+    assert "<script>alert(1)</script>" not in r.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
