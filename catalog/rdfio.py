@@ -167,8 +167,18 @@ def serialize(
     base_iri: str | None = None,
 ) -> bytes:
     info = fmt if isinstance(fmt, RdfFormatInfo) else format_for(fmt)
-    prefixes = dict(PREFIXES) if info.name in {"turtle", "trig", "rdfxml"} else None
-    out = ox.serialize(triples_or_quads, format=info.ox_format, prefixes=prefixes)
+    items: list[ox.Triple] | list[ox.Quad] = list(triples_or_quads)  # type: ignore[assignment]
+    prefixes = None
+    if info.name in {"turtle", "trig", "rdfxml"}:
+        used: set[str] = set()
+        for q in items:
+            for t in (q.subject, q.predicate, q.object):
+                if isinstance(t, ox.NamedNode):
+                    used.add(t.value)
+                elif isinstance(t, ox.Literal):
+                    used.add(t.datatype.value)
+        prefixes = {p: ns for p, ns in PREFIXES.items() if any(u.startswith(ns) for u in used)}
+    out = ox.serialize(items, format=info.ox_format, prefixes=prefixes)
     assert out is not None
     return out
 
