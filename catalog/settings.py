@@ -54,7 +54,10 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `semcat serve` listens on.")
     port: int = Field(8000, description="Port `semcat serve` listens on.")
-    workers: int = Field(1, ge=1, description="uvicorn worker processes for `semcat serve`.")
+    workers: int = Field(
+        1, ge=1, le=64,
+        description="uvicorn worker processes for `semcat serve`; more than 1 needs a remote "
+        "store (`SEMCAT_SPARQL_URL`), since the embedded store is one process's.")
     load_demo: bool = Field(
         False, description="Load the demo nomenclature from `vocabularies/demo/` at start."
     )
@@ -88,6 +91,14 @@ class Settings(BaseSettings):
                 message_ro="SEMCAT_BASE_URI trebuie să se termine cu '/'",
                 field="SEMCAT_BASE_URI",
                 value=self.base_uri,
+            )
+        if self.workers > 1 and not self.sparql_url:
+            raise ConfigurationError(
+                "SEMCAT_WORKERS > 1 needs SEMCAT_SPARQL_URL: the embedded store is opened by one "
+                "process only",
+                message_ro="SEMCAT_WORKERS > 1 necesită SEMCAT_SPARQL_URL: depozitul încorporat "
+                "este deschis de un singur proces",
+                field="SEMCAT_WORKERS", value=self.workers,
             )
         if self.env == "production" and self.base_uri.startswith("http://127."):
             raise ConfigurationError(

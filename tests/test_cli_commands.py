@@ -105,3 +105,37 @@ def test_passport_json_schema_is_strict() -> None:
     schema = Passport.model_json_schema()
     assert schema["additionalProperties"] is False
     assert "code" in schema["required"]
+
+
+def test_export_imports_into_a_fresh_hub_identically(env: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    ttl = env / "a.ttl"
+    ttl.write_text(service_ttl("ASP-9310"))
+    assert main(["import", str(ttl)]) == 0
+    dump = env / "dump.nq"
+    assert main(["export", "-o", str(dump)]) == 0
+    first = dump.read_bytes()
+    monkeypatch.setenv("SEMCAT_DATA_DIR", str(env / "mirror"))
+    assert main(["import", str(dump)]) == 0
+    again = env / "again.nq"
+    assert main(["export", "-o", str(again)]) == 0
+    assert sorted(again.read_bytes().splitlines()) == sorted(first.splitlines())
+
+
+def test_import_json_ld(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from catalog import rdfio
+    from tests.builders import service_draft
+
+    f = env / "one.jsonld"
+    f.write_bytes(rdfio.serialize(service_draft("ASP-9311").triples, "jsonld"))
+    capsys.readouterr()
+    assert main(["import", str(f)]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["created"] == 1
+
+
+def test_several_workers_need_a_remote_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    from catalog.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="SEMCAT_SPARQL_URL"):
+        Settings(workers=2)
+    assert Settings(workers=2, sparql_url="http://127.0.0.1:7878/query").workers == 2
