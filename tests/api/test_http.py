@@ -125,3 +125,21 @@ def test_front_page_escapes_text(client: TestClient) -> None:
     r = client.get("/")
     assert "<script>alert(1)</script>" not in r.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+
+
+def test_the_hub_on_a_remote_sparql_server(remote_settings: Settings) -> None:
+    with TestClient(create_app(remote_settings)) as c:
+        cat = c.app.state.catalog  # type: ignore[attr-defined]
+        load_reference(cat)
+        cat.import_records([service_draft("ASP-9203")], author="test")
+        health = c.get("/health").json()
+        assert health["store"]["kind"].startswith("SPARQL server at http://127.0.0.1:")
+        assert health["store"]["lag"] == 0
+        r = c.get("/api/v1/services/ASP-9203", headers={"Accept": "text/turtle"})
+        assert r.status_code == 200
+        assert "ASP-9203" in r.text
+        q = "SELECT ?id WHERE { GRAPH ?g { ?s <http://purl.org/dc/terms/identifier> ?id } }"
+        ids = [b["id"]["value"] for b in c.get("/sparql", params={"query": q}).json()
+               ["results"]["bindings"]]
+        assert "ASP-9203" in ids
+        assert c.get("/sparql", params={"query": "LOAD <http://127.0.0.1:9/>"}).status_code == 400
