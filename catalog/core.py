@@ -17,7 +17,7 @@ from catalog import paths, rdfio
 from catalog.db import create_db_engine, migrate
 from catalog.errors import InvalidInput, InvalidRecord, NotFound, StoreUnavailable
 from catalog.ledger import Appended, ChangeRow, Ledger, NewVersion
-from catalog.namespaces import SKOS
+from catalog.namespaces import CPSV, RDF_TYPE, SKOS
 from catalog.projector import ProjectionStatus, Projector
 from catalog.records import RecordDraft, split
 from catalog.settings import Settings
@@ -58,6 +58,11 @@ class ImportReport:
         return {s: self.count(s) for s in ("created", "unchanged", "rejected")}
 
 
+def _service_stub(iri: str) -> ox.Triple:
+    return ox.Triple(ox.NamedNode(iri), ox.NamedNode(RDF_TYPE),
+                     ox.NamedNode(CPSV + "PublicService"))
+
+
 def open_store(settings: Settings) -> QuadStore:
     if settings.sparql_url:
         update, gsp = settings.resolved_update_url, settings.resolved_gsp_url
@@ -90,8 +95,12 @@ class Catalog:
 
     # reference data ----------------------------------------------------------------
     def _load_references(self) -> None:
-        for iri, content in self.ledger.published().items():
+        """Reference records in full; services as a type stub, without reading their content."""
+        reference_kinds = [k for k in _KIND_ORDER if k != "service"]
+        for iri, content in self.ledger.published(kinds=reference_kinds).items():
             self._index(iri, rdfio.parse_canonical(content))
+        for iri in self.ledger.published_iris("service"):
+            self.references.put(iri, [_service_stub(iri)], stub_only=True)
 
     def _index(self, iri: str, triples: Sequence[ox.Triple]) -> None:
         stub = any(t.subject == ox.NamedNode(iri) and isinstance(t.object, ox.NamedNode)
@@ -182,7 +191,7 @@ class Catalog:
                 self._commit(pending, on_ack)
                 pending = []
         if atomic and report.rejected:
-            self._load_references_again()
+            self._restore_references([nv.iri for nv, _ in pending])
             first = report.rejected[0]
             raise InvalidRecord(
                 f"{len(report.rejected)} of {len(report.outcomes)} records are invalid; "
@@ -197,9 +206,12 @@ class Catalog:
         self.project()
         return report
 
-    def _load_references_again(self) -> None:
-        self.references = ReferenceIndex()
-        self._load_references()
+    def _restore_references(self, iris: list[str]) -> None:
+        """Undo what a failed import put in the reference index."""
+        for iri in iris:
+            self.references.drop(iri)
+        for iri, content in self.ledger.published(iris=iris).items():
+            self._index(iri, rdfio.parse_canonical(content))
 
     def _commit(self, pending: list[tuple[NewVersion, RecordOutcome]],
                 on_ack: Callable[[list[Appended]], None] | None) -> None:

@@ -246,15 +246,28 @@ class Ledger:
         with read_session(self.engine) as s:
             return [ChangeRow(*row) for row in s.exec(stmt)]
 
-    def published(self) -> dict[str, str]:
-        """IRI -> content of every record's published version (for rebuilds and checks)."""
+    def published(self, *, kinds: Sequence[str] | None = None,
+                  iris: Sequence[str] | None = None) -> dict[str, str]:
+        """IRI -> content of the published version of every record (of ``kinds``, or among
+        ``iris``, when given): for rebuilds, checks and the reference index."""
         stmt = select(Record.iri, Version.content).join(
             Version,
             (col(Version.record_id) == col(Record.id))
             & (col(Version.number) == col(Record.published_version)),
         )
+        if kinds is not None:
+            stmt = stmt.where(col(Record.kind).in_(kinds))
+        if iris is not None:
+            stmt = stmt.where(col(Record.iri).in_(iris))
         with read_session(self.engine) as s:
             return dict(s.exec(stmt).all())
+
+    def published_iris(self, kind: str) -> list[str]:
+        """IRIs of the published records of one kind, without their content."""
+        stmt = select(Record.iri).where(Record.kind == kind,
+                                        col(Record.published_version).is_not(None))
+        with read_session(self.engine) as s:
+            return list(s.exec(stmt).all())
 
     def version(self, iri: str, number: int | None = None) -> VersionRow:
         """A record's version ``number``, or its published (else latest) one."""

@@ -138,3 +138,34 @@ def test_sqlite_runs_in_wal_with_full_sync(sqlite_catalog: Catalog) -> None:
     with sqlite_catalog.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+
+
+def test_a_failed_import_leaves_no_reference_data_behind(sqlite_catalog: Catalog) -> None:
+    """An organisation from a refused all-or-nothing import cannot be pointed to afterwards."""
+    import pyoxigraph as ox
+
+    from catalog.records import RecordDraft
+
+    base = "http://127.0.0.1:8000/"
+    org = base + "id/org/newagency"
+    asp = ox.NamedNode(base + "id/org/asp")
+    asp_triples = [t for t in rdfio.parse_canonical(sqlite_catalog.ledger.published()[asp.value])
+                   if t.subject == asp]
+    org_draft = RecordDraft(org, "organisation", [
+        ox.Triple(ox.NamedNode(org), t.predicate,
+                  ox.Literal("NEWAG") if t.predicate.value.endswith("institutionCode") else
+                  ox.Literal("1003600099999") if t.predicate.value.endswith("/identifier") else
+                  t.object)
+        for t in asp_triples if not isinstance(t.object, ox.BlankNode)
+        and not t.predicate.value.endswith("#identifier")])
+    service = service_draft("NEWAG-0001")
+    service.triples = [ox.Triple(t.subject, t.predicate, ox.NamedNode(org))
+                       if t.object == asp else t for t in service.triples]
+    assert sqlite_catalog.validate(org_draft).conforms, sqlite_catalog.validate(org_draft)
+    broken = service_draft("NEWAG-0002")
+    broken.triples = [t for t in broken.triples if not t.predicate.value.endswith("/title")]
+    with pytest.raises(InvalidRecord):
+        sqlite_catalog.import_records([org_draft, broken], author="a")
+    assert sqlite_catalog.ledger.record_iri("organisation", "NEWAG") is None
+    report = sqlite_catalog.validate(service)
+    assert any(f.path and f.path.endswith("hasCompetentAuthority") for f in report.violations)
