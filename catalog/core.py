@@ -254,6 +254,10 @@ class Catalog:
             )
         return triples
 
+    def institution_code(self, authority_iri: str | None) -> str | None:
+        """The code of the institution whose organisation IRI is ``authority_iri``."""
+        return next((i.code for i in self.ledger.institutions() if i.iri == authority_iri), None)
+
     def published_services(self) -> list[dict[str, str]]:
         """Code, IRI and titles (ro, en) of every published service, by code."""
         if self.store is None:

@@ -10,7 +10,9 @@ nothing of HTTP.
     │   └── UnsafeInput       XML DOCTYPE/entities, remote or file contexts, SERVICE/LOAD
     ├── InvalidRecord         parsed, but breaks the profile (carries a ValidationReport)
     ├── NotFound
-    ├── Conflict              version or state conflict (stale version, duplicate key)
+    ├── Conflict              version or state conflict (duplicate key, wrong workflow state)
+    ├── PreconditionRequired  a write that does not say which version it changes
+    ├── PreconditionFailed    a write against a version that is no longer the latest
     ├── Forbidden             the principal may not do this (another institution's record)
     ├── QueryRejected         a SPARQL query refused before execution
     ├── QueryTimeout          a query cut at its deadline
@@ -99,6 +101,18 @@ class NotFound(CatalogError):
 
 class Conflict(CatalogError):
     code = "conflict"
+
+
+class PreconditionRequired(CatalogError):
+    """A write without ``If-Match``: the writer must say which version it changes."""
+
+    code = "precondition_required"
+
+
+class PreconditionFailed(CatalogError):
+    """A write whose ``If-Match`` names a version that is no longer the latest."""
+
+    code = "precondition_failed"
 
 
 class Forbidden(CatalogError):

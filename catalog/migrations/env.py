@@ -3,7 +3,9 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import catalog.ledger  # noqa: F401  (registers the tables)
+from catalog import access, ledger, publishing
+
+TABLE_MODULES = (access, ledger, publishing)  # importing them registers their tables
 
 config = context.config
 engine = config.attributes["connection_engine"]

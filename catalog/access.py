@@ -1,0 +1,155 @@
+"""Who may do what: principals, roles, bearer tokens, and the ownership rule.
+
+The rule "an institution edits only its own passports" lives here, so that the HTTP API, the
+CLI and adapter syncs all obey it:
+
+- ``publisher``: writes drafts and submits passports whose competent authority is its own
+  institution;
+- ``reviewer``: additionally publishes and withdraws passports of any institution (the
+  e-government agency reviews the whole nomenclature);
+- ``admin``: everything, including tokens and the audit log.
+
+Tokens are random, shown once, and stored only as their SHA-256; a revoked token stops working
+at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import Engine
+from sqlmodel import Field, SQLModel, select
+
+from catalog.db import read_session, write_session
+from catalog.errors import CatalogError, Forbidden, InvalidInput, NotFound
+from catalog.ledger import Institution
+
+
+class Role(StrEnum):
+    PUBLISHER = "publisher"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+class Unauthenticated(CatalogError):
+    code = "unauthenticated"
+
+
+class Token(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    institution_id: int = Field(foreign_key="institution.id")
+    role: str = Field(max_length=16)
+    label: str = Field(max_length=256)
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller: a token of one institution, with one role."""
+
+    institution: str
+    institution_iri: str
+    role: Role
+    token_id: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.institution}/{self.role.value}#{self.token_id}"
+
+    def can_edit(self, authority_iri: str | None) -> bool:
+        """Write drafts of a passport whose competent authority is ``authority_iri``."""
+        return self.role is Role.ADMIN or authority_iri == self.institution_iri
+
+    def can_review(self) -> bool:
+        return self.role in (Role.REVIEWER, Role.ADMIN)
+
+
+def require_edit(principal: Principal, authority_iri: str | None, what: str) -> None:
+    if not principal.can_edit(authority_iri):
+        raise Forbidden(
+            f"{principal.institution} may not write {what}: its competent authority is "
+            f"{authority_iri or 'not given'}, not {principal.institution_iri}",
+            message_ro=f"{principal.institution} nu poate modifica {what}: autoritatea "
+            f"competentă este {authority_iri or 'nespecificată'}",
+            field="competent_authority", value=authority_iri,
+            expected=principal.institution_iri,
+        )
+
+
+def require_review(principal: Principal, what: str) -> None:
+    if not principal.can_review():
+        raise Forbidden(
+            f"publishing and withdrawing {what} needs the reviewer or admin role, not "
+            f"{principal.role.value}",
+            message_ro=f"publicarea și retragerea {what} cer rolul reviewer sau admin",
+            field="role", value=principal.role.value, expected="reviewer or admin",
+        )
+
+
+def require_admin(principal: Principal) -> None:
+    if principal.role is not Role.ADMIN:
+        raise Forbidden("this needs the admin role", message_ro="acțiunea cere rolul admin",
+                        field="role", value=principal.role.value, expected="admin")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Tokens:
+    """Issuing, checking and revoking bearer tokens."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def create(self, institution: str, role: str, label: str = "") -> tuple[int, str]:
+        """A new token for ``institution`` with ``role``: (id, the token, shown only now)."""
+        try:
+            parsed = Role(role)
+        except ValueError as exc:
+            raise InvalidInput(f"unknown role {role!r}", field="role", value=role,
+                               expected=", ".join(r.value for r in Role)) from exc
+        secret = "sc_" + secrets.token_urlsafe(32)
+        with write_session(self.engine) as s:
+            inst = s.exec(select(Institution).where(Institution.code == institution)).first()
+            if inst is None or inst.id is None:
+                raise NotFound(f"no institution with code {institution!r}",
+                               message_ro=f"nu există instituția cu codul {institution!r}",
+                               field="institution", value=institution)
+            tok = Token(token_hash=_digest(secret), institution_id=inst.id, role=parsed.value,
+                        label=label or f"{institution} {parsed.value}")
+            s.add(tok)
+            s.flush()
+            assert tok.id is not None
+            return tok.id, secret
+
+    def authenticate(self, secret: str) -> Principal:
+        with read_session(self.engine) as s:
+            row = s.exec(select(Token, Institution)
+                         .join(Institution, Institution.id == Token.institution_id)  # type: ignore[arg-type]
+                         .where(Token.token_hash == _digest(secret))).first()
+        if row is None or row[0].revoked_at is not None or row[0].id is None:
+            raise Unauthenticated("the bearer token is unknown or revoked",
+                                  message_ro="tokenul este necunoscut sau revocat",
+                                  field="Authorization")
+        tok, inst = row
+        assert tok.id is not None
+        return Principal(inst.code, inst.iri, Role(tok.role), tok.id)
+
+    def revoke(self, token_id: int) -> None:
+        with write_session(self.engine) as s:
+            tok = s.get(Token, token_id)
+            if tok is None:
+                raise NotFound(f"no token {token_id}", field="token", value=token_id)
+            tok.revoked_at = datetime.now(UTC)
+            s.add(tok)
+
+    def list(self) -> list[Token]:
+        with read_session(self.engine) as s:
+            return list(s.exec(select(Token)))
