@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routes import health, home, services, sparql
+from api.routes import health, home, publishing, services, sparql
 from catalog.core import Catalog
 from catalog.demo import load_demo
 from catalog.projector import ProjectorThread
@@ -52,5 +52,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(home.router)
     app.include_router(health.router)
     app.include_router(services.router)
+    app.include_router(publishing.router)
     app.include_router(sparql.router)
     return app

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from catalog import gates
+from catalog.access import Tokens
 from catalog.core import Catalog, ImportReport
 from catalog.errors import CatalogError, StoreUnavailable
 from catalog.jsonimport import drafts_from_passports, passports_from_json
@@ -124,6 +125,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_token(args: argparse.Namespace) -> int:
+    catalog = Catalog(get_settings(), with_store=False)
+    tokens = Tokens(catalog.engine)
+    try:
+        if args.action == "create":
+            token_id, secret = tokens.create(args.institution, args.role, args.label or "")
+            print(f"token {token_id} for {args.institution} ({args.role}); shown only now:",
+                  file=sys.stderr)
+            print(secret)
+        elif args.action == "revoke":
+            tokens.revoke(args.id)
+            print(f"token {args.id} revoked")
+        else:
+            for t in tokens.list():
+                state = "revoked" if t.revoked_at else "active"
+                print(f"{t.id}\t{t.role}\t{state}\t{t.label}")
+    finally:
+        catalog.close()
+    return 0
+
+
 def cmd_settings(args: argparse.Namespace) -> int:
     if args.markdown:
         print(settings_markdown())
@@ -159,6 +181,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_export)
     s = sub.add_parser("rebuild", help="rebuild the quad store from the ledger")
     s.set_defaults(func=cmd_rebuild)
+    s = sub.add_parser("token", help="issue, list and revoke API bearer tokens")
+    s.add_argument("action", choices=["create", "list", "revoke"])
+    s.add_argument("--institution", help="institution code, e.g. ASP (create)")
+    s.add_argument("--role", choices=["publisher", "reviewer", "admin"], default="publisher")
+    s.add_argument("--label")
+    s.add_argument("--id", type=int, help="token id (revoke)")
+    s.set_defaults(func=cmd_token)
     s = sub.add_parser("settings", help="show the effective settings")
     s.add_argument("--markdown", action="store_true", help="the README table")
     s.set_defaults(func=cmd_settings)

@@ -9,9 +9,13 @@ from starlette.exceptions import HTTPException
 
 from api.negotiation import NotAcceptable
 from catalog import errors as e
+from catalog.access import Unauthenticated
 
 STATUS: dict[type[e.CatalogError], int] = {
     NotAcceptable: 406,
+    Unauthenticated: 401,
+    e.PreconditionRequired: 428,
+    e.PreconditionFailed: 412,
     e.TooLarge: 413,
     e.UnsafeInput: 400,
     e.InvalidInput: 400,
@@ -38,6 +42,8 @@ def install(app: FastAPI) -> None:
     async def _catalog_error(_req: Request, exc: e.CatalogError) -> JSONResponse:
         status = status_for(exc)
         headers = {"Retry-After": "5"} if status == 503 else None
+        if status == 401:
+            headers = {"WWW-Authenticate": 'Bearer realm="semcat"'}
         return JSONResponse({"error": exc.to_dict()}, status_code=status, headers=headers)
 
     @app.exception_handler(HTTPException)

@@ -8,6 +8,7 @@ took rdflib 167 s). These checks are linear scans that never recurse.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from catalog.errors import InvalidInput, TooLarge, UnsafeInput
 
@@ -97,3 +98,25 @@ def decode_utf8(data: bytes, *, what: str) -> str:
             expected="UTF-8 text",
         ) from exc
     return text.removeprefix("\ufeff")
+
+
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def check_storable_text(value: Any, path: str = "$") -> None:
+    """Refuse NUL (PostgreSQL rejects it) and lone surrogates (they pass ``json.loads`` and
+    break serialisation later) anywhere in decoded JSON. Call after the nesting gate."""
+    if isinstance(value, str):
+        m = _UNSTORABLE.search(value)
+        if m:
+            raise InvalidInput(
+                f"{path} contains U+{ord(m.group()):04X}, which cannot be stored",
+                message_ro=f"{path} conține U+{ord(m.group()):04X}, care nu poate fi salvat",
+                field=path, expected="text without NUL or lone surrogates")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            check_storable_text(k, path)
+            check_storable_text(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            check_storable_text(v, f"{path}[{i}]")

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from catalog import rdfio
+from catalog import gates, rdfio
 from catalog.errors import InvalidInput
 from catalog.passport import Passport, to_triples
 from catalog.records import RecordDraft
@@ -21,6 +21,7 @@ def passports_from_json(text: str, *, max_nesting: int) -> list[Passport]:
     else:
         items = [rdfio.load_json(line, max_nesting=max_nesting, what=f"JSON line {n}")
                  for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    gates.check_storable_text(items)
     out: list[Passport] = []
     for n, item in enumerate(items, 1):
         try:
