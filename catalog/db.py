@@ -14,13 +14,18 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from catalog.errors import StoreUnavailable
 
 WRITE_OPTION = "semcat_write"
+#: PostgreSQL advisory lock that serialises ledger writes, so that change sequence numbers are
+#: committed in the order they are taken (SQLite gets the same from BEGIN IMMEDIATE). Without
+#: it, a writer holding seq n could commit after one holding n+1 had been projected, and the
+#: projector's watermark would pass n for ever.
+LEDGER_WRITE_LOCK = 0x5E3CA7
 
 
 def create_db_engine(url: str) -> Engine:
@@ -65,6 +70,9 @@ def write_session(engine: Engine) -> Iterator[Session]:
         conn = conn.execution_options(**{WRITE_OPTION: True})
         with Session(bind=conn) as session:
             try:
+                if conn.dialect.name == "postgresql":
+                    session.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                                    {"k": LEDGER_WRITE_LOCK})
                 yield session
                 session.commit()
             except BaseException:
