@@ -19,6 +19,8 @@ import pyoxigraph as ox
 
 from catalog.namespaces import META_GRAPH, WATERMARK_PREDICATE, WATERMARK_SUBJECT
 
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
 
 @dataclass(frozen=True)
 class GraphOp:
@@ -52,17 +54,42 @@ class QuadStore(Protocol):
     def close(self) -> None: ...
 
 
+def graph_triples(content: str) -> list[ox.Triple]:
+    """The triples of canonical N-Triples ``content`` with fresh blank nodes.
+
+    Every record's canonical form labels its blank nodes ``_:c14n0``, ``_:c14n1``...; two
+    records in the store must not share them. Labels are replaced on the parsed terms by new
+    random ones, never in the text, so literals and IRIs that contain ``_:`` are left alone.
+    """
+    triples = [q.triple for q in ox.parse(content, format=ox.RdfFormat.N_TRIPLES)]
+    if "_:" not in content:
+        return triples
+    fresh: dict[str, ox.BlankNode] = {}
+
+    def own(term: _Term) -> _Term:
+        if isinstance(term, ox.BlankNode):
+            return fresh.setdefault(term.value, ox.BlankNode())
+        return term
+
+    return [ox.Triple(own(t.subject), t.predicate, own(t.object))  # type: ignore[arg-type]
+            for t in triples]
+
+
+def _ntriples(triples: Sequence[ox.Triple]) -> str:
+    return "".join(f"{t} .\n" for t in triples)
+
+
 def update_text(ops: Sequence[GraphOp], watermark: int) -> str:
     """One SPARQL Update request that applies ``ops`` and sets the watermark.
 
     Only the last operation on a graph counts; all new contents go in a single ``INSERT DATA``
-    (one operation is ~40 % faster to apply than one per graph), with blank-node labels made
-    distinct per graph.
+    (one operation is ~40 % faster to apply than one per graph), with blank nodes made
+    distinct per graph (:func:`graph_triples`).
     """
     last = {op.iri: op for op in ops}
     parts = [f"DROP SILENT GRAPH <{iri}>" for iri in last]
-    bodies = [f"GRAPH <{op.iri}> {{\n{op.content.replace('_:', f'_:o{n}x')}}}"
-              for n, op in enumerate(last.values()) if op.content]
+    bodies = [f"GRAPH <{op.iri}> {{\n{_ntriples(graph_triples(op.content))}}}"
+              for op in last.values() if op.content]
     if bodies:
         parts.append("INSERT DATA {\n" + "\n".join(bodies) + "\n}")
     parts.append(
@@ -76,10 +103,12 @@ def update_text(ops: Sequence[GraphOp], watermark: int) -> str:
     return " ;\n".join(parts)
 
 
-#: The highest watermark triple (an insert-only batch adds one without removing the old).
+#: The highest watermark triple. An insert-only batch adds its watermark before the older
+#: ones are removed, and is only used when the watermark does not go down, so the highest is
+#: always the one last applied.
 WATERMARK_QUERY = (
     f"SELECT (MAX(?v) AS ?w) WHERE {{ GRAPH <{META_GRAPH}> {{ <{WATERMARK_SUBJECT}> "
     f"<{WATERMARK_PREDICATE}> ?v }} }}"
 )
 
-__all__ = ["WATERMARK_QUERY", "GraphOp", "QuadStore", "update_text"]
+__all__ = ["WATERMARK_QUERY", "GraphOp", "QuadStore", "graph_triples", "update_text"]

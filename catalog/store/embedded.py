@@ -16,10 +16,12 @@ import pyoxigraph as ox
 
 from catalog.errors import StoreUnavailable
 from catalog.namespaces import META_GRAPH, WATERMARK_PREDICATE, WATERMARK_SUBJECT, XSD
-from catalog.store import WATERMARK_QUERY, GraphOp, update_text
+from catalog.store import WATERMARK_QUERY, GraphOp, graph_triples, update_text
 
 Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
 _XSD_INTEGER = XSD + "integer"
+_WM_S, _WM_P = ox.NamedNode(WATERMARK_SUBJECT), ox.NamedNode(WATERMARK_PREDICATE)
+_META = ox.NamedNode(META_GRAPH)
 
 
 class EmbeddedStore:
@@ -46,38 +48,26 @@ class EmbeddedStore:
     def apply(self, ops: Sequence[GraphOp], watermark: int) -> None:
         """Atomically apply ``ops`` and set the watermark.
 
-        A batch that only adds new graphs (a bulk import) goes in one transactional
-        ``extend`` with a new watermark triple; anything else is one SPARQL Update that also
-        clears the older watermark triples.
+        A batch that only adds new graphs and does not lower the watermark (a bulk import)
+        goes in one transactional ``extend`` that adds its watermark triple; the older ones are
+        removed afterwards (a crash in between leaves lower ones, which the highest outranks).
+        Anything else is one SPARQL Update that also clears the older watermark triples.
         """
         last = {op.iri: op for op in ops}
-        if all(op.content for op in last.values()) and not any(
-                self._store.contains_named_graph(ox.NamedNode(iri)) for iri in last):
+        if (all(op.content for op in last.values()) and watermark >= self.watermark()
+                and not any(self._store.contains_named_graph(ox.NamedNode(iri))
+                            for iri in last)):
             quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(op.iri))
                      for op in last.values() if op.content
-                     for t in self._triples(op.iri, op.content)]
+                     for t in graph_triples(op.content)]
             mark = ox.Literal(str(int(watermark)), datatype=ox.NamedNode(_XSD_INTEGER))
-            quads.append(ox.Quad(ox.NamedNode(WATERMARK_SUBJECT),
-                                 ox.NamedNode(WATERMARK_PREDICATE), mark, ox.NamedNode(META_GRAPH)))
+            quads.append(ox.Quad(_WM_S, _WM_P, mark, _META))
             self._store.extend(quads)
+            for old in list(self._store.quads_for_pattern(_WM_S, _WM_P, None, _META)):
+                if old.object != mark:
+                    self._store.remove(old)
             return
         self._store.update(update_text(ops, watermark))
-
-    @staticmethod
-    def _triples(iri: str, content: str) -> list[ox.Triple]:
-        # blank-node labels are canonical per record (_:c14n0...): make them per graph
-        triples = [q.triple for q in ox.parse(content, format=ox.RdfFormat.N_TRIPLES)]
-        if "_:" not in content:
-            return triples
-        fresh: dict[str, ox.BlankNode] = {}
-
-        def b(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> object:
-            if isinstance(term, ox.BlankNode):
-                return fresh.setdefault(term.value, ox.BlankNode())
-            return term
-
-        return [ox.Triple(b(t.subject), t.predicate, b(t.object))  # type: ignore[arg-type]
-                for t in triples]
 
     def watermark(self) -> int:
         res = self._store.query(WATERMARK_QUERY)
