@@ -24,6 +24,8 @@ from enum import StrEnum
 from sqlalchemy import Engine
 from sqlmodel import Field, SQLModel, select
 
+from catalog import audit
+from catalog.audit import Actor
 from catalog.db import read_session, write_session
 from catalog.errors import CatalogError, Forbidden, InvalidInput, NotFound
 from catalog.ledger import Institution
@@ -57,10 +59,19 @@ class Principal:
     institution_iri: str
     role: Role
     token_id: int
+    institution_id: int = 0
 
     @property
     def name(self) -> str:
         return f"{self.institution}/{self.role.value}#{self.token_id}"
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.name, self.institution, self.role.value)
+
+    def can_read_drafts(self, authority_iri: str | None) -> bool:
+        """Read the unpublished versions of a passport: its own institution and reviewers."""
+        return self.can_edit(authority_iri) or self.can_review()
 
     def can_edit(self, authority_iri: str | None) -> bool:
         """Write drafts of a passport whose competent authority is ``authority_iri``."""
@@ -98,6 +109,10 @@ def require_admin(principal: Principal) -> None:
                         field="role", value=principal.role.value, expected="admin")
 
 
+#: who acts from the command line (an operator of the server)
+OPERATOR = Actor("cli")
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -108,7 +123,8 @@ class Tokens:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create(self, institution: str, role: str, label: str = "") -> tuple[int, str]:
+    def create(self, institution: str, role: str, label: str = "",
+               by: Actor = OPERATOR) -> tuple[int, str]:
         """A new token for ``institution`` with ``role``: (id, the token, shown only now)."""
         try:
             parsed = Role(role)
@@ -127,6 +143,9 @@ class Tokens:
             s.add(tok)
             s.flush()
             assert tok.id is not None
+            audit.add(s, by, "token.create", f"token:{tok.id}",
+                      detail={"institution": institution, "role": parsed.value,
+                              "label": tok.label})
             return tok.id, secret
 
     def authenticate(self, secret: str) -> Principal:
@@ -140,15 +159,17 @@ class Tokens:
                                   field="Authorization")
         tok, inst = row
         assert tok.id is not None
-        return Principal(inst.code, inst.iri, Role(tok.role), tok.id)
+        assert inst.id is not None
+        return Principal(inst.code, inst.iri, Role(tok.role), tok.id, inst.id)
 
-    def revoke(self, token_id: int) -> None:
+    def revoke(self, token_id: int, by: Actor = OPERATOR) -> None:
         with write_session(self.engine) as s:
             tok = s.get(Token, token_id)
             if tok is None:
                 raise NotFound(f"no token {token_id}", field="token", value=token_id)
             tok.revoked_at = datetime.now(UTC)
             s.add(tok)
+            audit.add(s, by, "token.revoke", f"token:{token_id}")
 
     def list(self) -> list[Token]:
         with read_session(self.engine) as s:

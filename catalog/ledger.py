@@ -8,7 +8,8 @@ list, a legal act, a location). Each change of a record's content is a new immut
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -19,9 +20,23 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from catalog.db import read_session, write_session
 from catalog.errors import Conflict, NotFound
 
+#: Version statuses of work in progress: a new version supersedes them.
+OPEN_STATUSES: tuple[str, ...] = ("draft", "submitted")
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _aware(t: datetime | None) -> datetime | None:
+    return t if t is None or t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def concurrent_write() -> Conflict:
+    return Conflict(
+        "a concurrent write used the same version number; retry",
+        message_ro="o scriere concurentă a folosit același număr de versiune; reîncercați",
+    )
 
 
 class Institution(SQLModel, table=True):
@@ -87,7 +102,8 @@ class Appended:
     iri: str
     code: str | None
     number: int
-    created: bool  # False: same content as the published version, nothing written
+    created: bool  # False: same content as the latest version, nothing written
+    new_record: bool = False  # True: the record did not exist before
 
 
 @dataclass(frozen=True)
@@ -98,6 +114,8 @@ class ChangeRow:
     op: str
     version_number: int | None
     content: str | None
+    code: str | None = None
+    at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -142,28 +160,26 @@ class Ledger:
     # writes -----------------------------------------------------------------------
     def append(self, items: Sequence[NewVersion]) -> list[Appended]:
         """Append new versions for many records in one transaction (all or nothing)."""
-        out: list[Appended] = []
         try:
             with write_session(self.engine) as s:
-                for item in items:
-                    if item.kind == "organisation" and item.code:
-                        self._upsert_institution(s, item.code, item.iri, item.label or item.code)
-                inst_ids = {
-                    i.code: i.id for i in s.exec(select(Institution)) if i.id is not None
-                }
-                for item in items:
-                    out.append(self._append_one(s, item, inst_ids))
+                return self.append_in(s, items)
         except IntegrityError as exc:
-            raise Conflict(
-                "a concurrent write used the same version number; retry",
-                message_ro="o scriere concurentă a folosit același număr de versiune; reîncercați",
-            ) from exc
-        return out
+            raise concurrent_write() from exc
+
+    def append_in(self, s: Session, items: Sequence[NewVersion]) -> list[Appended]:
+        """:meth:`append` inside the caller's write transaction (which also writes the
+        workflow transitions and the audit entries of the same change)."""
+        for item in items:
+            if item.kind == "organisation" and item.code:
+                self._upsert_institution(s, item.code, item.iri, item.label or item.code)
+        inst_ids = {i.code: i.id for i in s.exec(select(Institution)) if i.id is not None}
+        return [self._append_one(s, item, inst_ids) for item in items]
 
     @staticmethod
     def _append_one(s: Session, item: NewVersion, inst_ids: dict[str, int]) -> Appended:
         rec = s.exec(select(Record).where(Record.iri == item.iri).with_for_update()).first()
         now = _now()
+        new_record = rec is None
         if rec is None:
             rec = Record(iri=item.iri, kind=item.kind, code=item.code, created_at=now)
         elif rec.kind != item.kind:
@@ -184,6 +200,14 @@ class Ledger:
                 and (rec.published_version == latest.number or not item.publish)
             ):
                 return Appended(item.iri, rec.code, latest.number, created=False)
+            # a new version supersedes the open draft or submission, and, once published,
+            # the version published before it
+            for old in s.exec(select(Version).where(
+                    Version.record_id == rec.id,
+                    col(Version.status).in_(OPEN_STATUSES + (("published",) if item.publish
+                                                             else ())))):
+                old.status = "superseded"
+                s.add(old)
         rec.institution_id = inst_ids.get(item.institution_code or "")
         rec.code = item.code
         rec.latest_version += 1
@@ -210,7 +234,8 @@ class Ledger:
             s.add(Change(record_id=rec.id, version_number=rec.latest_version, op="publish",
                          author=item.author, at=now))
         s.flush()
-        return Appended(item.iri, rec.code, rec.latest_version, created=True)
+        return Appended(item.iri, rec.code, rec.latest_version, created=True,
+                        new_record=new_record)
 
     def withdraw(self, iri: str, author: str) -> None:
         with write_session(self.engine) as s:
@@ -219,6 +244,10 @@ class Ledger:
                 raise NotFound(f"no record {iri}", message_ro=f"nu există înregistrarea {iri}")
             if rec.published_version is None:
                 return
+            ver = s.exec(select(Version).where(Version.record_id == rec.id,
+                                               Version.number == rec.published_version)).one()
+            ver.status = "withdrawn"
+            s.add(ver)
             rec.published_version = None
             rec.updated_at = _now()
             s.add(rec)
@@ -229,10 +258,19 @@ class Ledger:
         with read_session(self.engine) as s:
             return int(s.exec(select(func.coalesce(func.max(col(Change.seq)), 0))).one() or 0)
 
+    def last_change_at(self) -> datetime | None:
+        """When the published catalogue last changed."""
+        with read_session(self.engine) as s:
+            at = s.exec(select(func.max(col(Change.at)))).one()
+        if at is None:
+            return None
+        return at if at.tzinfo else at.replace(tzinfo=UTC)
+
     def changes_after(self, seq: int, limit: int = 500) -> list[ChangeRow]:
         stmt = (
             select(col(Change.seq), col(Record.iri), col(Record.kind), col(Change.op),  # type: ignore[call-overload]
-                   col(Change.version_number), col(Version.content))
+                   col(Change.version_number), col(Version.content), col(Record.code),
+                   col(Change.at))
             .join(Record, col(Record.id) == col(Change.record_id))
             .outerjoin(
                 Version,
@@ -244,7 +282,29 @@ class Ledger:
             .limit(limit)
         )
         with read_session(self.engine) as s:
-            return [ChangeRow(*row) for row in s.exec(stmt)]
+            return [ChangeRow(seq, iri, kind, op, number, content, code, _aware(at))
+                    for seq, iri, kind, op, number, content, code, at in s.exec(stmt)]
+
+    @contextmanager
+    def snapshot(self, batch: int = 200) -> Iterator[tuple[int, Iterator[tuple[str, str, str]]]]:
+        """One consistent read of the published state: (last change seq, iterator of
+        (iri, kind, content) by IRI), fetched in batches so memory stays flat.
+
+        Both reads run in ONE transaction (repeatable read on PostgreSQL, a WAL snapshot on
+        SQLite), so the records are exactly those published at that seq; iterate inside the
+        ``with``.
+        """
+        with Session(self.engine) as s:
+            s.connection(execution_options={"isolation_level": "REPEATABLE READ"}
+                         if self.engine.dialect.name == "postgresql" else {})
+            seq = int(s.exec(select(func.coalesce(func.max(col(Change.seq)), 0))).one() or 0)
+            stmt = (select(Record.iri, Record.kind, Version.content)
+                    .join(Version, (col(Version.record_id) == col(Record.id))
+                          & (col(Version.number) == col(Record.published_version)))
+                    .order_by(col(Record.iri))
+                    .execution_options(yield_per=batch))
+            rows = ((str(iri), str(kind), str(content)) for iri, kind, content in s.exec(stmt))
+            yield seq, rows
 
     def published(self, *, kinds: Sequence[str] | None = None,
                   iris: Sequence[str] | None = None) -> dict[str, str]:

@@ -67,7 +67,7 @@ def _record_row(ledger: Ledger, iri: str) -> tuple[int, int | None]:
 def test_first_append_creates_version_1_with_one_publish_change(ledger: Ledger) -> None:
     content = nt_title(IRI, "Eliberarea buletinului")
     [ap] = ledger.append([new_version(IRI, content, author="alice")])
-    assert ap == Appended(IRI, "ASP-0001", 1, created=True)
+    assert ap == Appended(IRI, "ASP-0001", 1, created=True, new_record=True)
     [v] = ledger.versions(IRI)
     assert (v.number, v.status, v.author, v.kind) == (1, "published", "alice", "service")
     assert v.content == content
@@ -101,7 +101,8 @@ def test_changed_content_is_version_2_and_version_1_stays_as_it_was(ledger: Ledg
     assert versions[0].content_hash == sha256(v1)
     assert versions[1].content_hash == sha256(v2)
     assert versions[0].content_hash != versions[1].content_hash
-    assert versions[0].status == versions[1].status == "published"
+    # version 1 is kept as it was; only its workflow status says a newer one replaced it
+    assert (versions[0].status, versions[1].status) == ("superseded", "published")
     assert ledger.version(IRI).number == 2  # the published one
     assert ledger.version(IRI, 1).content == v1
     assert ledger.published() == {IRI: v2}
@@ -119,12 +120,12 @@ def test_catalog_import_reports_created_then_unchanged_then_a_new_version(
         data = document(org_ttl(), service_ttl("ASP-0001", title))
         return catalog.import_records(catalog.parse(data, "turtle"), author="a").summary()
 
-    assert run("Prima") == {"created": 2, "unchanged": 0, "rejected": 0}
+    assert run("Prima") == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 0}
     counts = table_counts(catalog.engine)
     assert counts == {"institution": 1, "record": 2, "version": 2, "change": 2}
-    assert run("Prima") == {"created": 0, "unchanged": 2, "rejected": 0}
+    assert run("Prima") == {"created": 0, "updated": 0, "unchanged": 2, "rejected": 0}
     assert table_counts(catalog.engine) == counts
-    assert run("A doua") == {"created": 1, "unchanged": 1, "rejected": 0}
+    assert run("A doua") == {"created": 0, "updated": 1, "unchanged": 1, "rejected": 0}
     versions = catalog.ledger.versions(IRI)
     assert [v.number for v in versions] == [1, 2]
     assert '"Prima"@ro' in versions[0].content
@@ -238,7 +239,7 @@ def test_atomic_import_with_one_invalid_record_writes_nothing(catalog: Catalog) 
 def test_per_record_import_keeps_the_valid_records(catalog: Catalog) -> None:
     data = document(org_ttl(), service_ttl("ASP-0001"), service_ttl("ASP-0003", title_ro=None))
     report = catalog.import_records(catalog.parse(data, "turtle"), author="a", atomic=False)
-    assert report.summary() == {"created": 2, "unchanged": 0, "rejected": 1}
+    assert report.summary() == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
     assert [o.iri for o in report.rejected] == [service_iri("ASP-0003")]
     assert set(catalog.ledger.published()) == {ASP_IRI, IRI}
     assert catalog.store is not None
@@ -259,7 +260,11 @@ def test_withdraw_appends_a_change_and_the_graph_leaves_the_store(catalog: Catal
     assert last[0] == catalog.ledger.last_seq() > seq
     assert _record_row(catalog.ledger, IRI) == (1, None)
     assert IRI not in catalog.ledger.published()
-    assert catalog.ledger.versions(IRI) == versions  # history stays
+    # history stays: the same version, now marked withdrawn
+    after = catalog.ledger.versions(IRI)
+    assert [v.status for v in after] == ["withdrawn"]
+    assert [(v.number, v.content, v.content_hash, v.author) for v in after] == [
+        (v.number, v.content, v.content_hash, v.author) for v in versions]
     assert IRI not in catalog.store.graph_names()
     assert catalog.store.graph(IRI) == []
     assert catalog.store.watermark() == catalog.ledger.last_seq()
@@ -275,7 +280,7 @@ def test_withdraw_appends_a_change_and_the_graph_leaves_the_store(catalog: Catal
     # publishing the same content again is a new version and brings the graph back
     report = catalog.import_records(catalog.parse(document(service_ttl("ASP-0001")), "turtle"),
                                     author="c")
-    assert report.summary()["created"] == 1
+    assert report.summary()["updated"] == 1  # a new version of a record that exists
     assert [v.number for v in catalog.ledger.versions(IRI)] == [1, 2]
     assert IRI in catalog.store.graph_names()
 

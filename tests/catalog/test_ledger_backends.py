@@ -31,10 +31,10 @@ def test_migrations_create_the_ledger_tables(ref_catalog: Catalog) -> None:
 def test_import_creates_version_1_and_reimport_changes_nothing(ref_catalog: Catalog) -> None:
     draft = service_draft("ASP-9001")
     first = ref_catalog.import_records([draft], author="alice")
-    assert first.summary() == {"created": 1, "unchanged": 0, "rejected": 0}
+    assert first.summary() == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 0}
     seq = ref_catalog.ledger.last_seq()
     again = ref_catalog.import_records([service_draft("ASP-9001")], author="alice")
-    assert again.summary() == {"created": 0, "unchanged": 1, "rejected": 0}
+    assert again.summary() == {"created": 0, "updated": 0, "unchanged": 1, "rejected": 0}
     assert ref_catalog.ledger.last_seq() == seq
     assert [v.number for v in ref_catalog.ledger.versions(draft.iri)] == [1]
 
@@ -86,7 +86,7 @@ def test_per_record_import_keeps_the_valid_and_reports_the_rejected(ref_catalog:
                    or t.subject.value != bad.iri]
     report = ref_catalog.import_records([service_draft("ASP-9006"), bad], author="a",
                                         atomic=False)
-    assert report.summary() == {"created": 1, "unchanged": 0, "rejected": 1}
+    assert report.summary() == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 1}
     rejected = report.rejected[0]
     assert rejected.code == "ASP-9007"
     assert rejected.report is not None
