@@ -7,28 +7,23 @@ import json
 import sys
 from pathlib import Path
 
-from catalog import gates
 from catalog.access import Tokens
 from catalog.core import Catalog, ImportReport
-from catalog.errors import CatalogError, StoreUnavailable
-from catalog.jsonimport import drafts_from_passports, passports_from_json
-from catalog.records import RecordDraft
+from catalog.errors import CatalogError, InvalidRecord, StoreUnavailable
+from catalog.intake import BulkItem, Unreadable, bulk_items
 from catalog.settings import get_settings, settings_markdown
 
 
-def _drafts(catalog: Catalog, path: Path) -> list[RecordDraft]:
-    data = path.read_bytes()
-    if path.suffix in (".json", ".jsonl"):
-        text = gates.decode_utf8(data, what=str(path))
-        gates.check_size(data, catalog.settings.max_bulk_bytes, what=str(path))
-        passports = passports_from_json(text, max_nesting=catalog.settings.max_nesting)
-        return drafts_from_passports(passports, catalog.settings.base_uri)
-    return catalog.parse(data, path.name)
+def _items(catalog: Catalog, path: Path) -> list[BulkItem]:
+    """The records of a file (JSON, JSON Lines, CSV or any RDF format), by its extension."""
+    return bulk_items(path.read_bytes(), path.name, catalog.settings)
 
 
 def _print_report(report: ImportReport) -> None:
     for o in report.rejected:
-        print(f"rejected {o.iri}")
+        print(f"rejected {o.iri or o.position}")
+        if o.error is not None:
+            print(f"  {o.error}")
         if o.report:
             for f in o.report.violations:
                 print(f"  {f.focus} {f.path or ''}: {f.message_en}")
@@ -49,9 +44,9 @@ def _open_for_writing(ledger_only: bool) -> Catalog:
 def cmd_import(args: argparse.Namespace) -> int:
     catalog = _open_for_writing(args.ledger_only)
     try:
-        drafts: list[RecordDraft] = []
+        drafts: list[BulkItem] = []
         for f in args.files:
-            drafts += _drafts(catalog, Path(f))
+            drafts += _items(catalog, Path(f))
         report = catalog.import_records(drafts, author=args.author, atomic=not args.per_record)
         _print_report(report)
         return 1 if report.rejected else 0
@@ -65,9 +60,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     try:
         for f in args.files:
             path = Path(f)
-            results = ([(d, catalog.validate(d)) for d in _drafts(catalog, path)]
-                       if path.suffix in (".json", ".jsonl")
-                       else catalog.validate_document(path.read_bytes(), path.name))
+            if path.suffix in (".json", ".jsonl", ".ndjson", ".csv"):
+                results = []
+                for item in _items(catalog, path):
+                    if isinstance(item, Unreadable):
+                        raise item.error
+                    results.append((item, catalog.validate(item)))
+            else:
+                results = catalog.validate_document(path.read_bytes(), path.name)
             for d, rep in results:
                 bad += 0 if rep.conforms else 1
                 if args.json:
@@ -162,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int)
     s.add_argument("--demo", action="store_true", help="load the demo nomenclature first")
     s.set_defaults(func=cmd_serve)
-    s = sub.add_parser("import", help="import Turtle, TriG, N-Quads, JSON-LD, RDF/XML or JSON")
+    s = sub.add_parser("import", help="import Turtle, TriG, N-Quads, JSON-LD, RDF/XML, JSON, "
+                       "JSON Lines or CSV (docs/csv.md)")
     s.add_argument("files", nargs="+")
     s.add_argument("--per-record", action="store_true",
                    help="commit valid records and report rejected ones (default: all or none)")
@@ -202,6 +203,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         if exc.message_ro != exc.message:
             print(f"eroare: {exc.message_ro}", file=sys.stderr)
+        if isinstance(exc, InvalidRecord):
+            for o in exc.outcomes.rejected if exc.outcomes is not None else []:
+                where = o.iri or o.position
+                if o.error is not None:
+                    print(f"  {where}: {o.error}", file=sys.stderr)
+                for f in o.report.violations if o.report else []:
+                    print(f"  {where}: {f.path or f.focus}: {f.message_en}", file=sys.stderr)
+            if exc.outcomes is None:
+                for f in exc.report.violations:
+                    print(f"  {f.path or f.focus}: {f.message_en}", file=sys.stderr)
         return 2
     return code
 

@@ -12,12 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from catalog import paths, rdfio
-from catalog.db import create_db_engine, migrate
-from catalog.errors import InvalidInput, InvalidRecord, NotFound, StoreUnavailable
-from catalog.ledger import Appended, ChangeRow, Ledger, NewVersion
+from catalog.db import create_db_engine, migrate, write_session
+from catalog.errors import CatalogError, InvalidInput, InvalidRecord, NotFound, StoreUnavailable
+from catalog.intake import Unreadable
+from catalog.ledger import Appended, ChangeRow, Ledger, NewVersion, concurrent_write
 from catalog.namespaces import CPSV, RDF_TYPE, SKOS
+from catalog.passport import Passport, from_triples
 from catalog.projector import ProjectionStatus, Projector
 from catalog.records import RecordDraft, split
 from catalog.settings import Settings
@@ -38,9 +42,25 @@ class RecordOutcome:
     iri: str
     kind: str
     code: str | None
-    status: str  # created | unchanged | rejected
+    status: str  # created | updated | unchanged | rejected
     version: int | None = None
     report: ValidationReport | None = None
+    error: CatalogError | None = None  # why a record was refused, other than its shapes
+    position: str | None = None  # where in the file ("line 3", "row 2"), when known
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"iri": self.iri, "kind": self.kind, "code": self.code,
+                                  "status": self.status, "version": self.version}
+        if self.position:
+            out["position"] = self.position
+        if self.error is not None:
+            out["error"] = self.error.to_dict()  # an InvalidRecord's holds its report
+        elif self.report is not None and self.report.findings:
+            out["report"] = self.report.to_dict()
+        return out
+
+
+STATUSES = ("created", "updated", "unchanged", "rejected")
 
 
 @dataclass
@@ -55,7 +75,16 @@ class ImportReport:
         return [o for o in self.outcomes if o.status == "rejected"]
 
     def summary(self) -> dict[str, int]:
-        return {s: self.count(s) for s in ("created", "unchanged", "rejected")}
+        return {s: self.count(s) for s in STATUSES}
+
+    def to_dict(self) -> dict[str, object]:
+        return {"summary": self.summary(), "records": [o.to_dict() for o in self.outcomes]}
+
+
+#: Checks a record before it is written (the caller's authorisation); raises to refuse it.
+Authorize = Callable[[RecordDraft], None]
+#: Writes more rows in the import's own transaction (workflow transitions, the audit log).
+OnWrite = Callable[[Session, list[tuple[NewVersion, Appended]]], None]
 
 
 def _service_stub(iri: str) -> ox.Triple:
@@ -143,28 +172,45 @@ class Catalog:
     # writing -----------------------------------------------------------------------
     def import_records(
         self,
-        drafts: Sequence[RecordDraft],
+        drafts: Sequence[RecordDraft | Unreadable],
         *,
         author: str,
         atomic: bool = True,
+        publish: bool = True,
         batch_size: int = 200,
+        authorize: Authorize | None = None,
+        on_write: OnWrite | None = None,
         on_ack: Callable[[list[Appended]], None] | None = None,
     ) -> ImportReport:
-        """Validate and publish records.
+        """Validate and write records (published, or as drafts with ``publish=False``).
 
         ``atomic``: every record valid or nothing written (one transaction). Otherwise each
         batch of valid records is committed (and acknowledged through ``on_ack``) on its own
-        and invalid ones are reported as rejected.
+        and the others are reported as rejected. ``authorize`` may refuse a record;
+        ``on_write`` adds rows in the same transaction as the versions.
         """
         report = ImportReport()
         pending: list[tuple[NewVersion, RecordOutcome]] = []
         institutions = {i.iri: i.code for i in self.ledger.institutions()}
         for draft in drafts:
+            if isinstance(draft, Unreadable):
+                err = draft.error
+                report.outcomes.append(RecordOutcome(
+                    "", "unknown", None, "rejected", error=err, position=draft.position,
+                    report=err.report if isinstance(err, InvalidRecord) else None))
+                continue
             outcome = RecordOutcome(draft.iri, draft.kind, draft.code, "created")
             report.outcomes.append(outcome)
-            if draft.kind == "service" and not draft.code:
-                outcome.status = "rejected"
-                outcome.report = None
+            try:
+                if draft.kind == "service" and not draft.code:
+                    raise InvalidInput("a service needs its code in dct:identifier",
+                                       message_ro="un serviciu are nevoie de cod "
+                                       "(dct:identifier)", field="dct:identifier",
+                                       value=draft.iri)
+                if authorize is not None:
+                    authorize(draft)
+            except CatalogError as exc:
+                outcome.status, outcome.error = "rejected", exc
                 continue
             result = self.validate(draft)
             outcome.report = result
@@ -177,32 +223,38 @@ class Catalog:
                          if isinstance(v, ox.Literal)]
                 label = names[0] if names else draft.code
                 institutions[draft.iri] = draft.code
-            # later records of this import validate against this one
-            self._index(draft.iri, draft.triples)
+            if publish:  # later records of this import validate against this one
+                self._index(draft.iri, draft.triples)
             canonical = draft.canonical()
             pending.append((NewVersion(
                 iri=draft.iri, kind=draft.kind, code=draft.code,
                 institution_code=draft.code if draft.kind == "organisation"
                 else institutions.get(draft.authority or ""),
                 content=canonical, content_hash=rdfio.content_hash(canonical),
-                triple_count=len(draft.triples), author=author, label=label,
+                triple_count=len(draft.triples), author=author, label=label, publish=publish,
             ), outcome))
             if not atomic and len(pending) >= batch_size:
-                self._commit(pending, on_ack)
+                self._commit(pending, on_write, on_ack)
                 pending = []
         if atomic and report.rejected:
             self._restore_references([nv.iri for nv, _ in pending])
             first = report.rejected[0]
             raise InvalidRecord(
-                f"{len(report.rejected)} of {len(report.outcomes)} records are invalid; "
-                f"nothing was written (first: {first.iri})",
-                report=first.report or ValidationReport(),
+                f"{len(report.rejected)} of {len(report.outcomes)} records are refused; "
+                f"nothing was written (first: {first.iri or first.position})",
+                report=ValidationReport(tuple(f for o in report.rejected if o.report
+                                              for f in o.report.findings)),
                 message_ro=f"{len(report.rejected)} din {len(report.outcomes)} înregistrări "
-                "sunt invalide; nu s-a scris nimic",
-                value=first.iri,
+                "sunt refuzate; nu s-a scris nimic",
+                value=first.iri or first.position,
+                outcomes=report,
             )
-        if pending:
-            self._commit(pending, on_ack)
+        try:
+            if pending:
+                self._commit(pending, on_write, on_ack)
+        except CatalogError:
+            self._restore_references([nv.iri for nv, _ in pending])
+            raise
         self.project()
         return report
 
@@ -214,11 +266,20 @@ class Catalog:
             self._index(iri, rdfio.parse_canonical(content))
 
     def _commit(self, pending: list[tuple[NewVersion, RecordOutcome]],
+                on_write: OnWrite | None,
                 on_ack: Callable[[list[Appended]], None] | None) -> None:
-        appended = self.ledger.append([nv for nv, _ in pending])
+        items = [nv for nv, _ in pending]
+        try:
+            with write_session(self.engine) as s:
+                appended = self.ledger.append_in(s, items)
+                if on_write is not None:
+                    on_write(s, list(zip(items, appended, strict=True)))
+        except IntegrityError as exc:
+            raise concurrent_write() from exc
         for ap, (_, outcome) in zip(appended, pending, strict=True):
             outcome.version = ap.number
-            outcome.status = "created" if ap.created else "unchanged"
+            outcome.status = ("created" if ap.new_record else "updated") if ap.created \
+                else "unchanged"
         if on_ack is not None:
             on_ack(appended)
 
@@ -254,6 +315,10 @@ class Catalog:
             )
         return triples
 
+    def label(self, iri: str) -> dict[str, str] | None:
+        """The name of a reference resource (law, concept, organisation, place) by language."""
+        return self.references.label(iri)
+
     def institution_code(self, authority_iri: str | None) -> str | None:
         """The code of the institution whose organisation IRI is ``authority_iri``."""
         return next((i.code for i in self.ledger.institutions() if i.iri == authority_iri), None)
@@ -264,6 +329,12 @@ class Catalog:
             raise StoreUnavailable("no quad store is open")
         rows = self.store.select(named_query("services").text)
         return [{k: v.value for k, v in r.items()} for r in rows]
+
+    def published_passports(self) -> list[Passport]:
+        """Every published service passport, by code (from the ledger)."""
+        rows = self.ledger.published(kinds=["service"])
+        out = [from_triples(rdfio.parse_canonical(content), iri) for iri, content in rows.items()]
+        return sorted(out, key=lambda p: p.code)
 
     def status(self) -> ProjectionStatus:
         if self.projector is None:

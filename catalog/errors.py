@@ -85,13 +85,17 @@ class TooLarge(InvalidInput):
 class InvalidRecord(CatalogError):
     code = "invalid_record"
 
-    def __init__(self, message: str, report: Any, **kwargs: Any) -> None:
+    def __init__(self, message: str, report: Any, *, outcomes: Any = None,
+                 **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.report = report
+        self.outcomes = outcomes  # an import's per-record report, when a batch was refused
 
     def to_dict(self) -> dict[str, Any]:
         body = super().to_dict()
         body["report"] = self.report.to_dict()
+        if self.outcomes is not None:
+            body["import"] = self.outcomes.to_dict()
         return body
 
 

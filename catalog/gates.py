@@ -120,3 +120,22 @@ def check_storable_text(value: Any, path: str = "$") -> None:
     elif isinstance(value, list):
         for i, v in enumerate(value):
             check_storable_text(v, f"{path}[{i}]")
+
+
+#: Characters that make an identifier look like another one: bidirectional controls and
+#: zero-width characters (CVE-2021-42574 "Trojan Source"), and C0/C1 controls.
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069"
+                        r"\ufeff]")
+
+
+def check_identifier(value: str, *, field: str) -> None:
+    """Refuse codes, identifiers and IRIs holding invisible or direction-changing characters."""
+    m = _INVISIBLE.search(value)
+    if m:
+        raise InvalidInput(
+            f"{field} contains the invisible character U+{ord(m.group()):04X} at position "
+            f"{m.start()}; identifiers must be visible text",
+            message_ro=f"{field} conține caracterul invizibil U+{ord(m.group()):04X} la poziția "
+            f"{m.start()}; identificatorii trebuie să fie text vizibil",
+            field=field, value=value.encode("unicode_escape").decode("ascii")[:200],
+            expected="an identifier without control, zero-width or bidirectional characters")

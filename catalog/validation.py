@@ -213,6 +213,12 @@ def read_report(report: Graph) -> ValidationReport:
     return ValidationReport(tuple(findings))
 
 
+_LABELS = tuple(URIRef(p) for p in (
+    "http://www.w3.org/2004/02/skos/core#prefLabel", "http://data.europa.eu/eli/ontology#title",
+    "http://purl.org/dc/terms/title", "http://www.w3.org/2000/01/rdf-schema#label",
+    "https://schema.org/name", "http://www.w3.org/ns/locn#fullAddress"))
+
+
 class ReferenceIndex:
     """Descriptions of the resources records point to: concepts, organisations, acts, places.
 
@@ -249,6 +255,14 @@ class ReferenceIndex:
 
     def describe(self, iri: str) -> list[tuple[Node, Node, Node]]:
         return self._by_subject.get(iri, [])
+
+    def label(self, iri: str) -> dict[str, str] | None:
+        """The name of a described resource by language (preferred label, title or name)."""
+        found: dict[URIRef, dict[str, str]] = {}
+        for _s, p, o in self.describe(iri):
+            if p in _LABELS and isinstance(o, RLiteral):
+                found.setdefault(p, {}).setdefault(o.language or "", str(o))  # type: ignore[arg-type]
+        return next((found[p] for p in _LABELS if p in found), None)
 
 
 def closure(record_iri: str, triples: Sequence[ox.Triple], index: ReferenceIndex, *,

@@ -68,7 +68,7 @@ def test_import_turtle_and_json_then_export(env: Path, capsys: pytest.CaptureFix
     capsys.readouterr()
     assert main(["import", str(ttl), str(js)]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == \
-        {"created": 0, "unchanged": 3, "rejected": 0}
+        {"created": 0, "updated": 0, "unchanged": 3, "rejected": 0}
 
 
 def test_import_refuses_bad_json_with_the_field(env: Path, capsys: pytest.CaptureFixture[str]

@@ -1,0 +1,300 @@
+"""Reading what users send into records: plain JSON passports, JSON Lines, CSV, or RDF.
+
+Every input passes the gates first (size, nesting depth, UTF-8, no DOCTYPE, bundled JSON-LD
+contexts only). A single-passport write may describe only its own service: the service, the
+resources under its IRI and blank nodes it reaches (:func:`own_passport`). Passports that break
+the JSON model are :class:`~catalog.errors.InvalidRecord` with one finding per problem, in
+Romanian and English, like a SHACL report; text that cannot be stored (NUL, lone surrogates)
+and identifiers with invisible or direction-changing characters are refused first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+from pydantic import ValidationError
+
+from catalog import gates, rdfio
+from catalog.errors import CatalogError, InvalidInput, InvalidRecord
+from catalog.namespaces import CPSV, DCT, RDF_TYPE, SC
+from catalog.passport import Passport, to_triples
+from catalog.records import RecordDraft, split
+from catalog.settings import Settings
+from catalog.validation import Finding, ValidationReport
+
+JSON_MEDIA = frozenset({"application/json", "application/merge-patch+json"})
+JSONL_MEDIA = frozenset({"application/jsonl", "application/x-ndjson", "application/x-jsonlines",
+                         "application/jsonlines"})
+CSV_MEDIA = "text/csv"
+#: fields the server sets; a request that sends them is told so
+SERVER_FIELDS = frozenset({"status", "version", "owner", "institution", "published_version",
+                           "iri", "created_at", "author"})
+_IDENTIFIERS = frozenset({DCT + "identifier", SC + "institutionCode"})
+
+_RO = {
+    "missing": "câmp obligatoriu lipsă",
+    "extra_forbidden": "câmp necunoscut (nu face parte din pașaport)",
+    "string_pattern_mismatch": "nu are formatul cerut",
+    "string_type": "trebuie să fie text",
+    "dict_type": "trebuie să fie un obiect (de ex. {\"ro\": \"...\", \"en\": \"...\"})",
+    "list_type": "trebuie să fie o listă",
+    "float_parsing": "trebuie să fie un număr",
+    "float_type": "trebuie să fie un număr",
+    "bool_parsing": "trebuie să fie true sau false",
+    "bool_type": "trebuie să fie true sau false",
+    "greater_than_equal": "valoarea este prea mică",
+    "model_type": "trebuie să fie un obiect",
+}
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An item of a bulk file that could not be read into a record."""
+
+    position: str  # "line 3", "row 4", "item 2"
+    error: CatalogError
+
+
+BulkItem = RecordDraft | Unreadable
+
+
+def media_of(content_type: str | None, default: str = "application/json") -> str:
+    return (content_type or default).split(";")[0].strip().lower() or default
+
+
+# --- JSON passports ----------------------------------------------------------------------
+def _finding(err: Any, focus: str) -> Finding:
+    where = ".".join(str(p) for p in err["loc"])
+    kind = err["type"]
+    en = err["msg"]
+    ro = _RO.get(kind, "valoare invalidă")
+    if kind == "extra_forbidden" and str(err["loc"][-1]) in SERVER_FIELDS:
+        en = f"{err['loc'][-1]} is set by the server, not by the request"
+        ro = f"{err['loc'][-1]} este stabilit de server, nu de cerere"
+    elif kind == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        en, ro = f"{en} (e.g. ASP-0001)", f"{ro}: {pattern} (de ex. ASP-0001)"
+    value = err.get("input")
+    shown = None if kind == "missing" or isinstance(value, (dict, list)) else str(value)[:200]
+    return Finding(focus=focus, path=where, value=shown, message_en=f"{where}: {en}",
+                   message_ro=f"{where}: {ro}", severity="violation", shape=None,
+                   constraint=kind)
+
+
+def passport_from_data(item: Any, position: str = "the passport") -> Passport:
+    """A :class:`Passport` from decoded JSON, or InvalidRecord listing every problem."""
+    if not isinstance(item, dict):
+        raise InvalidInput(f"{position} must be a JSON object", field=position,
+                           message_ro=f"{position} trebuie să fie un obiect JSON",
+                           expected="an object such as {\"code\": \"ASP-0001\", ...}")
+    gates.check_storable_text(item)
+    try:
+        return Passport.model_validate(item)
+    except ValidationError as exc:
+        code = item.get("code") if isinstance(item.get("code"), str) else None
+        findings = tuple(_finding(e, code or position) for e in exc.errors())
+        raise InvalidRecord(
+            f"{position} has {len(findings)} problem(s); nothing was stored",
+            report=ValidationReport(findings),
+            message_ro=f"{position} are {len(findings)} problem(e); nu s-a salvat nimic",
+            value=code,
+        ) from exc
+
+
+def draft_of(p: Passport, base_uri: str) -> RecordDraft:
+    iri = f"{base_uri}id/service/{p.code}"
+    return RecordDraft(iri, "service", to_triples(p, iri))
+
+
+def drafts_from_passports(passports: Iterable[Passport], base_uri: str) -> list[RecordDraft]:
+    return [draft_of(p, base_uri) for p in passports]
+
+
+def _json_items(text: str, max_nesting: int) -> list[tuple[str, Any]]:
+    """(position, decoded item or the error reading it) of a JSON document or JSON Lines."""
+    stripped = text.lstrip()
+    if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped):
+        doc = rdfio.load_json(text, max_nesting=max_nesting)
+        items = doc if isinstance(doc, list) else [doc]
+        return [(f"item {n}", item) for n, item in enumerate(items, 1)]
+    out: list[tuple[str, Any]] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append((f"line {n}", rdfio.load_json(line, max_nesting=max_nesting,
+                                                      what=f"JSON line {n}")))
+        except InvalidInput as exc:
+            exc.line = n
+            out.append((f"line {n}", exc))
+    return out
+
+
+# --- RDF passports -----------------------------------------------------------------------
+def own_passport(quads: Sequence[ox.Quad], expected_iri: str | None) -> RecordDraft:
+    """The one service a single-passport document describes, and nothing else.
+
+    Every triple must be about the service, a resource under its IRI (``<service>/...``,
+    ``<service>#...``) or a blank node reached from those; triples about anything else (another
+    service, an organisation, a code list) are refused with a finding each.
+    """
+    services = sorted({q.subject.value for q in quads if q.predicate.value == RDF_TYPE
+                       and isinstance(q.subject, ox.NamedNode)
+                       and q.object == ox.NamedNode(CPSV + "PublicService")})
+    if not services:
+        raise InvalidInput("the document describes no cpsv:PublicService",
+                           message_ro="documentul nu descrie niciun cpsv:PublicService",
+                           expected="one resource typed cpsv:PublicService")
+    iri = expected_iri or services[0]
+    graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+    owned_bnodes: set[str] = set()
+    triples = [q.triple for q in quads]
+    changed = True
+    while changed:  # blank nodes reached from the service's own resources
+        changed = False
+        for t in triples:
+            if _is_own(t.subject, iri, owned_bnodes) and isinstance(t.object, ox.BlankNode) \
+                    and t.object.value not in owned_bnodes:
+                owned_bnodes.add(t.object.value)
+                changed = True
+    findings: list[Finding] = []
+    for g in sorted(graphs - {iri}):
+        findings.append(_foreign(iri, g, f"named graph <{g}>", f"graful numit <{g}>"))
+    foreign: dict[str, int] = {}
+    for t in triples:
+        if not _is_own(t.subject, iri, owned_bnodes):
+            key = _root_of(t.subject, services)
+            foreign[key] = foreign.get(key, 0) + 1
+    for subject, count in sorted(foreign.items()):
+        other = subject.strip("<>")
+        what = ("another service" if other in services else "a resource that is not part of it")
+        what_ro = ("alt serviciu" if other in services else "o resursă care nu face parte din el")
+        findings.append(_foreign(iri, subject, f"{subject} is {what} ({count} triples)",
+                                 f"{subject} este {what_ro} ({count} triplete)"))
+    if expected_iri is not None and expected_iri not in services:
+        findings.insert(0, _foreign(expected_iri, services[0],
+                                    f"the document describes {services[0]}, not {expected_iri}",
+                                    f"documentul descrie {services[0]}, nu {expected_iri}"))
+    if findings:
+        raise InvalidRecord(
+            f"a passport document may describe only the service {iri} and its own resources "
+            f"(IRIs under <{iri}/>, blank nodes); {len(findings)} problem(s), nothing was stored",
+            report=ValidationReport(tuple(findings)),
+            message_ro=f"documentul unui pașaport poate descrie doar serviciul {iri} și "
+            f"resursele lui; {len(findings)} problem(e), nu s-a salvat nimic",
+            value=iri,
+        )
+    return RecordDraft(iri, "service", triples)
+
+
+def _root_of(term: Any, services: list[str]) -> str:
+    """The service a foreign subject belongs to (itself when none): one finding each."""
+    if isinstance(term, ox.NamedNode):
+        for other in services:
+            if term.value == other or term.value.startswith((other + "/", other + "#")):
+                return f"<{other}>"
+    return str(term)
+
+
+def _is_own(term: Any, iri: str, bnodes: set[str]) -> bool:
+    if isinstance(term, ox.BlankNode):
+        return term.value in bnodes
+    if isinstance(term, ox.NamedNode):
+        v = term.value
+        return v == iri or v.startswith(iri + "/") or v.startswith(iri + "#")
+    return False
+
+
+def _foreign(focus: str, value: str, en: str, ro: str) -> Finding:
+    return Finding(focus=focus, path=None, value=value,
+                   message_en=f"not part of this passport: {en}",
+                   message_ro=f"nu face parte din acest pașaport: {ro}",
+                   severity="violation", shape=None, constraint="ownership")
+
+
+# --- text that cannot be stored or shown safely --------------------------------------------
+def check_draft_text(draft: RecordDraft) -> None:
+    """NUL and lone surrogates nowhere; no invisible or bidi characters in IRIs and codes."""
+    for t in draft.triples:
+        for term in (t.subject, t.predicate, t.object):
+            if isinstance(term, ox.NamedNode):
+                gates.check_identifier(term.value, field=f"<{term.value[:80]}>")
+        if isinstance(t.object, ox.Literal):
+            gates.check_storable_text(t.object.value, f"{t.predicate.value}")
+            if t.predicate.value in _IDENTIFIERS:
+                gates.check_identifier(t.object.value, field=t.predicate.value)
+
+
+# --- what the API and the command line read ------------------------------------------------
+def single_passport(data: bytes, media: str, settings: Settings,
+                    expected_iri: str | None = None) -> RecordDraft:
+    """The draft of one passport from a request body (JSON, CSV of one row, or RDF)."""
+    gates.check_size(data, settings.max_record_bytes, what="the passport")
+    if media in JSON_MEDIA:
+        text = gates.decode_utf8(data, what="JSON body")
+        doc = rdfio.load_json(text, max_nesting=settings.max_nesting)
+        draft = draft_of(passport_from_data(doc), settings.base_uri)
+    else:
+        items = bulk_items(data, media, settings) if media == CSV_MEDIA else None
+        if items is not None:
+            if len(items) != 1:
+                raise InvalidInput(f"the CSV must hold one passport, not {len(items)}",
+                                   message_ro="fișierul CSV trebuie să conțină un pașaport",
+                                   expected="a header and one row")
+            if isinstance(items[0], Unreadable):
+                raise items[0].error
+            draft = items[0]
+        else:
+            quads = rdfio.parse(data, rdfio.format_for(media), base_iri=settings.base_uri,
+                                max_bytes=settings.max_record_bytes,
+                                max_nesting=settings.max_nesting)
+            draft = own_passport(quads, expected_iri)
+    check_draft_text(draft)
+    return draft
+
+
+def _row_error(row: Any) -> InvalidRecord:
+    findings = tuple(Finding(focus=f"row {p.row}", path=p.field, value=p.value,
+                             message_en=p.message, message_ro=p.message_ro,
+                             severity="violation", shape=None, constraint="csv")
+                     for p in row.problems)
+    return InvalidRecord(f"row {row.row} (line {row.line}) of the CSV has {len(findings)} "
+                         "problem(s)", report=ValidationReport(findings),
+                         message_ro=f"rândul {row.row} (linia {row.line}) din CSV are "
+                         f"{len(findings)} problem(e)", line=row.line)
+
+
+def bulk_items(data: bytes, media_or_name: str, settings: Settings) -> list[BulkItem]:
+    """The records of a bulk file, with the items that could not be read, in file order."""
+    gates.check_size(data, settings.max_bulk_bytes, what="the import file")
+    name = media_or_name.lower()
+    items: list[BulkItem] = []
+    if name in JSON_MEDIA or name in JSONL_MEDIA or name.endswith((".json", ".jsonl",
+                                                                    ".ndjson")):
+        text = gates.decode_utf8(data, what="JSON")
+        for position, item in _json_items(text, settings.max_nesting):
+            try:
+                if isinstance(item, CatalogError):
+                    raise item
+                items.append(draft_of(passport_from_data(item, position), settings.base_uri))
+            except CatalogError as exc:
+                items.append(Unreadable(position, exc))
+    elif name == CSV_MEDIA or name.endswith(".csv"):
+        from catalog import csvformat
+
+        for row in csvformat.iter_csv(data):
+            if row.passport is None:
+                items.append(Unreadable(f"row {row.row}", _row_error(row)))
+            else:
+                items.append(draft_of(row.passport, settings.base_uri))
+    else:
+        quads = rdfio.parse(data, rdfio.format_for(media_or_name), base_iri=settings.base_uri,
+                            max_bytes=settings.max_bulk_bytes, max_nesting=settings.max_nesting)
+        items.extend(split(quads))
+    for item in items:
+        if isinstance(item, RecordDraft):
+            check_draft_text(item)
+    return items
