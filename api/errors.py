@@ -7,13 +7,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from api.negotiation import NotAcceptable
+from api.negotiation import NotAcceptable, UnsupportedMediaType
 from catalog import errors as e
 from catalog.access import Unauthenticated
+from catalog.idempotency import KeyReused
 
 STATUS: dict[type[e.CatalogError], int] = {
     NotAcceptable: 406,
+    UnsupportedMediaType: 415,
+    e.TooManyQueries: 429,
     Unauthenticated: 401,
+    KeyReused: 422,
     e.PreconditionRequired: 428,
     e.PreconditionFailed: 412,
     e.TooLarge: 413,
@@ -41,7 +45,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(e.CatalogError)
     async def _catalog_error(_req: Request, exc: e.CatalogError) -> JSONResponse:
         status = status_for(exc)
-        headers = {"Retry-After": "5"} if status == 503 else None
+        headers = {"Retry-After": "5"} if status == 503 else \
+            {"Retry-After": "1"} if status == 429 else None
         if status == 401:
             headers = {"WWW-Authenticate": 'Bearer realm="semcat"'}
         return JSONResponse({"error": exc.to_dict()}, status_code=status, headers=headers)

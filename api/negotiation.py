@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, InvalidInput
 
 RDF_MEDIA = {
     "text/turtle": "turtle",
@@ -18,6 +18,12 @@ RDF_MEDIA = {
 
 class NotAcceptable(CatalogError):
     code = "not_acceptable"
+
+
+class UnsupportedMediaType(InvalidInput):
+    """A body in a media type this resource does not take (HTTP 415)."""
+
+    code = "unsupported_media_type"
 
 
 def _ranges(accept: str) -> list[tuple[str, float]]:

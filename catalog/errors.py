@@ -16,6 +16,7 @@ nothing of HTTP.
     ├── Forbidden             the principal may not do this (another institution's record)
     ├── QueryRejected         a SPARQL query refused before execution
     ├── QueryTimeout          a query cut at its deadline
+    ├── TooManyQueries        a client already has its share of queries running
     ├── StoreUnavailable      the quad store cannot be reached or answered badly
     └── ConfigurationError    settings or shapes that cannot work
 """
@@ -129,6 +130,12 @@ class QueryRejected(CatalogError):
 
 class QueryTimeout(CatalogError):
     code = "query_timeout"
+
+
+class TooManyQueries(CatalogError):
+    """A client that already has its share of queries running (HTTP 429)."""
+
+    code = "too_many_queries"
 
 
 class StoreUnavailable(CatalogError):

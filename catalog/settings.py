@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -52,7 +53,15 @@ class Settings(BaseSettings):
         "http://127.0.0.1:8000/",
         description="Base of every resource IRI the hub mints and dereferences; ends with `/`.",
     )
+    timezone: str = Field(
+        "Europe/Chisinau",
+        description="Time zone of the catalogue's dates (`?as_of=` a day means the end of that "
+        "day here).",
+    )
     host: str = Field("127.0.0.1", description="Address `semcat serve` listens on.")
+    access_log: bool = Field(
+        False, description="Log every HTTP request (uvicorn's access log). Off by default: it "
+        "halves the rate of cached SPARQL answers; a reverse proxy usually logs requests.")
     port: int = Field(8000, description="Port `semcat serve` listens on.")
     workers: int = Field(
         1, ge=1, le=64,
@@ -69,10 +78,35 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(
         10.0, gt=0, le=300, description="Deadline of one SPARQL query, in seconds."
     )
-    query_max_rows: int = Field(10_000, ge=1, description="Most result rows one query returns.")
+    query_max_rows: int = Field(
+        10_000, ge=1,
+        description="Most result rows (solutions or triples) one query returns; a longer answer "
+        "is cut and flagged with the `X-SPARQL-Truncated` header.")
+    query_max_result_bytes: int = Field(
+        16 * MiB, ge=1024,
+        description="Largest answer one query returns, in bytes; a longer one is cut at a row "
+        "and flagged like the row cap.")
     query_workers: int = Field(
-        2, ge=1, le=32, description="Worker processes that run user SPARQL queries."
-    )
+        3, ge=1, le=32,
+        description="Worker processes that run user SPARQL queries (for a remote store: queries "
+        "sent to it at once).")
+    query_max_per_client: int = Field(
+        2, ge=1, le=256,
+        description="Queries one client address may have running at once; more get 429 with "
+        "`Retry-After` (answers from the cache do not count). Behind a proxy, run uvicorn with "
+        "`--forwarded-allow-ips` so that the address is the client's.")
+    query_cache_entries: int = Field(
+        4096, ge=0,
+        description="Complete SPARQL answers kept in memory, keyed by store watermark, query, "
+        "dataset and format; 0 turns the cache off.")
+    query_cache_bytes: int = Field(
+        64 * MiB, ge=0, description="Memory for the cached SPARQL answers, in bytes.")
+    sparql_remote_union: bool = Field(
+        False,
+        description="The remote SPARQL server already makes its default graph the union of its "
+        "named graphs (`oxigraph serve --union-default-graph`, Fuseki `tdb2:unionDefaultGraph`): "
+        "queries are then sent as they are, faster for large catalogs, but they see the "
+        "projection's watermark triple. Off: the hub sends the record graphs as the dataset.")
     max_query_bytes: int = Field(64 * 1024, ge=1024, description="Largest SPARQL query text.")
     max_nesting: int = Field(
         64, ge=4, le=256, description="Deepest nesting of brackets, braces or JSON accepted."
@@ -100,6 +134,14 @@ class Settings(BaseSettings):
                 "este deschis de un singur proces",
                 field="SEMCAT_WORKERS", value=self.workers,
             )
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigurationError(
+                f"SEMCAT_TIMEZONE {self.timezone!r} is not a known time zone",
+                message_ro=f"SEMCAT_TIMEZONE {self.timezone!r} nu este un fus orar cunoscut",
+                field="SEMCAT_TIMEZONE", value=self.timezone, expected="e.g. Europe/Chisinau",
+            ) from exc
         if self.env == "production" and self.base_uri.startswith("http://127."):
             raise ConfigurationError(
                 "SEMCAT_BASE_URI must be the public base in production",

@@ -1,19 +1,73 @@
-"""``/sparql``: read-only SPARQL 1.1 queries (the full protocol is its own issue)."""
+"""``/sparql``: the read-only SPARQL 1.1 Protocol endpoint (reading and negotiation in
+:mod:`api.sparql_protocol`, answering in :class:`catalog.queries.QueryService`).
+
+The route is a plain ASGI endpoint, not a FastAPI operation: the protocol is parsed here, so
+FastAPI's per-request dependency and parameter machinery (which ran the dependency in a thread)
+would only add latency to answers that come from the cache in microseconds.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
+from fastapi import APIRouter
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.deps import QueriesDep
+from api import sparql_protocol as protocol
+from catalog.errors import CatalogError
+from catalog.queries import QueryService
+
+
+async def answer(request: Request) -> Response:
+    queries: QueryService = request.app.state.queries
+    try:
+        asked = await protocol.read_request(
+            request, max_body=4 * queries.settings.max_query_bytes + 4096)
+        if asked.query is None:
+            if request.method in ("GET", "HEAD") and protocol.wants_rdf(request):
+                return protocol.service_description(request)
+            raise protocol.missing_query()
+        form = queries.form(asked.query)
+        fmt = protocol.negotiate(request, form, asked.formats)
+        result = await queries.answer(asked.query, result_format=fmt, dataset=asked.dataset,
+                                      client=request.client.host if request.client else None)
+        return protocol.answer_response(result, queries.limits.rows)
+    except CatalogError as exc:
+        return protocol.error_response(exc)
+    except ClientDisconnect:  # gone while sending its body: nobody to answer
+        return Response(status_code=400)
+
+
+class SparqlEndpoint:
+    """GET and POST: a query (or the service description); OPTIONS: the CORS preflight."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        if request.method == "OPTIONS":
+            response = Response(status_code=204, headers=protocol.PREFLIGHT)
+        else:
+            response = await answer(request)
+        await response(scope, receive, send)
+
+
+class SparqlFastLane:
+    """ASGI middleware that hands ``/sparql`` to :class:`SparqlEndpoint` before the routing of
+    the whole app (``app.add_middleware(SparqlFastLane)``): the same answers, without matching
+    every route of the API first. Other methods fall through to the router (405)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.endpoint = SparqlEndpoint()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] == "http" and scope["path"] == "/sparql"
+                and scope["method"] in ("GET", "HEAD", "POST", "OPTIONS")):
+            await self.endpoint(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
 
 router = APIRouter(tags=["sparql"])
-
-
-@router.get("/sparql")
-async def sparql_get(queries: QueriesDep,
-                     query: str = Query(..., description="SPARQL 1.1 query text")) -> Response:
-    answer = await run_in_threadpool(queries.run, query)
-    headers = {"X-SPARQL-Truncated": "true"} if answer.truncated else {}
-    return Response(answer.body, media_type=answer.media_type, headers=headers)
+router.routes.append(Route("/sparql", endpoint=SparqlEndpoint(),
+                           methods=["GET", "POST", "OPTIONS"], name="sparql"))

@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -158,3 +159,138 @@ def test_remote_store_queries_are_checked_and_answered(remote_settings: Settings
     finally:
         qs.close()
         store.close()
+
+
+# --- added with the full protocol (issue: /sparql for the public) --------------------------
+META_QUERIES = [
+    "SELECT ?w WHERE { ?s <https://w3id.org/semcat/ns#watermark> ?w }",
+    "SELECT ?w WHERE { GRAPH ?g { ?s <https://w3id.org/semcat/ns#watermark> ?w } }",
+    "SELECT ?w FROM <urn:semcat:meta> WHERE { ?s ?p ?w }",
+]
+
+
+@pytest.mark.parametrize("query", META_QUERIES)
+def test_user_queries_never_see_the_bookkeeping_graph(
+        service: tuple[QueryService, EmbeddedStore], query: str) -> None:
+    qs, store = service
+    assert store.watermark() == 1
+    assert _rows(qs.run(query).body) == []
+    from catalog.sparql_guard import QueryDataset
+
+    meta = QueryDataset(("urn:semcat:meta",), ("urn:semcat:meta",))
+    assert _rows(qs.run("SELECT * WHERE { ?s ?p ?o }", dataset=meta).body) == []
+
+
+def test_answers_come_in_the_requested_format_and_from_the_cache(
+        service: tuple[QueryService, EmbeddedStore]) -> None:
+    qs, _ = service
+    q = "SELECT ?s WHERE { ?s a <http://purl.org/vocab/cpsv#PublicService> } ORDER BY ?s LIMIT 3"
+    csv = qs.run(q, result_format="csv")
+    assert csv.media_type == "text/csv"
+    assert csv.body.decode().splitlines()[1] == G.format(1)
+    hits = qs.cache.hits
+    assert qs.run(q, result_format="csv") == csv
+    assert qs.cache.hits == hits + 1
+    turtle = qs.run(f"DESCRIBE <{G.format(2)}>", result_format="turtle")
+    assert turtle.media_type == "text/turtle"
+    assert b"ASP-0002" in turtle.body
+
+
+def test_the_remote_union_default_graph_hides_the_bookkeeping_graph(
+        remote_settings: Settings) -> None:
+    store = RemoteStore(remote_settings.sparql_url or "", remote_settings.resolved_update_url or "",
+                        remote_settings.resolved_gsp_url or "")
+    store.apply([GraphOp(G.format(n), _content(n)) for n in (1, 2)], 1)
+    qs = QueryService(remote_settings, store)  # oxigraph serve without --union-default-graph
+    try:
+        answer = qs.run("SELECT ?id WHERE { ?s <http://purl.org/dc/terms/identifier> ?id } "
+                        "ORDER BY ?id")
+        assert [r["id"]["value"] for r in _rows(answer.body)] == ["ASP-0001", "ASP-0002"]
+        for q in META_QUERIES:
+            assert _rows(qs.run(q).body) == [], q
+        ask = qs.run(f"ASK {{ <{G.format(1)}> ?p ?o }}", result_format="xml")
+        assert b"<boolean>true</boolean>" in ask.body
+        graph = qs.run(f"CONSTRUCT WHERE {{ <{G.format(2)}> ?p ?o }}", result_format="ntriples")
+        assert graph.rows == 2
+        capped = qs.run("SELECT * WHERE { ?s ?p ?o }")
+        assert capped.rows == 4
+        assert not capped.truncated
+    finally:
+        qs.close()
+        store.close()
+
+
+@pytest.fixture
+def slow_oxigraph(tmp_path: Path) -> Iterator[str]:
+    """`oxigraph serve --timeout-s 1`: it answers a cancelled query with 200 and a cut body."""
+    import shutil
+    import subprocess
+    import sys
+
+    import httpx
+
+    from tests.conftest import free_port
+
+    exe = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    port = free_port()
+    proc = subprocess.Popen([exe, "serve", "--location", str(tmp_path / "oxi"), "--bind",
+                             f"127.0.0.1:{port}", "--timeout-s", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(400):
+            try:
+                httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+])
+def test_a_remote_answer_cut_by_the_server_is_a_timeout_not_a_result(
+        settings: Settings, slow_oxigraph: str, query: str) -> None:
+    remote = settings.model_copy(update={"sparql_url": slow_oxigraph + "/query",
+                                         "query_timeout_s": 10.0,
+                                         "query_max_rows": 10_000_000,
+                                         "query_max_result_bytes": 1 << 30})
+    store = RemoteStore(slow_oxigraph + "/query", slow_oxigraph + "/update",
+                        slow_oxigraph + "/store")
+    store.apply([GraphOp(G.format(n), _content(n)) for n in range(1, 121)], 1)
+    qs = QueryService(remote, store)
+    try:
+        with pytest.raises(QueryTimeout, match="incomplete"):
+            qs.run(query)
+    finally:
+        qs.close()
+        store.close()
+
+
+def test_the_worker_pool_serves_threads_and_tasks_and_loses_nothing() -> None:
+    import asyncio
+
+    from catalog.store.sandbox import Pool
+
+    pool: Pool[str] = Pool(["w1"])
+    assert pool.take(0.01) == "w1"
+    assert pool.take(0.01) is None  # none free: the caller gets its time-out
+
+    async def scenario() -> list[str | None]:
+        waiting = asyncio.create_task(pool.atake(5))
+        cancelled = asyncio.create_task(pool.atake(5))
+        await asyncio.sleep(0.01)
+        cancelled.cancel()
+        await asyncio.sleep(0.01)
+        threading.Timer(0.05, pool.put, args=("w1",)).start()  # released by another thread
+        got = await waiting
+        late = await pool.atake(0.01)
+        pool.put("w1")
+        return [got, late, await pool.atake(0.01)]
+
+    assert asyncio.run(scenario()) == ["w1", None, "w1"]

@@ -1,0 +1,295 @@
+"""The SPARQL 1.1 Protocol over HTTP: reading a query request, choosing the answer's format,
+writing the answer, the errors and the service description.
+
+https://www.w3.org/TR/sparql11-protocol/ (query operation), https://www.w3.org/TR/sparql11-
+service-description/. The query itself is answered by :class:`catalog.queries.QueryService`.
+
+- ``GET ?query=``, ``POST`` form-encoded (``query=``) and ``POST application/sparql-query``;
+  ``default-graph-uri`` / ``named-graph-uri`` (in the URL, or in a form body) set the dataset.
+- ``update=`` and ``application/sparql-update`` are refused (403): the endpoint is read-only.
+- The answer's format comes from ``format=`` (also ``output=`` / ``results=``, which SPARQLWrapper
+  sends) when given, else from ``Accept``; SPARQL JSON and Turtle by default.
+- ``GET`` without a query, from a client that asks for RDF, is the service description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+
+from api.errors import status_for
+from api.negotiation import NotAcceptable, UnsupportedMediaType, choose
+from catalog.errors import CatalogError, Forbidden, InvalidInput, TooLarge
+from catalog.namespaces import RDF_TYPE, RDFS, SD, W3C_FORMATS
+from catalog.sparql_guard import QueryDataset, QueryForm
+from catalog.sparql_results import FORMATS, GRAPH, TABULAR
+from catalog.store.sandbox import QueryAnswer
+
+PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/#query-operation"
+_FORM = "application/x-www-form-urlencoded"
+_DIRECT = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+_FORMAT_PARAMS = ("format", "output", "results")
+
+#: Media types offered for each kind of answer (canonical first, then common aliases).
+_TABULAR_MEDIA = {f.media_type: f.name for f in TABULAR.values()} | {
+    "application/json": "json", "application/xml": "xml", "text/xml": "xml",
+    "text/plain": "tsv"}
+_GRAPH_MEDIA = {f.media_type: f.name for f in GRAPH.values()} | {
+    "application/x-turtle": "turtle", "text/n3": "turtle", "text/rdf+n3": "turtle",
+    "application/json": "jsonld", "application/xml": "rdfxml", "text/xml": "rdfxml",
+    "text/plain": "ntriples"}
+#: ``format=`` values, per kind of answer (tabular, graph): the names SPARQLWrapper, Virtuoso
+#: and Fuseki use, and media types.
+_FORMAT_WORDS: dict[str, tuple[str | None, str | None]] = {
+    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "csv": ("csv", None),
+    "tsv": ("tsv", None), "turtle": (None, "turtle"), "ttl": (None, "turtle"),
+    "n3": (None, "turtle"), "json-ld": (None, "jsonld"), "jsonld": (None, "jsonld"),
+    "rdf": (None, "rdfxml"), "rdf+xml": (None, "rdfxml"), "rdfxml": (None, "rdfxml"),
+    "nt": (None, "ntriples"), "ntriples": (None, "ntriples"), "n-triples": (None, "ntriples"),
+}
+
+# Vocabularies of the service description (to be moved to catalog.namespaces).
+_SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+               "SPARQL_Results_TSV", "Turtle", "JSON-LD", "N-Triples", "RDF_XML")
+_SD_MEDIA = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
+             "application/n-triples": ox.RdfFormat.N_TRIPLES,
+             "application/rdf+xml": ox.RdfFormat.RDF_XML}
+
+CORS = {"Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers":
+            "X-SPARQL-Truncated, X-SPARQL-Truncated-By, X-SPARQL-Max-Rows, Retry-After"}
+PREFLIGHT = CORS | {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                    "Access-Control-Allow-Headers": "Accept, Content-Type",
+                    "Access-Control-Max-Age": "86400", "Allow": "GET, POST, OPTIONS"}
+
+
+class MissingQuery(InvalidInput):
+    code = "invalid_request"
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """What a query request asks: the query (None: none was sent), the protocol dataset and
+    the ``format=`` hints."""
+
+    query: str | None
+    dataset: QueryDataset | None
+    formats: tuple[str, ...]
+
+
+# --- reading ------------------------------------------------------------------------------
+def _pairs(raw: bytes | str, what: str) -> list[tuple[str, str]]:
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"the {what} is not UTF-8 once percent-decoded",
+                           message_ro=f"{what} nu este UTF-8", field=what, link=PROTOCOL) from exc
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise TooLarge(f"the request body is {declared} bytes; at most {limit} are accepted",
+                       message_ro=f"corpul cererii are {declared} octeți; maximum {limit}",
+                       value=int(declared), expected=f"<= {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"the request body is over {limit} bytes",
+                           message_ro=f"corpul cererii depășește {limit} octeți",
+                           expected=f"<= {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _refuse_update() -> Forbidden:
+    return Forbidden(
+        "this endpoint is read-only: SPARQL Update (update=, application/sparql-update) is "
+        "refused",
+        message_ro="acest punct de acces este doar pentru citire: SPARQL Update este refuzat",
+        field="update", expected="a query (query=)", link=PROTOCOL)
+
+
+def _media(request: Request) -> tuple[str, dict[str, str]]:
+    raw = request.headers.get("content-type", "")
+    kind, *params = (p.strip() for p in raw.split(";"))
+    options = {}
+    for p in params:
+        key, _, value = p.partition("=")
+        options[key.strip().lower()] = value.strip().strip('"').lower()
+    return kind.lower(), options
+
+
+def _gather(pairs: Iterable[tuple[str, str]], direct: str | None) -> ProtocolRequest:
+    queries: list[str] = [] if direct is None else [direct]
+    default: list[str] = []
+    named: list[str] = []
+    formats: dict[str, list[str]] = {k: [] for k in _FORMAT_PARAMS}
+    for key, value in pairs:
+        if key == "update":
+            raise _refuse_update()
+        if key == "query":
+            queries.append(value)
+        elif key == "default-graph-uri":
+            default.append(value)
+        elif key == "named-graph-uri":
+            named.append(value)
+        elif key in formats and value:
+            formats[key].append(value)
+    if len(queries) > 1:
+        raise InvalidInput("send one query per request (query= appears more than once)",
+                           message_ro="o singură interogare pe cerere", field="query",
+                           link=PROTOCOL)
+    dataset = QueryDataset(tuple(default), tuple(named)) if default or named else None
+    query = queries[0] if queries and queries[0].strip() else None
+    return ProtocolRequest(query, dataset, tuple(v for k in _FORMAT_PARAMS for v in formats[k]))
+
+
+@lru_cache(maxsize=4096)
+def _read_get(raw: bytes) -> ProtocolRequest:
+    """A GET is its query string: each one is read once (errors are not kept)."""
+    return _gather(_pairs(raw, "query string"), None)
+
+
+async def read_request(request: Request, *, max_body: int) -> ProtocolRequest:
+    """The query request in ``request`` (GET, or POST form-encoded or direct)."""
+    raw: bytes = request.scope.get("query_string", b"")
+    if request.method != "POST":
+        return _read_get(raw)
+    url_pairs = _pairs(raw, "query string")
+    media, options = _media(request)
+    if media == _UPDATE:
+        raise _refuse_update()
+    if media == _FORM:
+        body = await _body(request, max_body)
+        return _gather(url_pairs + _pairs(body, "form body"), None)
+    if media == _DIRECT:
+        charset = options.get("charset", "utf-8")
+        if charset not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(
+                f"a direct POST query must be UTF-8, not {charset}",
+                message_ro=f"interogarea trebuie să fie UTF-8, nu {charset}",
+                field="Content-Type", value=charset, expected="charset=utf-8", link=PROTOCOL)
+        body = await _body(request, max_body)
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("the query is not valid UTF-8", message_ro="interogarea nu este "
+                               "UTF-8 valid", field="query", link=PROTOCOL) from exc
+        return _gather(url_pairs, text)
+    shown = media or "none"
+    raise UnsupportedMediaType(
+        f"a POST query needs Content-Type {_FORM} or {_DIRECT} (got {shown})",
+        message_ro=f"o interogare POST trebuie trimisă ca {_FORM} sau {_DIRECT}",
+        field="Content-Type", value=shown, expected=f"{_FORM} or {_DIRECT}", link=PROTOCOL)
+
+
+def missing_query() -> MissingQuery:
+    return MissingQuery(
+        "no query: send ?query=... (or POST one); GET with Accept: text/turtle gives the "
+        "service description",
+        message_ro="lipsește interogarea: trimiteți ?query=...", field="query", link=PROTOCOL)
+
+
+# --- negotiation --------------------------------------------------------------------------
+def negotiate(request: Request, form: QueryForm | None, formats: Sequence[str]) -> str:
+    """The name (a key of :data:`catalog.sparql_results.FORMATS`) of the answer's format."""
+    return _negotiate(request.headers.get("accept", ""), form in ("CONSTRUCT", "DESCRIBE"),
+                      tuple(formats))
+
+
+@lru_cache(maxsize=1024)
+def _negotiate(accept: str, graph: bool, formats: tuple[str, ...]) -> str:
+    table = _GRAPH_MEDIA if graph else _TABULAR_MEDIA
+    for value in formats:
+        word = value.strip().lower()
+        name = _FORMAT_WORDS.get(word, (None, None))[1 if graph else 0] or table.get(word)
+        if name:
+            return name
+    if formats:
+        raise NotAcceptable(
+            f"format={formats[0]} cannot be served for this query",
+            message_ro=f"formatul {formats[0]} nu poate fi servit pentru această interogare",
+            field="format", value=formats[0],
+            expected=", ".join(w for w, k in _FORMAT_WORDS.items() if k[1 if graph else 0]))
+    asked = Request({"type": "http", "headers": [(b"accept", accept.encode("latin-1"))]})
+    return table[choose(asked, list(table))]
+
+
+def wants_rdf(request: Request) -> bool:
+    """True when Accept names an RDF media type (the service description's)."""
+    for part in request.headers.get("accept", "").split(","):
+        media, *params = (p.strip().lower() for p in part.split(";"))
+        if media in _SD_MEDIA and not any(p.replace(" ", "") in ("q=0", "q=0.0")
+                                          for p in params):
+            return True
+    return False
+
+
+# --- writing ------------------------------------------------------------------------------
+def answer_response(answer: QueryAnswer, max_rows: int) -> Response:
+    headers = {"Vary": "Accept", **CORS}
+    if answer.truncated_by is not None:
+        headers |= {"X-SPARQL-Truncated": "true", "X-SPARQL-Truncated-By": answer.truncated_by,
+                    "X-SPARQL-Max-Rows": str(max_rows)}
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+def error_response(exc: CatalogError) -> JSONResponse:
+    """The one error body, with this endpoint's CORS headers."""
+    status = status_for(exc)
+    headers = dict(CORS)
+    if status in (429, 503):
+        headers["Retry-After"] = "1" if status == 429 else "5"
+    if status == 415:
+        headers["Accept-Post"] = f"{_FORM}, {_DIRECT}"
+    return JSONResponse({"error": exc.to_dict()}, status_code=status, headers=headers)
+
+
+def _sd_triples(endpoint: str) -> list[ox.Triple]:
+    def n(iri: str) -> ox.NamedNode:
+        return ox.NamedNode(iri)
+
+    a, service, dataset, graph = n(RDF_TYPE), ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
+    simple = n("http://www.w3.org/ns/entailment/Simple")
+    out = [ox.Triple(service, a, n(SD + "Service")),
+           ox.Triple(service, n(SD + "endpoint"), n(endpoint)),
+           ox.Triple(service, n(RDFS + "label"), ox.Literal(
+               "semcat: read-only SPARQL 1.1 over the published records (SERVICE and updates "
+               "are refused)", language="en")),
+           ox.Triple(service, n(SD + "feature"), n(SD + "UnionDefaultGraph")),
+           ox.Triple(service, n(SD + "defaultEntailmentRegime"), simple),
+           ox.Triple(simple, a, n(SD + "EntailmentRegime")),
+           ox.Triple(service, n(SD + "defaultDataset"), dataset),
+           ox.Triple(dataset, a, n(SD + "Dataset")),
+           ox.Triple(dataset, n(SD + "defaultGraph"), graph),
+           ox.Triple(graph, a, n(SD + "Graph"))]
+    out += [ox.Triple(service, n(SD + "supportedLanguage"), n(SD + lang))
+            for lang in ("SPARQL10Query", "SPARQL11Query")]
+    for name in _SD_FORMATS:
+        out += [ox.Triple(service, n(SD + "resultFormat"), n(W3C_FORMATS + name)),
+                ox.Triple(n(W3C_FORMATS + name), a, n(W3C_FORMATS + "Format"))]
+    return out
+
+
+def service_description(request: Request) -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint, in Turtle by default."""
+    endpoint = str(request.url.replace(query=""))
+    media = choose(request, list(_SD_MEDIA))
+    body = ox.serialize(_sd_triples(endpoint), format=_SD_MEDIA[media],
+                        prefixes={"sd": SD, "formats": W3C_FORMATS, "rdfs": RDFS}) or b""
+    return Response(body, media_type=media, headers={"Vary": "Accept", **CORS})
+
+
+__all__ = ["CORS", "FORMATS", "PREFLIGHT", "MissingQuery", "ProtocolRequest",
+           "UnsupportedMediaType", "answer_response", "error_response", "missing_query",
+           "negotiate", "read_request", "service_description", "wants_rdf"]
