@@ -27,3 +27,21 @@ def search_key(text: str) -> str:
 def same_text(a: str, b: str) -> bool:
     """True when two texts differ only by case, diacritics, ş/ș, ţ/ț or spacing."""
     return search_key(a) == search_key(b)
+
+
+_BREVE = "\u0306"
+
+
+def search_fold(text: str) -> str:
+    """The text as a search index holds it: ş/ș and ţ/ț alike, case folded (Cyrillic too),
+    diacritics dropped (ă â î ș ț → a a i s t, ё → е), but Cyrillic й kept apart from и.
+
+    Unlike :func:`search_key` it keeps the spacing and punctuation, so that a tokenizer can
+    cut the folded text into the same words as the original."""
+    decomposed = unicodedata.normalize("NFKD", normalise_letters(text).casefold())
+    kept: list[str] = []
+    for c in decomposed:
+        # й is a letter of its own, not и with a diacritic
+        if not unicodedata.combining(c) or (c == _BREVE and kept and kept[-1] == "и"):
+            kept.append(c)
+    return unicodedata.normalize("NFC", "".join(kept))

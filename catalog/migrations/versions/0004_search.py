@@ -1,0 +1,57 @@
+"""The full-text search index: one row per published service and the index's watermark.
+
+SQLite: the rows table ``search_doc`` and the FTS5 table ``search_fts`` (one column per field
+and language, rowid = ``search_doc.id``) over folded words, so the tokenizer folds nothing.
+PostgreSQL: ``search_doc`` with two tsvector columns (every field; titles only), each with a
+GIN index. ``search_state`` holds the last change sequence the index covers.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-08
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+FIELDS = ("title", "keywords", "description", "evidence", "outputs")
+BUCKETS = ("ro", "en", "ru", "und")
+
+
+def upgrade() -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    columns = [
+        sa.Column("id", sa.BigInteger() if not sqlite else sa.Integer(), primary_key=True,
+                  autoincrement=False),
+        sa.Column("iri", sa.String(2048), nullable=False, unique=True),
+        sa.Column("code", sa.String(64), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("texts", sa.Text(), nullable=False),
+    ]
+    op.create_table("search_doc", *columns)
+    if sqlite:
+        cols = ", ".join(f"{f}_{b}" for b in BUCKETS for f in FIELDS)
+        op.execute(f"CREATE VIRTUAL TABLE search_fts USING fts5({cols}, "
+                   "tokenize='unicode61 remove_diacritics 0', prefix='2 3 4')")
+    else:
+        op.execute("ALTER TABLE search_doc ADD COLUMN tsv tsvector NOT NULL, "
+                   "ADD COLUMN title_tsv tsvector NOT NULL")
+        op.execute("CREATE INDEX ix_search_doc_tsv ON search_doc USING gin (tsv)")
+        op.execute("CREATE INDEX ix_search_doc_title_tsv ON search_doc USING gin (title_tsv)")
+    op.create_table(
+        "search_state",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
+        sa.Column("watermark", sa.BigInteger(), nullable=False),
+        sa.CheckConstraint("id = 1", name="ck_search_state_one_row"),
+    )
+    op.execute("INSERT INTO search_state (id, watermark) VALUES (1, 0)")
+
+
+def downgrade() -> None:
+    op.drop_table("search_state")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TABLE search_fts")
+    op.drop_table("search_doc")

@@ -1,0 +1,327 @@
+"""Full-text search over the published service passports: another projection of the ledger.
+
+The index lives in the ledger's database (SQLite FTS5, or PostgreSQL tsvector + GIN) and
+follows the ledger as the quad store does: :meth:`SearchIndex.catch_up` applies every change
+after its watermark in sequence order (a publish indexes or replaces the passport's row, a
+withdrawal removes it), writing the watermark in the same transaction as the rows it covers,
+and :meth:`SearchIndex.rebuild` rebuilds it all from the ledger. Only services are indexed.
+
+Search covers titles, keywords, descriptions, evidence and output names in Romanian, Russian
+and English, with case, diacritics and ş/ș ţ/ț folded; every word must match, the last one as a
+prefix. Services whose titles hold every word come first, each tier ranked by relevance (see
+:mod:`catalog.search.backends` for when a very broad tier is given in index order instead).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, bindparam, text
+
+from catalog.db import WRITE_OPTION, is_sqlite
+from catalog.errors import InvalidInput
+from catalog.ledger import Ledger
+from catalog.search.analysis import (
+    MAX_QUERY_CHARS,
+    Terms,
+    check_query,
+    highlight,
+    marked,
+    parse_query,
+)
+from catalog.search.backends import Backend, PostgresBackend, Row, SqliteBackend
+from catalog.search.documents import (
+    BUCKETS,
+    FIELDS,
+    LANGS,
+    LONG_FIELDS,
+    SearchDocument,
+    StoredTexts,
+    load_texts,
+)
+
+__all__ = [
+    "LANGS",
+    "MAX_LIMIT",
+    "MAX_QUERY_CHARS",
+    "Highlight",
+    "Hit",
+    "SearchDocument",
+    "SearchIndex",
+    "SearchPage",
+    "check_query",
+    "marked",
+]
+
+#: Changes read from the ledger, and documents written, per transaction.
+BATCH = 500
+#: Largest page.
+MAX_LIMIT = 100
+#: A tier with more matches than this is given in index order rather than ranked.
+RANK_WINDOW = 2000
+#: Most highlights per hit, and per field of a hit.
+MAX_HIGHLIGHTS, MAX_FIELD_HIGHLIGHTS = 8, 3
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A matching text of a hit: ``html`` is the text HTML-escaped, in its original spelling,
+    with ``<mark>…</mark>`` around each matching word (a long description: the words around
+    the first match, with ``…`` where it is cut)."""
+
+    field: str  # title | keywords | description | evidence | outputs
+    lang: str  # ro | en | ru | und (another language, or none)
+    html: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    code: str
+    iri: str
+    title: dict[str, str]
+    score: float | None  # higher is better; None in a tier given in index order
+    tier: int  # 0: every word is in the title; 1: elsewhere
+    highlights: tuple[Highlight, ...]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    lang: str | None
+    hits: tuple[Hit, ...]
+    total: int
+    next_cursor: str | None
+    watermark: int  # the change sequence the index had reached when it answered
+    ranked: bool  # False when a tier was too broad to rank and is given in index order
+
+
+class SearchIndex:
+    """The search index in ``engine``'s database (tables of migration 0004)."""
+
+    def __init__(self, engine: Engine, *, rank_window: int = RANK_WINDOW) -> None:
+        self.engine = engine
+        self.rank_window = rank_window
+        self.backend: Backend = SqliteBackend() if is_sqlite(engine) else PostgresBackend()
+        self._lock = threading.Lock()
+
+    # transactions -------------------------------------------------------------------
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction holding the index's state row (SQLite: BEGIN IMMEDIATE)."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """One snapshot for the counts, the page and the watermark."""
+        with self.engine.connect() as conn:
+            if not is_sqlite(self.engine):
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    @staticmethod
+    def _mark(conn: Connection, *, lock: bool = False) -> int:
+        sql = "SELECT watermark FROM search_state WHERE id = 1"
+        if lock and conn.dialect.name == "postgresql":
+            sql += " FOR UPDATE"
+        return int(conn.execute(text(sql)).scalar_one())
+
+    @staticmethod
+    def _set_mark(conn: Connection, seq: int) -> None:
+        conn.execute(text("UPDATE search_state SET watermark = :s WHERE id = 1"), {"s": seq})
+
+    # following the ledger ------------------------------------------------------------
+    def watermark(self) -> int:
+        """The last change sequence the index covers."""
+        with self.engine.connect() as conn:
+            return self._mark(conn)
+
+    def catch_up(self, ledger: Ledger) -> int:
+        """Apply every change after the watermark; returns how many changes were read."""
+        applied = 0
+        with self._lock:
+            while True:
+                mark = self.watermark()
+                rows = ledger.changes_after(mark, BATCH)
+                if not rows:
+                    return applied
+                changes: dict[str, SearchDocument | None] = {}  # the last change wins
+                for r in rows:
+                    if r.kind != "service" or r.op not in ("publish", "withdraw"):
+                        continue
+                    changes[r.iri] = (SearchDocument.parse(r.iri, r.content)
+                                      if r.op == "publish" and r.content else None)
+                with self._writing() as conn:
+                    if self._mark(conn, lock=True) != mark:
+                        continue  # another process moved it meanwhile: read again
+                    self._replace(conn, changes)
+                    self._set_mark(conn, rows[-1].seq)
+                applied += len(rows)
+
+    def rebuild(self, ledger: Ledger) -> int:
+        """Index every published service afresh, in one transaction; returns how many.
+
+        A service keeps its row id, so the index order of broad queries survives a rebuild."""
+        with self._lock:
+            seq = ledger.last_seq()  # what is published below is at least this recent
+            iris = sorted(ledger.published_iris("service"))
+            count = 0
+            with self._writing() as conn:
+                self._mark(conn, lock=True)
+                ids = {str(iri): int(i) for iri, i in
+                       conn.execute(text("SELECT iri, id FROM search_doc"))}
+                self.backend.clear(conn)
+                next_id = max(ids.values(), default=0) + 1
+                for start in range(0, len(iris), BATCH):
+                    content = ledger.published(iris=iris[start:start + BATCH])
+                    rows: list[tuple[int, SearchDocument]] = []
+                    for iri in iris[start:start + BATCH]:
+                        doc = SearchDocument.parse(iri, content[iri]) if iri in content else None
+                        if doc is None:
+                            continue
+                        if iri not in ids:
+                            ids[iri], next_id = next_id, next_id + 1
+                        rows.append((ids[iri], doc))
+                    self.backend.insert(conn, rows)
+                    count += len(rows)
+                self._set_mark(conn, seq)
+            return count
+
+    def load(self, docs: Sequence[SearchDocument]) -> None:
+        """Index documents that do not come from the ledger, replacing those of the same IRI
+        (bulk loads for benchmarks); the watermark does not move."""
+        with self._lock, self._writing() as conn:
+            for start in range(0, len(docs), BATCH):
+                self._replace(conn, {d.iri: d for d in docs[start:start + BATCH]})
+
+    def _replace(self, conn: Connection, changes: dict[str, SearchDocument | None]) -> None:
+        if not changes:
+            return
+        ids = {str(iri): int(i) for iri, i in conn.execute(
+            text("SELECT iri, id FROM search_doc WHERE iri IN :iris").bindparams(
+                bindparam("iris", expanding=True)), {"iris": list(changes)})}
+        self.backend.delete(conn, list(ids.values()))
+        next_id = int(conn.execute(text("SELECT coalesce(max(id), 0) FROM search_doc"))
+                      .scalar_one()) + 1
+        rows: list[tuple[int, SearchDocument]] = []
+        for iri, doc in changes.items():
+            if doc is None:
+                continue
+            if iri not in ids:
+                ids[iri], next_id = next_id, next_id + 1
+            rows.append((ids[iri], doc))
+        self.backend.insert(conn, rows)
+
+    # searching -----------------------------------------------------------------------
+    def search(self, q: str, *, lang: str | None = None, limit: int = 20,
+               cursor: str | None = None) -> SearchPage:
+        """One page of the services matching ``q`` (see the module's docstring)."""
+        q = check_query(q)
+        if lang is not None and lang not in LANGS:
+            raise InvalidInput(f"unknown language {lang!r}", field="lang", value=lang,
+                               message_ro=f"limbă necunoscută {lang!r}",
+                               expected=", ".join(LANGS))
+        if not 1 <= limit <= MAX_LIMIT:
+            raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit",
+                               value=limit, expected=f"1..{MAX_LIMIT}",
+                               message_ro=f"limit trebuie să fie între 1 și {MAX_LIMIT}")
+        terms = parse_query(q)
+        scope = _scope(terms, lang)
+        offset = _offset(cursor, scope) if cursor else 0
+        with self._reading() as conn:
+            mark = self._mark(conn)
+            if terms.empty:
+                return SearchPage(q, lang, (), 0, None, mark, True)
+            in_titles, total = self.backend.count(conn, terms, lang)
+            tiers = ((0, in_titles), (1, total - in_titles))
+            found: list[tuple[int, Row]] = []
+            skip = offset
+            for tier, n in tiers:
+                if skip >= n:
+                    skip -= n
+                    continue
+                want = limit - len(found)
+                ranked = n <= self.rank_window
+                found += [(tier, r) for r in self.backend.page(conn, terms, lang, tier, ranked,
+                                                               want, skip)]
+                skip = 0
+                if len(found) >= limit:
+                    break
+            docs = _documents(conn, [r[0] for _, r in found])
+        hits = tuple(_hit(docs[doc_id], score, tier, terms, lang)
+                     for tier, (doc_id, score) in found if doc_id in docs)
+        after = offset + len(found)
+        return SearchPage(q, lang, hits, total,
+                          _cursor(after, scope) if found and after < total else None, mark,
+                          all(n <= self.rank_window for _, n in tiers))
+
+    def explain(self, q: str, *, lang: str | None = None) -> list[str]:
+        """The database's plan for the match of ``q`` (to check that the index is used)."""
+        with self._reading() as conn:
+            return self.backend.explain(conn, parse_query(check_query(q)), lang)
+
+
+# --- helpers -------------------------------------------------------------------------------
+_Doc = tuple[str, str, dict[str, str], StoredTexts]
+
+
+def _documents(conn: Connection, ids: list[int]) -> dict[int, _Doc]:
+    if not ids:
+        return {}
+    rows = conn.execute(text("SELECT id, code, iri, title, texts FROM search_doc "
+                             "WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
+                        {"ids": ids})
+    return {int(r[0]): (str(r[1]), str(r[2]), *load_texts(r[3], r[4])) for r in rows}
+
+
+def _hit(doc: _Doc, score: float | None, tier: int, terms: Terms, lang: str | None) -> Hit:
+    code, iri, title, texts = doc
+    out: list[Highlight] = []
+    for field in FIELDS:
+        n = 0
+        for b in (lang,) if lang else BUCKETS:
+            for value, folded in texts.get(field, {}).get(b, []):
+                marked_html = highlight(value, terms, snippet=field in LONG_FIELDS,
+                                        folded=folded)
+                if marked_html is not None and n < MAX_FIELD_HIGHLIGHTS:
+                    out.append(Highlight(field, b, marked_html))
+                    n += 1
+    return Hit(code, iri, title, score, tier, tuple(out[:MAX_HIGHLIGHTS]))
+
+
+def _scope(terms: Terms, lang: str | None) -> str:
+    """What a cursor belongs to: the parsed query and the language."""
+    return hashlib.sha256(f"{terms.fingerprint()}|{lang or ''}".encode()).hexdigest()[:16]
+
+
+def _cursor(offset: int, scope: str) -> str:
+    raw = json.dumps({"o": offset, "s": scope}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _offset(cursor: str, scope: str) -> int:
+    bad = InvalidInput("the cursor is not one this search returned", field="cursor",
+                       value=cursor[:64], expected="the next_cursor of the previous page",
+                       message_ro="cursorul nu provine din această căutare")
+    if len(cursor) > 200:
+        raise bad
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error) as exc:
+        raise bad from exc
+    if not isinstance(data, dict) or data.get("s") != scope:
+        raise bad
+    offset = data.get("o")
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= 10**9:
+        raise bad
+    return offset
