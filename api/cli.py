@@ -117,11 +117,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host, port = args.host or settings.host, args.port or settings.port
     if settings.workers > 1:  # each worker builds its app from the same SEMCAT_* environment
         uvicorn.run("api.app:create_app", factory=True, host=host, port=port,
-                    workers=settings.workers, http="httptools", log_level="info")
+                    workers=settings.workers, http="httptools", log_level="info",
+                    access_log=settings.access_log)
         return 0
     from api.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, http="httptools", log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, http="httptools", log_level="info",
+                access_log=settings.access_log)
     return 0
 
 

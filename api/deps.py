@@ -8,22 +8,24 @@ from fastapi import Depends, Request
 
 from catalog.access import Principal, Tokens, Unauthenticated
 from catalog.core import Catalog
+from catalog.history import History
+from catalog.idempotency import Idempotency
 from catalog.publishing import Publishing
 from catalog.queries import QueryService
 from catalog.settings import Settings
 
 
-def _catalog(request: Request) -> Catalog:
+async def _catalog(request: Request) -> Catalog:
     cat: Catalog = request.app.state.catalog
     return cat
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     s: Settings = request.app.state.settings
     return s
 
 
-def _queries(request: Request) -> QueryService:
+async def _queries(request: Request) -> QueryService:
     q: QueryService = request.app.state.queries
     return q
 
@@ -33,23 +35,48 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 QueriesDep = Annotated[QueryService, Depends(_queries)]
 
 
-def _principal(request: Request) -> Principal:
-    """The caller of a write: ``Authorization: Bearer <token>``, or 401."""
+def _optional_principal(request: Request) -> Principal | None:
+    """The caller, when it sends ``Authorization: Bearer <token>``; a bad token is 401."""
     header = request.headers.get("authorization", "")
+    if not header:
+        return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated(
-            "this needs a bearer token: Authorization: Bearer <token> "
-            "(issued with `semcat token create`)",
-            message_ro="este nevoie de un token: Authorization: Bearer <token>",
+            "the Authorization header must be: Bearer <token>",
+            message_ro="antetul Authorization trebuie să fie: Bearer <token>",
             field="Authorization")
     cat: Catalog = request.app.state.catalog
     return Tokens(cat.engine).authenticate(token.strip())
 
 
-def _publishing(request: Request) -> Publishing:
+def _principal(request: Request) -> Principal:
+    """The caller of a write: ``Authorization: Bearer <token>``, or 401."""
+    principal = _optional_principal(request)
+    if principal is None:
+        raise Unauthenticated(
+            "this needs a bearer token: Authorization: Bearer <token> "
+            "(issued with `semcat token create`)",
+            message_ro="este nevoie de un token: Authorization: Bearer <token>",
+            field="Authorization")
+    return principal
+
+
+async def _publishing(request: Request) -> Publishing:
     return Publishing(request.app.state.catalog)
 
 
+async def _history(request: Request) -> History:
+    s: Settings = request.app.state.settings
+    return History(request.app.state.catalog, s.timezone)
+
+
+async def _idempotency(request: Request) -> Idempotency:
+    return Idempotency(request.app.state.catalog.engine)
+
+
 PrincipalDep = Annotated[Principal, Depends(_principal)]
+OptionalPrincipalDep = Annotated[Principal | None, Depends(_optional_principal)]
 PublishingDep = Annotated[Publishing, Depends(_publishing)]
+HistoryDep = Annotated[History, Depends(_history)]
+IdempotencyDep = Annotated[Idempotency, Depends(_idempotency)]

@@ -81,24 +81,38 @@ class Principal:
         return self.role in (Role.REVIEWER, Role.ADMIN)
 
 
-def require_edit(principal: Principal, authority_iri: str | None, what: str) -> None:
+def require_edit(principal: Principal, authority_iri: str | None, code: str) -> None:
+    """The principal may write the passport ``code`` whose competent authority is given."""
     if not principal.can_edit(authority_iri):
         raise Forbidden(
-            f"{principal.institution} may not write {what}: its competent authority is "
-            f"{authority_iri or 'not given'}, not {principal.institution_iri}",
-            message_ro=f"{principal.institution} nu poate modifica {what}: autoritatea "
-            f"competentă este {authority_iri or 'nespecificată'}",
+            f"{principal.institution} may not write the passport {code}: its competent "
+            f"authority is {authority_iri or 'not given'}, not {principal.institution_iri}",
+            message_ro=f"{principal.institution} nu poate modifica pașaportul {code}: "
+            f"autoritatea competentă este {authority_iri or 'nespecificată'}, nu "
+            f"{principal.institution_iri}",
             field="competent_authority", value=authority_iri,
             expected=principal.institution_iri,
         )
 
 
-def require_review(principal: Principal, what: str) -> None:
+#: what a reviewer does, in both languages
+_REVIEW_ACTS = {
+    "publish": ("publishing", "publicarea"),
+    "withdraw": ("withdrawing", "retragerea"),
+    "reject": ("sending back", "returnarea"),
+    "import": ("an import that publishes", "un import care publică"),
+}
+
+
+def require_review(principal: Principal, act: str, code: str | None = None) -> None:
+    """The principal may ``act`` (publish, withdraw, reject, import) as a reviewer."""
     if not principal.can_review():
+        en, ro = _REVIEW_ACTS[act]
+        what_en = f"{en} the passport {code}" if code else en
+        what_ro = f"{ro} pașaportului {code}" if code else ro
         raise Forbidden(
-            f"publishing and withdrawing {what} needs the reviewer or admin role, not "
-            f"{principal.role.value}",
-            message_ro=f"publicarea și retragerea {what} cer rolul reviewer sau admin",
+            f"{what_en} needs the reviewer or admin role, not {principal.role.value}",
+            message_ro=f"{what_ro} cere rolul reviewer sau admin, nu {principal.role.value}",
             field="role", value=principal.role.value, expected="reviewer or admin",
         )
 

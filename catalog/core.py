@@ -24,6 +24,7 @@ from catalog.namespaces import CPSV, RDF_TYPE, SKOS
 from catalog.passport import Passport, from_triples
 from catalog.projector import ProjectionStatus, Projector
 from catalog.records import RecordDraft, split
+from catalog.search import SearchIndex
 from catalog.settings import Settings
 from catalog.sparql import load as named_query
 from catalog.store import QuadStore
@@ -42,7 +43,7 @@ class RecordOutcome:
     iri: str
     kind: str
     code: str | None
-    status: str  # created | updated | unchanged | rejected
+    status: str  # created | updated | unchanged | rejected | valid (not written: batch refused)
     version: int | None = None
     report: ValidationReport | None = None
     error: CatalogError | None = None  # why a record was refused, other than its shapes
@@ -75,7 +76,11 @@ class ImportReport:
         return [o for o in self.outcomes if o.status == "rejected"]
 
     def summary(self) -> dict[str, int]:
-        return {s: self.count(s) for s in STATUSES}
+        """Counts by status; ``valid`` (not written) only in a refused all-or-nothing import."""
+        out = {s: self.count(s) for s in STATUSES}
+        if self.count("valid"):
+            out["valid"] = self.count("valid")
+        return out
 
     def to_dict(self) -> dict[str, object]:
         return {"summary": self.summary(), "records": [o.to_dict() for o in self.outcomes]}
@@ -112,11 +117,14 @@ class Catalog:
         self.validator = Validator.from_files(sorted(paths.SHAPES_DIR.glob("*.ttl")),
                                               settings.validation_engine)
         self.references = ReferenceIndex()
+        self._institutions: dict[str, str] | None = None
         self._load_references()
-        self.projector = (Projector(self.ledger, self.store, self._on_projected)
+        self.projector = (Projector(self.ledger, self.store)
                           if self.store is not None else None)
         if self.projector is not None:
             self.projector.catch_up()
+        self.search_index = SearchIndex(self.engine)
+        self.search_index.catch_up(self.ledger)
 
     # identifiers ------------------------------------------------------------------
     def service_iri(self, code: str) -> str:
@@ -124,7 +132,12 @@ class Catalog:
 
     # reference data ----------------------------------------------------------------
     def _load_references(self) -> None:
-        """Reference records in full; services as a type stub, without reading their content."""
+        """Reference records in full; services as a type stub, without reading their content.
+
+        The index then follows the ledger's changes itself (:meth:`_follow_ledger`), not the
+        store's projection, so a process whose store another process projected still learns
+        of new organisations, laws and code lists."""
+        self._references_seq = self.ledger.last_seq()  # before reading: replays are harmless
         reference_kinds = [k for k in _KIND_ORDER if k != "service"]
         for iri, content in self.ledger.published(kinds=reference_kinds).items():
             self._index(iri, rdfio.parse_canonical(content))
@@ -137,7 +150,15 @@ class Catalog:
                    for t in triples if t.predicate.value.endswith("#type"))
         self.references.put(iri, triples, stub_only=stub)
 
-    def _on_projected(self, rows: list[ChangeRow]) -> None:
+    def _follow_ledger(self) -> None:
+        """Apply the ledger's changes since the index last looked to the reference index."""
+        while rows := self.ledger.changes_after(self._references_seq, 500):
+            self._on_published(rows)
+            self._references_seq = rows[-1].seq
+
+    def _on_published(self, rows: list[ChangeRow]) -> None:
+        if any(r.kind == "organisation" for r in rows):
+            self._institutions = None  # written here or by another process
         for r in rows:
             if r.op == "publish" and r.content is not None:
                 self._index(r.iri, rdfio.parse_canonical(r.content))
@@ -191,7 +212,7 @@ class Catalog:
         """
         report = ImportReport()
         pending: list[tuple[NewVersion, RecordOutcome]] = []
-        institutions = {i.iri: i.code for i in self.ledger.institutions()}
+        institutions = dict(self.institutions())
         for draft in drafts:
             if isinstance(draft, Unreadable):
                 err = draft.error
@@ -232,12 +253,15 @@ class Catalog:
                 else institutions.get(draft.authority or ""),
                 content=canonical, content_hash=rdfio.content_hash(canonical),
                 triple_count=len(draft.triples), author=author, label=label, publish=publish,
+                same_as_published_is_unchanged=True,
             ), outcome))
             if not atomic and len(pending) >= batch_size:
                 self._commit(pending, on_write, on_ack)
                 pending = []
         if atomic and report.rejected:
             self._restore_references([nv.iri for nv, _ in pending])
+            for _nv, outcome in pending:
+                outcome.status = "valid"  # valid, but not written: the batch was refused
             first = report.rejected[0]
             raise InvalidRecord(
                 f"{len(report.rejected)} of {len(report.outcomes)} records are refused; "
@@ -269,6 +293,8 @@ class Catalog:
                 on_write: OnWrite | None,
                 on_ack: Callable[[list[Appended]], None] | None) -> None:
         items = [nv for nv, _ in pending]
+        if any(nv.kind == "organisation" for nv in items):
+            self._institutions = None
         try:
             with write_session(self.engine) as s:
                 appended = self.ledger.append_in(s, items)
@@ -293,13 +319,19 @@ class Catalog:
         self.project()
 
     def project(self) -> int:
-        """Bring the store up to the ledger (no-op without a store: the server will do it)."""
-        return self.projector.catch_up() if self.projector is not None else 0
+        """Bring the store, the search index and the reference index up to the ledger (the
+        store part is a no-op without a store: the server will do it)."""
+        applied = self.projector.catch_up() if self.projector is not None else 0
+        self.search_index.catch_up(self.ledger)
+        self._follow_ledger()
+        return applied
 
     def rebuild(self) -> int:
         if self.projector is None:
             raise StoreUnavailable("no quad store is open")
-        return self.projector.rebuild()
+        count = self.projector.rebuild()
+        self.search_index.rebuild(self.ledger)
+        return count
 
     # reading -----------------------------------------------------------------------
     def service_graph(self, code: str) -> list[ox.Triple]:
@@ -321,7 +353,15 @@ class Catalog:
 
     def institution_code(self, authority_iri: str | None) -> str | None:
         """The code of the institution whose organisation IRI is ``authority_iri``."""
-        return next((i.code for i in self.ledger.institutions() if i.iri == authority_iri), None)
+        return self.institutions().get(authority_iri or "")
+
+    def institutions(self) -> dict[str, str]:
+        """Organisation IRI -> institution code, cached until an organisation changes."""
+        known = self._institutions
+        if known is None:
+            known = {i.iri: i.code for i in self.ledger.institutions()}
+            self._institutions = known
+        return known
 
     def published_services(self) -> list[dict[str, str]]:
         """Code, IRI and titles (ro, en) of every published service, by code."""

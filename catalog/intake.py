@@ -84,13 +84,35 @@ def _finding(err: Any, focus: str) -> Finding:
                    constraint=kind)
 
 
+_POSITIONS_RO = {"item": "elementul", "line": "linia", "row": "rândul"}
+
+
+def _ro(position: str) -> str:
+    """``item 3`` -> ``elementul 3``; the default position -> ``pașaportul``."""
+    word, _, rest = position.partition(" ")
+    return f"{_POSITIONS_RO[word]} {rest}" if word in _POSITIONS_RO else "pașaportul"
+
+
+def _check_identifiers(item: dict[str, Any]) -> None:
+    """Codes, part keys and identifiers: visible text only (400 before the schema check)."""
+    if isinstance(item.get("code"), str):
+        gates.check_identifier(item["code"], field="code")
+    for group in ("requirements", "evidence", "outputs", "costs", "channels"):
+        parts = item.get(group)
+        for n, part in enumerate(parts if isinstance(parts, list) else []):
+            for name in ("key", "identifier"):
+                if isinstance(part, dict) and isinstance(part.get(name), str):
+                    gates.check_identifier(part[name], field=f"{group}.{n}.{name}")
+
+
 def passport_from_data(item: Any, position: str = "the passport") -> Passport:
     """A :class:`Passport` from decoded JSON, or InvalidRecord listing every problem."""
     if not isinstance(item, dict):
         raise InvalidInput(f"{position} must be a JSON object", field=position,
-                           message_ro=f"{position} trebuie să fie un obiect JSON",
+                           message_ro=f"{_ro(position)} trebuie să fie un obiect JSON",
                            expected="an object such as {\"code\": \"ASP-0001\", ...}")
     gates.check_storable_text(item)
+    _check_identifiers(item)
     try:
         return Passport.model_validate(item)
     except ValidationError as exc:
@@ -99,7 +121,7 @@ def passport_from_data(item: Any, position: str = "the passport") -> Passport:
         raise InvalidRecord(
             f"{position} has {len(findings)} problem(s); nothing was stored",
             report=ValidationReport(findings),
-            message_ro=f"{position} are {len(findings)} problem(e); nu s-a salvat nimic",
+            message_ro=f"{_ro(position)} are {len(findings)} problem(e); nu s-a salvat nimic",
             value=code,
         ) from exc
 

@@ -95,6 +95,9 @@ class NewVersion:
     comment: str | None = None
     publish: bool = True
     label: str | None = None  # an organisation's name: its institution row is kept in step
+    #: an import: content equal to the published version is no change either (re-importing
+    #: an export leaves a draft under work alone)
+    same_as_published_is_unchanged: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,12 @@ class Ledger:
                 and (rec.published_version == latest.number or not item.publish)
             ):
                 return Appended(item.iri, rec.code, latest.number, created=False)
+            if item.same_as_published_is_unchanged and rec.published_version is not None:
+                published = s.exec(select(Version.content_hash).where(
+                    Version.record_id == rec.id,
+                    Version.number == rec.published_version)).first()
+                if published == item.content_hash:
+                    return Appended(item.iri, rec.code, rec.published_version, created=False)
             # a new version supersedes the open draft or submission, and, once published,
             # the version published before it
             for old in s.exec(select(Version).where(
@@ -251,7 +260,8 @@ class Ledger:
             rec.published_version = None
             rec.updated_at = _now()
             s.add(rec)
-            s.add(Change(record_id=rec.id, version_number=None, op="withdraw", author=author))
+            s.add(Change(record_id=rec.id, version_number=ver.number, op="withdraw",
+                         author=author))
 
     # reads ------------------------------------------------------------------------
     def last_seq(self) -> int:

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from catalog.ledger import ChangeRow, Ledger
+from catalog.ledger import Ledger
 from catalog.store import GraphOp, QuadStore
 
 log = logging.getLogger(__name__)
@@ -31,11 +31,9 @@ class ProjectionStatus:
 
 
 class Projector:
-    def __init__(self, ledger: Ledger, store: QuadStore,
-                 on_change: Callable[[list[ChangeRow]], None] | None = None) -> None:
+    def __init__(self, ledger: Ledger, store: QuadStore) -> None:
         self.ledger = ledger
         self.store = store
-        self.on_change = on_change
         self._lock = threading.Lock()
 
     def catch_up(self) -> int:
@@ -51,8 +49,6 @@ class Projector:
                 mark = rows[-1].seq
                 self.store.apply(ops, mark)
                 applied += len(rows)
-                if self.on_change is not None:
-                    self.on_change(rows)
 
     def status(self) -> ProjectionStatus:
         return ProjectionStatus(self.ledger.last_seq(), self.store.watermark())
@@ -74,10 +70,11 @@ class Projector:
 
 
 class ProjectorThread:
-    """Background loop that keeps the store up with the ledger (for `semcat serve`)."""
+    """Background loop that keeps the projections up with the ledger (for `semcat serve`):
+    ``catch_up`` is :meth:`catalog.core.Catalog.project`."""
 
-    def __init__(self, projector: Projector, interval_s: float) -> None:
-        self.projector = projector
+    def __init__(self, catch_up: Callable[[], int], interval_s: float) -> None:
+        self.catch_up = catch_up
         self.interval_s = interval_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="semcat-projector", daemon=True)
@@ -88,7 +85,7 @@ class ProjectorThread:
     def _run(self) -> None:
         while not self._stop.wait(self.interval_s):
             try:
-                self.projector.catch_up()
+                self.catch_up()
             except Exception:  # keep the loop alive; /health shows the lag
                 log.exception("projection failed; will retry")
 

@@ -13,6 +13,7 @@ because it passes the W3C SHACL core tests and agrees with pyshacl on our shapes
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -229,29 +230,34 @@ class ReferenceIndex:
     def __init__(self) -> None:
         self._by_subject: dict[str, list[tuple[Node, Node, Node]]] = {}
         self._by_record: dict[str, set[str]] = {}
+        self._lock = threading.Lock()  # writers only: readers see the old or the new entries
 
     def __len__(self) -> int:
         return len(self._by_subject)
 
     def put(self, record_iri: str, triples: Sequence[ox.Triple], *, stub_only: bool = False
             ) -> None:
-        self.drop(record_iri)
-        subjects: set[str] = set()
+        """Replace what the index knows of a record. The new entries are built first and
+        swapped in, so a validation running meanwhile never sees the record missing."""
+        fresh: dict[str, list[tuple[Node, Node, Node]]] = {}
         for t in triples:
             if not isinstance(t.subject, ox.NamedNode):
                 continue
             if stub_only and (t.subject.value != record_iri or t.predicate.value != str(RDF.type)):
                 continue
-            s = t.subject.value
-            subjects.add(s)
-            self._by_subject.setdefault(s, []).append(
+            fresh.setdefault(t.subject.value, []).append(
                 (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
             )
-        self._by_record[record_iri] = subjects
+        with self._lock:
+            for gone in self._by_record.get(record_iri, set()) - fresh.keys():
+                self._by_subject.pop(gone, None)
+            self._by_subject.update(fresh)  # each key is replaced in one step
+            self._by_record[record_iri] = set(fresh)
 
     def drop(self, record_iri: str) -> None:
-        for s in self._by_record.pop(record_iri, set()):
-            self._by_subject.pop(s, None)
+        with self._lock:
+            for s in self._by_record.pop(record_iri, set()):
+                self._by_subject.pop(s, None)
 
     def describe(self, iri: str) -> list[tuple[Node, Node, Node]]:
         return self._by_subject.get(iri, [])

@@ -48,13 +48,14 @@ class VersionState:
 
     @property
     def etag(self) -> str:
-        return version_etag(self.code, self.number, self.content_hash)
+        return version_etag(self.code, self.number, self.status, self.content_hash)
 
     def to_dict(self) -> dict[str, object]:
         return {"code": self.code, "iri": self.iri, "version": self.number,
                 "status": self.status, "published_version": self.published_version}
 
 
-def version_etag(code: str, number: int, content_hash: str) -> str:
-    """A strong ETag naming one version of one passport."""
-    return f'"{code}.{number}.{content_hash[:16]}"'
+def version_etag(code: str, number: int, status: str, content_hash: str) -> str:
+    """A strong ETag naming one version of one passport in one workflow state: a write made
+    with an ETag read before a submission, publication or withdrawal gets 412."""
+    return f'"{code}.{number}.{status}.{content_hash[:16]}"'

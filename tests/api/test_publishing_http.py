@@ -51,10 +51,14 @@ def test_publish_a_passport_end_to_end(client: TestClient) -> None:
     got = client.get("/api/v1/services/ASP-9501")
     assert got.status_code == 200
     assert got.json()["title"]["ro"] == "Nou"
-    hist = client.get("/api/v1/services/ASP-9501/versions").json()
-    assert [v["status"] for v in hist["versions"]] == ["draft", "published"]
+    hist = client.get("/api/v1/services/ASP-9501/versions", headers=asp).json()
+    assert [v["status"] for v in hist["versions"]] == ["superseded", "published"]
     assert [t["to"] for t in hist["transitions"]] == ["draft", "draft", "submitted", "published"]
     assert hist["transitions"][-1]["reason"] == "verificat"
+    # the public sees the published version only, and its history
+    public = client.get("/api/v1/services/ASP-9501/versions").json()
+    assert [v["version"] for v in public["versions"]] == [2]
+    assert [t["to"] for t in public["transitions"]] == ["draft", "submitted", "published"]
 
 
 def test_writes_need_a_valid_token(client: TestClient) -> None:
@@ -118,8 +122,8 @@ def test_invalid_passport_422_with_every_problem_and_nothing_stored(client: Test
 
 
 @pytest.mark.parametrize(("body", "field"), [
-    ('{"code": "ASP-9507", "title": {"ro": "x\\u0000y"}}', "$[0].title.ro"),
-    ('{"code": "ASP-9507", "title": {"ro": "x\\ud800"}}', "$[0].title.ro"),
+    ('{"code": "ASP-9507", "title": {"ro": "x\\u0000y"}}', "$.title.ro"),
+    ('{"code": "ASP-9507", "title": {"ro": "x\\ud800"}}', "$.title.ro"),
 ])
 def test_nul_and_lone_surrogates_are_refused(client: TestClient, body: str, field: str) -> None:
     r = client.post("/api/v1/services", content=body, headers=bearer(client, "ASP"))
@@ -130,9 +134,14 @@ def test_nul_and_lone_surrogates_are_refused(client: TestClient, body: str, fiel
 def test_unknown_fields_are_refused(client: TestClient) -> None:
     doc = json.loads(passport("ASP-9508").model_dump_json())
     doc["status"] = "published"  # set by the server only
+    doc["colour"] = "blue"
     r = client.post("/api/v1/services", content=json.dumps(doc), headers=bearer(client, "ASP"))
-    assert r.status_code == 400
-    assert r.json()["error"]["field"] == "status"
+    assert r.status_code == 422
+    findings = {f["path"]: f["message"] for f in r.json()["error"]["report"]["findings"]}
+    assert findings["status"]["en"] == "status: status is set by the server, not by the request"
+    assert findings["status"]["ro"] == "status: status este stabilit de server, nu de cerere"
+    assert "colour" in findings
+    assert client.app.state.catalog.ledger.record_iri("service", "ASP-9508") is None  # type: ignore[attr-defined]
 
 
 def test_bodies_over_the_limit_get_413(ledger_settings: Settings) -> None:
@@ -154,8 +163,11 @@ def test_a_graph_about_another_service_is_refused(client: TestClient) -> None:
     two = service_ttl("ASP-9509") + "\n" + service_ttl("ASP-9510")
     r = client.post("/api/v1/services", content=two,
                     headers={**bearer(client, "ASP"), "Content-Type": "text/turtle"})
-    assert r.status_code == 400
-    assert "exactly one service" in r.json()["error"]["message"]["en"]
+    assert r.status_code == 422
+    [finding] = r.json()["error"]["report"]["findings"]
+    assert finding["value"] == "<http://127.0.0.1:8000/id/service/ASP-9510>"
+    assert "another service" in finding["message"]["en"]
+    assert "alt serviciu" in finding["message"]["ro"]
 
 
 def test_validate_is_a_dry_run(client: TestClient) -> None:

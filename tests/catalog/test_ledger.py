@@ -256,7 +256,7 @@ def test_withdraw_appends_a_change_and_the_graph_leaves_the_store(catalog: Catal
 
     catalog.withdraw(IRI, author="b")
     last = _change_rows(catalog.ledger)[-1]
-    assert last[1:] == ("withdraw", None)
+    assert last[1:] == ("withdraw", 1)  # names the version withdrawn
     assert last[0] == catalog.ledger.last_seq() > seq
     assert _record_row(catalog.ledger, IRI) == (1, None)
     assert IRI not in catalog.ledger.published()

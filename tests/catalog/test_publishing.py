@@ -46,29 +46,29 @@ def test_draft_review_publish_withdraw(pub: Publishing) -> None:
     cat = pub.catalog
     asp = principal(cat, "ASP", "publisher")
     reviewer = principal(cat, "AGE", "reviewer")
-    st = pub.create(asp, [service_draft("ASP-9401")], "ASP-9401", reason="new service")
+    st = pub.create(asp, service_draft("ASP-9401"), reason="new service")
     assert (st.status, st.number) == ("draft", 1)
     assert cat.store is not None
     assert st.iri not in cat.store.graph_names()  # drafts never reach the public store
 
     with pytest.raises(PreconditionRequired):
-        pub.replace(asp, [service_draft("ASP-9401", title_ro="Nou")], "ASP-9401", None)
-    st2 = pub.replace(asp, [service_draft("ASP-9401", title_ro="Nou")], "ASP-9401", st.etag)
+        pub.replace(asp, "ASP-9401", service_draft("ASP-9401", title_ro="Nou"), None)
+    st2 = pub.replace(asp, "ASP-9401", service_draft("ASP-9401", title_ro="Nou"), st.etag)
     assert st2.number == 2
     with pytest.raises(PreconditionFailed):
-        pub.replace(asp, [service_draft("ASP-9401", title_ro="Altul")], "ASP-9401", st.etag)
+        pub.replace(asp, "ASP-9401", service_draft("ASP-9401", title_ro="Altul"), st.etag)
 
-    st3 = pub.transition(asp, "ASP-9401", "submitted", st2.etag, "ready")
+    st3 = pub.transition(asp, "ASP-9401", "submitted", st2.etag, reason="ready")
     with pytest.raises(Forbidden):
         pub.transition(asp, "ASP-9401", "published", st3.etag)
-    st4 = pub.transition(reviewer, "ASP-9401", "published", st3.etag, "checked")
+    st4 = pub.transition(reviewer, "ASP-9401", "published", st3.etag, reason="checked")
     assert st4.published_version == 2
     titles = {t.object.value for t in cat.service_graph("ASP-9401")
               if t.predicate.value.endswith("/title") and isinstance(t.object, ox.Literal)}
     assert "Nou" in titles
     with pytest.raises(Conflict):
         pub.transition(asp, "ASP-9401", "submitted", st4.etag)
-    pub.transition(reviewer, "ASP-9401", "withdrawn", st4.etag, "service abolished")
+    pub.transition(reviewer, "ASP-9401", "withdrawn", st4.etag, reason="service abolished")
     assert st.iri not in cat.store.graph_names()
     steps = [(t.from_status, t.to_status, t.author.split("#")[0], t.reason)
              for t in pub.history("ASP-9401")]
@@ -85,12 +85,12 @@ def test_an_institution_cannot_touch_another_institutions_passport(pub: Publishi
     cat = pub.catalog
     asp = principal(cat, "ASP", "publisher")
     cnas = principal(cat, "CNAS", "publisher")
-    st = pub.create(asp, [service_draft("ASP-9402")], "ASP-9402")
+    st = pub.create(asp, service_draft("ASP-9402"))
     seq, versions = cat.ledger.last_seq(), len(cat.ledger.versions(st.iri))
     with pytest.raises(Forbidden):
-        pub.create(cnas, [service_draft("ASP-9403")], "ASP-9403")
+        pub.create(cnas, service_draft("ASP-9403"))
     with pytest.raises(Forbidden):
-        pub.replace(cnas, [service_draft("ASP-9402", title_ro="Furat")], "ASP-9402", st.etag)
+        pub.replace(cnas, "ASP-9402", service_draft("ASP-9402", title_ro="Furat"), st.etag)
     with pytest.raises(Forbidden):
         pub.transition(cnas, "ASP-9402", "submitted", st.etag)
     assert cat.ledger.record_iri("service", "ASP-9403") is None
@@ -104,6 +104,6 @@ def test_an_invalid_passport_is_refused_and_nothing_is_stored(pub: Publishing) -
     bad = service_draft("ASP-9404")
     bad.triples = [t for t in bad.triples if not t.predicate.value.endswith("hasLegalResource")]
     with pytest.raises(InvalidRecord) as err:
-        pub.create(asp, [bad], "ASP-9404")
+        pub.create(asp, bad)
     assert err.value.report.violations
     assert pub.catalog.ledger.record_iri("service", "ASP-9404") is None

@@ -1,0 +1,190 @@
+"""The read side of a passport's history: its versions, what was in force on a date, diffs.
+
+Published versions (and those published once, then superseded or withdrawn) are public. Drafts
+and submissions are read only by the owning institution and by reviewers. "In force on a date"
+is the version published at the end of that day, in the catalogue's time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from catalog import rdfio
+from catalog.access import Principal
+from catalog.core import Catalog
+from catalog.db import read_session
+from catalog.diff import PassportDiff, diff_versions
+from catalog.errors import Forbidden, NotFound
+from catalog.ledger import Change, Institution, Record, Version
+from catalog.passport import Passport, from_triples
+from catalog.workflow import version_etag
+
+
+@dataclass(frozen=True)
+class VersionView:
+    """One version of a passport as a reader sees it."""
+
+    code: str
+    iri: str
+    number: int
+    status: str
+    content: str  # "" in listings; filled for the version read
+    content_hash: str
+    author: str
+    created_at: datetime
+    public: bool  # published at some time
+    published_at: datetime | None  # when it was first published
+    authority: str | None
+
+    @property
+    def etag(self) -> str:
+        return version_etag(self.code, self.number, self.status, self.content_hash)
+
+    def passport(self) -> Passport:
+        return from_triples(rdfio.parse_canonical(self.content), self.iri)
+
+    def info(self) -> dict[str, object]:
+        return {"version": self.number, "status": self.status, "hash": self.content_hash,
+                "author": self.author, "created_at": self.created_at.isoformat(),
+                "published_at": self.published_at.isoformat() if self.published_at else None}
+
+
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+class History:
+    def __init__(self, catalog: Catalog, timezone: str = "Europe/Chisinau") -> None:
+        self.catalog = catalog
+        self.engine = catalog.engine
+        self.zone = ZoneInfo(timezone)
+
+    def _record(self, s: Session, code: str) -> tuple[Record, str | None]:
+        rec = s.exec(select(Record).where(Record.kind == "service", Record.code == code)
+                     ).first()
+        if rec is None or rec.id is None:
+            raise NotFound(f"no service with code {code!r}",
+                           message_ro=f"nu există serviciul cu codul {code!r}",
+                           field="code", value=code)
+        owner = s.get(Institution, rec.institution_id) if rec.institution_id else None
+        return rec, owner.iri if owner else None
+
+    @staticmethod
+    def _publications(s: Session, record_id: int) -> list[Change]:
+        return list(s.exec(select(Change).where(Change.record_id == record_id)
+                           .order_by(col(Change.seq))))
+
+    def _views(self, s: Session, code: str) -> list[VersionView]:
+        rec, owner = self._record(s, code)
+        assert rec.id is not None
+        first_published: dict[int, datetime] = {}
+        for c in self._publications(s, rec.id):
+            if c.op == "publish" and c.version_number is not None:
+                first_published.setdefault(c.version_number, _aware(c.at))
+        rows = s.exec(select(col(Version.number), col(Version.status),  # type: ignore[call-overload]
+                             col(Version.content_hash), col(Version.author),
+                             col(Version.created_at))
+                      .where(Version.record_id == rec.id).order_by(col(Version.number))).all()
+        return [VersionView(code, rec.iri, number, status, "", digest, author,
+                            _aware(created), number in first_published,
+                            first_published.get(number), owner)
+                for number, status, digest, author, created in rows]
+
+    @staticmethod
+    def _with_content(s: Session, rec: Record, view: VersionView) -> VersionView:
+        content = s.exec(select(Version.content).where(Version.record_id == rec.id,
+                                                       Version.number == view.number)).one()
+        return replace(view, content=content)
+
+    @staticmethod
+    def _may_read_drafts(principal: Principal | None, authority: str | None) -> bool:
+        return principal is not None and principal.can_read_drafts(authority)
+
+    def versions(self, code: str, principal: Principal | None) -> list[VersionView]:
+        """Every version the reader may see, oldest first."""
+        with read_session(self.engine) as s:
+            views = self._views(s, code)
+        if views and self._may_read_drafts(principal, views[0].authority):
+            return views
+        return [v for v in views if v.public]
+
+    def read(self, code: str, principal: Principal | None, *, version: int | None = None,
+             latest: bool = False, as_of: date | datetime | None = None) -> VersionView:
+        """The published version, version ``number``, the latest, or the one in force then."""
+        with read_session(self.engine) as s:
+            view = self._pick(s, code, principal, version, latest, as_of)
+            rec, _owner = self._record(s, code)
+            return self._with_content(s, rec, view)
+
+    def _pick(self, s: Session, code: str, principal: Principal | None, version: int | None,
+              latest: bool, as_of: date | datetime | None) -> VersionView:
+        views = self._views(s, code)
+        rec, _owner = self._record(s, code)
+        assert rec.id is not None
+        changes = self._publications(s, rec.id) if as_of is not None else []
+        by_number = {v.number: v for v in views}
+        if as_of is not None:
+            view = by_number.get(self._in_force(code, changes, as_of) or 0)
+        elif latest:
+            view = views[-1] if views else None
+        elif version is not None:
+            view = by_number.get(version)
+            if view is None:
+                raise NotFound(f"the passport {code} has no version {version}",
+                               message_ro=f"pașaportul {code} nu are versiunea {version}",
+                               field="version", value=version,
+                               expected=f"1 to {len(views)}")
+        else:
+            view = by_number.get(rec.published_version or 0)
+            if view is None:
+                raise NotFound(f"no published service with code {code!r}",
+                               message_ro=f"nu există un serviciu publicat cu codul {code!r}",
+                               field="code", value=code)
+        assert view is not None
+        if not view.public and not self._may_read_drafts(principal, view.authority):
+            if principal is None:
+                raise NotFound(
+                    f"version {view.number} of {code} is not published; unpublished versions "
+                    "are shown to the owning institution and reviewers (send a bearer token)",
+                    message_ro=f"versiunea {view.number} a pașaportului {code} nu este "
+                    "publicată; versiunile nepublicate se arată instituției titulare și "
+                    "revizorilor", field="version", value=view.number)
+            raise Forbidden(
+                f"{principal.institution} may not read unpublished versions of {code}",
+                message_ro=f"{principal.institution} nu poate citi versiunile nepublicate ale "
+                f"pașaportului {code}", field="version", value=view.number)
+        return view
+
+    def _in_force(self, code: str, changes: list[Change], when: date | datetime) -> int | None:
+        if isinstance(when, datetime):
+            cutoff = when if when.tzinfo else when.replace(tzinfo=self.zone)
+            shown = when.isoformat()
+        else:  # the end of that day, where the catalogue is
+            cutoff = datetime.combine(when + timedelta(days=1), time(), tzinfo=self.zone)
+            shown = when.isoformat()
+        current: int | None = None
+        withdrawn_at: datetime | None = None
+        for c in changes:
+            if _aware(c.at) >= cutoff:
+                break
+            current = c.version_number if c.op == "publish" else None
+            withdrawn_at = _aware(c.at) if c.op == "withdraw" else None
+        if current is None:
+            why_en = (f"it was withdrawn on {withdrawn_at.astimezone(self.zone):%Y-%m-%d %H:%M}"
+                      if withdrawn_at else "it was not yet published")
+            why_ro = (f"fusese retras la {withdrawn_at.astimezone(self.zone):%Y-%m-%d %H:%M}"
+                      if withdrawn_at else "nu era încă publicat")
+            raise NotFound(f"the passport {code} was not in force on {shown}: {why_en}",
+                           message_ro=f"pașaportul {code} nu era în vigoare la {shown}: "
+                           f"{why_ro}", field="as_of", value=shown)
+        return current
+
+    def diff(self, code: str, principal: Principal | None, old: int, new: int) -> PassportDiff:
+        a = self.read(code, principal, version=old)
+        b = self.read(code, principal, version=new)
+        return diff_versions(a.number, b.number, a.passport(), b.passport(), a.content,
+                             b.content, label=self.catalog.label)
