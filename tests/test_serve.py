@@ -69,7 +69,7 @@ def test_demo_passport_as_json_and_turtle(hub: str) -> None:
     t = httpx.get(hub + "/api/v1/services/ASP-0001", headers={"Accept": "text/turtle"})
     assert t.headers["content-type"].startswith("text/turtle")
     assert "cpsv:PublicService" in t.text
-    assert t.headers["vary"] == "Accept"
+    assert t.headers["vary"] == "Accept, Authorization"
 
 
 def test_sparql_counts_life_events(hub: str) -> None:

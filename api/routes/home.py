@@ -7,6 +7,7 @@ what is loaded and where the machine interfaces are.
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
@@ -37,8 +38,10 @@ tr:nth-child(even){{background:#f4f4f4}}code{{white-space:nowrap}}</style></head
 @router.get("/", response_class=HTMLResponse)
 async def home(catalog: CatalogDep) -> HTMLResponse:
     services = await run_in_threadpool(catalog.published_services)
+    base = urlsplit(catalog.settings.base_uri).path  # the pages live under the base IRI's path
     rows = "\n".join(
-        f'<tr><td><a href="/api/v1/services/{escape(s["code"])}"><code>{escape(s["code"])}'
+        f'<tr><td><a href="{escape(base)}id/service/{escape(s["code"])}"><code>'
+        f'{escape(s["code"])}'
         f'</code></a></td><td>{escape(s.get("title_ro", ""))}</td>'
         f'<td lang="en">{escape(s.get("title_en", ""))}</td></tr>'
         for s in services)

@@ -1,0 +1,1 @@
+"""Web pages: the passport and resource pages every catalogue IRI dereferences to."""

@@ -1,0 +1,225 @@
+"""Dereferencing: every IRI the catalogue mints under ``SEMCAT_BASE_URI`` answers, with HTML for
+browsers and RDF for machines (content negotiation, ``Vary: Accept``; ``?format=`` overrides).
+
+Absolute IRIs come from ``SEMCAT_BASE_URI``, never from the Host header.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api import conditional
+from api.deps import CatalogDep
+from api.negotiation import RDF_MEDIA, NotAcceptable, choose
+from api.pages.labels import LANGUAGES, language, local_name, pick, property_labels
+from catalog import rdfio
+from catalog.core import Catalog
+from catalog.describe import Description, describe, services_linking
+from catalog.diff import FIELD_LABELS, humanise_duration
+from catalog.passport import Passport, from_triples
+from catalog.settings import Settings
+
+_TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                         autoescape=select_autoescape(["html"]), auto_reload=False)
+OFFERED = ["text/turtle", "text/html", "application/ld+json", "application/n-triples",
+           "application/rdf+xml"]
+FORMATS = {"html": "text/html", "ttl": "text/turtle", "jsonld": "application/ld+json",
+           "nt": "application/n-triples", "rdf": "application/rdf+xml"}
+_NAMES = {"text/html": "HTML", "text/turtle": "Turtle", "application/ld+json": "JSON-LD",
+          "application/n-triples": "N-Triples", "application/rdf+xml": "RDF/XML"}
+_UI: dict[str, dict[str, str]] = {
+    "catalogue": {"ro": "Catalogul serviciilor publice", "en": "Public service catalogue",
+                  "ru": "Каталог государственных услуг"},
+    "service": {"ro": "Serviciu public", "en": "Public service", "ru": "Государственная услуга"},
+    "requirements": {"ro": "Cerințe", "en": "Requirements", "ru": "Требования"},
+    "evidence": {"ro": "Documente necesare", "en": "Required documents",
+                 "ru": "Необходимые документы"},
+    "once_only": {"ro": "obținut de autoritate", "en": "obtained by the authority",
+                  "ru": "запрашивается органом"},
+    "costs": {"ro": "Cost", "en": "Cost", "ru": "Стоимость"},
+    "outputs": {"ro": "Rezultat", "en": "Output", "ru": "Результат"},
+    "channels": {"ro": "Unde se solicită", "en": "Where to apply", "ru": "Где обратиться"},
+    "locations": {"ro": "Locații", "en": "Locations", "ru": "Места"},
+    "formats": {"ro": "Alte formate", "en": "Other formats", "ru": "Другие форматы"},
+    "language": {"ro": "Limba", "en": "Language", "ru": "Язык"},
+    "part_of": {"ro": "Parte din", "en": "Part of", "ru": "Часть"},
+    "property": {"ro": "Proprietate", "en": "Property", "ru": "Свойство"},
+    "value": {"ro": "Valoare", "en": "Value", "ru": "Значение"},
+    "services": {"ro": "Servicii publice", "en": "Public services",
+                 "ru": "Государственные услуги"},
+}
+_LANGUAGE_NAMES = [("ro", "Română"), ("en", "English"), ("ru", "Русский")]
+
+
+def _ui(lang: str) -> dict[str, str]:
+    return {k: v.get(lang, v["ro"]) for k, v in _UI.items()}
+
+
+class _Links:
+    """Text and link of a referenced IRI, in the page's language."""
+
+    def __init__(self, catalog: Catalog, lang: str) -> None:
+        self.catalog, self.lang = catalog, lang
+        self.base = catalog.settings.base_uri
+        self.base_path = urlsplit(self.base).path
+
+    def href(self, iri: str) -> str:
+        if iri.startswith(self.base):  # our own IRIs link to this server's pages
+            return f"{self.base_path}{iri[len(self.base):]}?lang={self.lang}"
+        return iri
+
+    def of(self, iri: str) -> dict[str, str]:
+        text = pick(self.catalog.label(iri) or property_labels().get(iri), self.lang)
+        return {"href": self.href(iri), "text": text or local_name(iri)}
+
+
+def _alternates(request: Request) -> list[dict[str, str]]:
+    path = request.url.path
+    return [{"media": m, "href": f"{path}?format={f}", "name": _NAMES[m]}
+            for f, m in FORMATS.items()]
+
+
+def _passport_page(catalog: Catalog, d: Description, lang: str, request: Request) -> str:
+    p: Passport = from_triples(d.triples, d.iri)
+    links = _Links(catalog, lang)
+
+    def text(m: dict[str, str]) -> str | None:
+        return pick(m, lang)
+
+    def amount(value: float, currency: str) -> str:
+        shown = f"{value:.2f}".rstrip("0").rstrip(".") if value else "0"
+        return f"{shown} {local_name(currency)}"
+
+    return _TEMPLATES.get_template("passport.html").render(
+        lang=lang, ui=_ui(lang), languages=_LANGUAGE_NAMES, home="/",
+        alternates=_alternates(request), heading=text(p.title) or p.code, p=p, iri=d.iri,
+        description=text(p.description),
+        labels={k: v.get(lang, v["ro"]) for k, v in FIELD_LABELS.items()},
+        authority=links.of(p.competent_authority),
+        legal=[links.of(i) for i in p.legal_resources],
+        audiences=[links.of(i) for i in p.audiences],
+        events=[links.of(i) for i in p.life_events],
+        themes=[links.of(i) for i in p.thematic_areas],
+        processing=(humanise_duration(p.processing_time).get(lang)
+                    or humanise_duration(p.processing_time)["en"]) if p.processing_time
+        else None,
+        languages_served=[links.of(i)["text"] for i in p.languages],
+        keywords=p.keywords.get(lang) or p.keywords.get("ro") or [],
+        requirements=[{"title": text(r.title) or r.identifier, "description": text(r.description)}
+                      for r in p.requirements],
+        evidence=[{"title": text(e.title) or e.identifier, "description": text(e.description),
+                   "once_only": e.obtained_by_authority, "registry": text(e.registry_source)}
+                  for e in p.evidence],
+        costs=[{"amount": amount(c.value, c.currency), "title": text(c.title),
+                "description": text(c.description)} for c in p.costs],
+        outputs=[{"title": text(o.title) or o.identifier, "description": text(o.description)}
+                 for o in p.outputs],
+        channels=[{"type": links.of(c.type)["text"], "description": text(c.description),
+                   "url": c.url, "locations": [links.of(x) for x in c.locations]}
+                  for c in p.channels],
+    )
+
+
+_NAMES_OF = ("http://purl.org/dc/terms/title", "http://www.w3.org/2004/02/skos/core#prefLabel",
+             "http://data.europa.eu/eli/ontology#title", "http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def _own_name(d: Description) -> dict[str, str] | None:
+    """The resource's name by language, from its own description (for each language, the
+    first of title, preferred label, ELI title, label that has it)."""
+    me = ox.NamedNode(d.iri)
+    names: dict[str, str] = {}
+    for predicate in _NAMES_OF:
+        for t in d.triples:
+            if t.subject == me and t.predicate.value == predicate \
+                    and isinstance(t.object, ox.Literal):
+                names.setdefault(t.object.language or "", t.object.value)
+    return names or None
+
+
+def _resource_page(catalog: Catalog, d: Description, lang: str, request: Request) -> str:
+    links = _Links(catalog, lang)
+    labels = property_labels()
+    subject = [t for t in d.triples if t.subject == ox.NamedNode(d.iri)] or d.triples
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for t in subject:
+        values = rows.setdefault(t.predicate.value, [])
+        o = t.object
+        if isinstance(o, ox.Literal):
+            values.append({"text": o.value, "lang": o.language})
+        elif isinstance(o, ox.NamedNode):
+            values.append(links.of(o.value))
+        else:  # a blank node (an address, an identifier): its values in one line
+            inner = [x.object.value for x in d.triples if x.subject == o
+                     and isinstance(x.object, ox.Literal)]
+            values.append({"text": "; ".join(inner)})
+    heading = pick(_own_name(d), lang) or pick(catalog.label(d.iri), lang) or local_name(d.iri)
+    ordered = sorted(rows.items(), key=lambda kv: (kv[0].endswith("#type") is False,
+                                                    pick(labels.get(kv[0]), lang) or kv[0]))
+    assert catalog.store is not None
+    services = [{"code": s.code, "href": links.href(s.iri), "text": pick(s.title, lang) or s.code}
+                for s in services_linking(catalog.store, d.iri)]
+    return _TEMPLATES.get_template("resource.html").render(
+        lang=lang, ui=_ui(lang), languages=_LANGUAGE_NAMES, home="/",
+        alternates=_alternates(request), heading=heading, iri=d.iri, record=d.record,
+        record_href=links.href(d.record), record_text=links.of(d.record)["text"],
+        types=[links.of(t)["text"] for t in d.types],
+        rows=[{"predicate": p, "label": pick(labels.get(p), lang) or local_name(p),
+               "values": v} for p, v in ordered],
+        services=services)
+
+
+def _media(request: Request) -> str:
+    fmt = request.query_params.get("format")
+    if fmt:
+        if fmt not in FORMATS:
+            raise NotAcceptable(f"format={fmt!r} is not offered", field="format", value=fmt,
+                                message_ro=f"formatul {fmt!r} nu este oferit",
+                                expected=", ".join(FORMATS))
+        return FORMATS[fmt]
+    return choose(request, OFFERED)
+
+
+def build_router(settings: Settings) -> APIRouter:
+    """Routes for the paths of ``SEMCAT_BASE_URI`` under which the catalogue mints IRIs."""
+    router = APIRouter(tags=["linked data"])
+    prefix = urlsplit(settings.base_uri).path.rstrip("/")
+
+    async def dereference(path: str, request: Request, catalog: CatalogDep) -> Response:
+        iri = catalog.settings.base_uri + request.url.path[len(prefix) + 1:]
+        media = _media(request)
+        lang = language(request)
+        status = await run_in_threadpool(catalog.status)
+        etag = conditional.etag_for(status.store_watermark, iri, media, lang)
+        headers = conditional.headers(etag, None)
+        headers["Vary"] = "Accept, Accept-Language"
+        if conditional.not_modified(request, etag, None):
+            return Response(status_code=304, headers=headers)
+        assert catalog.store is not None
+        found = await run_in_threadpool(describe, catalog.store, iri)
+        if media == "text/html":
+            page = _passport_page if found.kind == "service" and found.record == iri \
+                else _resource_page
+            body = (await run_in_threadpool(page, catalog, found, lang, request)).encode()
+            headers["Content-Language"] = lang
+            return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+        return Response(rdfio.serialize(found.triples, RDF_MEDIA[media]), media_type=media,
+                        headers=headers)
+
+    for root in ("id", "codelist", "eli"):
+        router.add_api_route(f"{prefix}/{root}/{{path:path}}", dereference,
+                             methods=["GET", "HEAD"],
+                             summary=f"Dereference a catalogue IRI under {root}/ (HTML or RDF)",
+                             responses={200: {"content": {m: {} for m in OFFERED}}})
+    return router
+
+
+__all__ = ["LANGUAGES", "build_router"]

@@ -1,0 +1,71 @@
+"""Copies of the catalogue for integrators: ``/api/v1/dump`` (the published state at one change
+sequence number, streamed) and ``/api/v1/changes`` (every change after a cursor, in order)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.background import BackgroundTask
+
+from api.deps import CatalogDep
+from api.schemas import ERRORS
+from catalog.feed import DUMP_FORMATS, Dump, changes
+
+router = APIRouter(prefix="/api/v1", tags=["integration"], responses=ERRORS)
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether ``Accept-Encoding`` admits gzip (``gzip;q=0`` refuses it, ``*`` admits it)."""
+    weights: dict[str, float] = {}
+    for part in header.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if name:
+            weights[name.strip()] = q
+    return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
+
+
+@router.get("/dump", responses={200: {"content": {m: {} for m in DUMP_FORMATS.values()}}})
+async def dump(request: Request, catalog: CatalogDep,
+               format: str = Query("nquads", pattern="^(nquads|trig|turtle)$",
+                                   description="nquads (gzip-encoded when the client accepts "
+                                   "it), trig, or turtle (the union of the records)")
+               ) -> StreamingResponse:
+    """Every published record, consistent at one change sequence number (header
+    `X-Change-Seq`: continue with `/api/v1/changes?after=` it)."""
+    gzip = accepts_gzip(request.headers.get("accept-encoding", ""))
+    stream = await run_in_threadpool(Dump, catalog.ledger, format, gzip=gzip)
+    ext = {"nquads": "nq", "trig": "trig", "turtle": "ttl"}[format]
+    tag = f"dump-{format}{'-gz' if gzip else ''}-{stream.seq}"
+    headers = {"X-Change-Seq": str(stream.seq), "ETag": f'"{tag}"',
+               "Content-Disposition": f'attachment; filename="semcat-{stream.seq}.{ext}"',
+               "Vary": "Accept-Encoding"}
+    if gzip:
+        headers["Content-Encoding"] = "gzip"
+    return StreamingResponse(iter(stream), media_type=stream.media_type, headers=headers,
+                             background=BackgroundTask(stream.close))
+
+
+@router.get("/changes")
+async def change_feed(request: Request, catalog: CatalogDep,
+                      after: int = Query(0, ge=0, description="Cursor: the last `seq` you have "
+                                         "(0 for everything; a dump's X-Change-Seq)"),
+                      limit: int = Query(500, ge=1, le=5000),
+                      content: bool = Query(True, description="Include the N-Triples of each "
+                                            "published version")) -> JSONResponse:
+    """Published changes in sequence order: `publish` (with the version's content) and
+    `withdraw`. Follow `next` until `items` is empty; resume from your last `seq`."""
+    page = await run_in_threadpool(changes, catalog.ledger, after, limit)
+    nxt = f"/api/v1/changes?after={page.next_after}&limit={limit}" + \
+        ("" if content else "&content=false")
+    return JSONResponse({"items": [i.to_dict(content) for i in page.items],
+                         "last_seq": page.last_seq, "next": nxt},
+                        headers={"Link": f'<{nxt}>; rel="next"'})

@@ -1,0 +1,235 @@
+"""Browsing the published catalogue: services by facet, life and business events, public
+organisations and service delivery locations (one-stop shops, consular offices).
+
+Named SPARQL over the quad store (catalog/sparql/*.rq). Filter values are IRIs built and
+checked by pyoxigraph and written as SPARQL terms, never user text spliced into a query.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+import pyoxigraph as ox
+
+from catalog.errors import InvalidInput, NotFound
+from catalog.namespaces import EU_AUTHORITY
+from catalog.sparql import load as named_query
+from catalog.store import QuadStore
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
+_CODE = re.compile(r"[A-Z][A-Z0-9]{1,31}")
+_LANG_CODES = {"ro": "RON", "en": "ENG", "ru": "RUS", "uk": "UKR", "bg": "BUL", "fr": "FRA",
+               "de": "DEU", "it": "ITA", "tr": "TUR", "gag": "GAG"}
+_FILTERS = {
+    "authority": "FILTER (?authority = {iri})",
+    "life_event": "FILTER EXISTS {{ ?service cv:isGroupedBy {iri} }}",
+    "business_event": "FILTER EXISTS {{ ?service cv:isGroupedBy {iri} }}",
+    "channel_type": "FILTER EXISTS {{ ?service cv:hasChannel ?c0 . ?c0 dct:type {iri} }}",
+    "location": "FILTER EXISTS {{ ?service cv:hasChannel ?c1 . ?c1 dct:spatial {iri} }}",
+    "thematic_area": "FILTER EXISTS {{ ?service cv:thematicArea {iri} }}",
+    "language": "FILTER EXISTS {{ ?service dct:language {iri} }}",
+}
+#: facet -> the code-list folder its short values live in, under the base IRI
+_SCHEMES = {"life_event": "codelist/life-event/", "business_event": "codelist/business-event/",
+            "channel_type": "codelist/channel-type/", "thematic_area": "codelist/thematic-area/",
+            "location": "id/location/"}
+
+
+@dataclass(frozen=True)
+class ServiceFilter:
+    """Facets a service list is filtered by, each an IRI (or None)."""
+
+    authority: str | None = None
+    life_event: str | None = None
+    business_event: str | None = None
+    channel_type: str | None = None
+    location: str | None = None
+    thematic_area: str | None = None
+    language: str | None = None
+
+    def items(self) -> list[tuple[str, str]]:
+        return [(f.name, v) for f in fields(self) if (v := getattr(self, f.name)) is not None]
+
+
+@dataclass(frozen=True)
+class ServiceItem:
+    code: str
+    iri: str
+    title: dict[str, str]
+    authority: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "iri": self.iri, "title": self.title,
+                "competent_authority": self.authority,
+                "href": f"/api/v1/services/{self.code}"}
+
+
+@dataclass(frozen=True)
+class ServicePage:
+    items: list[ServiceItem]
+    total: int
+    next_cursor: str | None
+
+
+def _iri_term(iri: str, field: str) -> str:
+    try:
+        return str(ox.NamedNode(iri))
+    except ValueError as exc:
+        raise InvalidInput(f"{field}: {iri!r} is not an IRI", field=field, value=iri,
+                           message_ro=f"{field}: {iri!r} nu este un IRI",
+                           expected="an IRI or a short code") from exc
+
+
+def _values(text: str, **bound: ox.NamedNode | ox.Literal | None) -> str:
+    clauses = "\n  ".join(f"VALUES ?{name} {{ {term} }}" for name, term in bound.items()
+                          if term is not None)
+    return text.replace("#VALUES", clauses)
+
+
+def service_query(name: str, flt: ServiceFilter, after: str = "") -> str:
+    """The text of ``service_list`` or ``service_count`` for these filters."""
+    filters = "\n    ".join(_FILTERS[facet].format(iri=_iri_term(v, facet))
+                            for facet, v in flt.items())
+    text = named_query(name).text.replace("#FILTERS", filters)
+    return _values(text, after=ox.Literal(after) if name == "service_list" else None)
+
+
+def encode_cursor(code: str) -> str:
+    return base64.urlsafe_b64encode(code.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        code = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except ValueError as exc:
+        raise InvalidInput("the cursor is not one this API gave", field="cursor",
+                           message_ro="cursorul nu provine de la acest API", value=cursor,
+                           expected="the `next` cursor of the previous page") from exc
+    if not re.fullmatch(r"[A-Z][A-Z0-9]{1,9}-[0-9]{4,6}", code):
+        raise InvalidInput("the cursor is not one this API gave", field="cursor",
+                           message_ro="cursorul nu provine de la acest API", value=cursor,
+                           expected="the `next` cursor of the previous page")
+    return code
+
+
+def _langs(row: dict[str, Any], prefix: str) -> dict[str, str]:
+    return {lang: row[f"{prefix}_{lang}"].value for lang in ("ro", "en", "ru")
+            if f"{prefix}_{lang}" in row}
+
+
+class Browse:
+    """Read-only views of the published catalogue, from the quad store."""
+
+    def __init__(self, store: QuadStore, base_uri: str, institutions: dict[str, str]) -> None:
+        self.store = store
+        self.base = base_uri
+        self.institutions = institutions  # code -> organisation IRI
+
+    # filters from what users type ----------------------------------------------------
+    def facet_iri(self, facet: str, value: str) -> str:
+        """An IRI for a facet value: the IRI itself, or a short code (``unemployment``,
+        ``ASP``, ``RON`` or ``ro``)."""
+        if value.startswith(("http://", "https://")):
+            return value
+        if facet == "authority":
+            iri = self.institutions.get(value.upper())
+            if iri is None:
+                raise NotFound(f"no institution with code {value!r}", field="authority",
+                               message_ro=f"nu există instituția cu codul {value!r}",
+                               value=value, expected=", ".join(sorted(self.institutions)))
+            return iri
+        if facet == "language":
+            code = _LANG_CODES.get(value.lower(), value.upper())
+            if not _CODE.fullmatch(code):
+                raise InvalidInput(f"language: {value!r} is not a language code",
+                                   field="language", value=value,
+                                   message_ro=f"language: {value!r} nu este un cod de limbă",
+                                   expected="ro, en, ru or an EU code such as RON")
+            return f"{EU_AUTHORITY}language/{code}"
+        if not _SLUG.fullmatch(value):
+            raise InvalidInput(f"{facet}: {value!r} is not a code", field=facet, value=value,
+                               message_ro=f"{facet}: {value!r} nu este un cod",
+                               expected="lower-case letters, digits and dashes, or an IRI")
+        return self.base + _SCHEMES[facet] + value
+
+    # services -----------------------------------------------------------------------------
+    def services(self, flt: ServiceFilter, *, limit: int = 50, cursor: str | None = None
+                 ) -> ServicePage:
+        after = decode_cursor(cursor) if cursor else ""
+        rows = self.store.select(service_query("service_list", flt, after) +
+                                 f"\nLIMIT {int(limit) + 1}")
+        total_rows = self.store.select(service_query("service_count", flt))
+        total = int(total_rows[0]["n"].value) if total_rows else 0
+        items = [ServiceItem(r["code"].value, r["service"].value, _langs(r, "title"),
+                             r["authority"].value) for r in rows[:limit]]
+        nxt = encode_cursor(items[-1].code) if len(rows) > limit and items else None
+        return ServicePage(items, total, nxt)
+
+    # code lists ---------------------------------------------------------------------------
+    def concepts(self, scheme: str) -> list[dict[str, Any]]:
+        """The concepts of a scheme (``life-event``, ``business-event``...) with counts."""
+        query = _values(named_query("concepts").text,
+                        scheme=ox.NamedNode(f"{self.base}codelist/{scheme}"))
+        return [{"id": r["notation"].value if "notation" in r else
+                 r["concept"].value.rsplit("/", 1)[-1],
+                 "iri": r["concept"].value, "label": _langs(r, "label"),
+                 "definition": _langs(r, "definition"),
+                 "services": int(r["services"].value)}
+                for r in self.store.select(query)]
+
+    def concept(self, scheme: str, concept_id: str) -> dict[str, Any]:
+        found = [c for c in self.concepts(scheme) if c["id"] == concept_id]
+        if not found:
+            raise NotFound(f"no {scheme} {concept_id!r}", field="id", value=concept_id,
+                           message_ro=f"nu există {scheme} {concept_id!r}")
+        return found[0]
+
+    # organisations ------------------------------------------------------------------------
+    def organisations(self, iri: str | None = None) -> list[dict[str, Any]]:
+        query = _values(named_query("organisations").text,
+                        org=ox.NamedNode(iri) if iri else None)
+        return [{"code": r["code"].value if "code" in r else None, "iri": r["org"].value,
+                 "name": _langs(r, "name"),
+                 "identifier": r["identifier"].value if "identifier" in r else None,
+                 "homepage": r["homepage"].value if "homepage" in r else None,
+                 "services": int(r["services"].value)}
+                for r in self.store.select(query)]
+
+    # delivery locations -------------------------------------------------------------------
+    def locations(self, iri: str | None = None) -> dict[str, Any]:
+        """A GeoJSON FeatureCollection: each location with the services offered there."""
+        bound = ox.NamedNode(iri) if iri else None
+        places = self.store.select(_values(named_query("locations").text, location=bound))
+        offered: dict[str, list[dict[str, Any]]] = {}
+        for r in self.store.select(_values(named_query("location_services").text,
+                                           location=bound)):
+            offered.setdefault(r["location"].value, []).append({
+                "code": r["code"].value, "title": _langs(r, "title"),
+                "competent_authority": r["authority"].value,
+                "channel_type": r["channel_type"].value if "channel_type" in r else None,
+                "href": f"/api/v1/services/{r['code'].value}"})
+        features = []
+        for r in places:
+            loc = r["location"].value
+            features.append({
+                "type": "Feature", "id": loc.rsplit("/", 1)[-1],
+                "geometry": _point(r["wkt"].value) if "wkt" in r else None,
+                "properties": {"iri": loc, "name": _langs(r, "name"),
+                               "type": r["type"].value if "type" in r else None,
+                               "address": r["address_ro"].value if "address_ro" in r else None,
+                               "services": offered.get(loc, [])}})
+        return {"type": "FeatureCollection", "features": features}
+
+
+_POINT = re.compile(r"\s*POINT\s*\(\s*(-?[0-9.]+)\s+(-?[0-9.]+)\s*\)\s*", re.IGNORECASE)
+
+
+def _point(wkt: str) -> dict[str, Any] | None:
+    """A GeoJSON Point from a WKT ``POINT(lon lat)`` (WGS 84), or None."""
+    m = _POINT.fullmatch(wkt)
+    if m is None:
+        return None
+    return {"type": "Point", "coordinates": [float(m.group(1)), float(m.group(2))]}

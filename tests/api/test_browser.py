@@ -1,0 +1,138 @@
+"""Passport pages as a person sees them: `semcat serve` with the demo data in a real process,
+pages rendered by headless Chromium (``--dump-dom``), links followed from the front page."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urljoin
+
+import httpx
+import pytest
+
+from tests.api.read_helpers import CPSV, DemoData, Page
+from tests.conftest import free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason=f"headless Chromium is not installed at {CHROMIUM}"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`semcat serve` on a free loopback port with the demo data; its base URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMCAT_")}
+    env |= {"SEMCAT_DATA_DIR": str(tmp_path_factory.mktemp("browser") / "data"),
+            "SEMCAT_LOAD_DEMO": "true", "SEMCAT_BASE_URI": url + "/",
+            "SEMCAT_QUERY_WORKERS": "1"}
+    log = tmp_path_factory.mktemp("log") / "serve.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "semcat"), "serve",
+                                 "--port", str(port)], env=env, stdout=sink,
+                                stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"semcat serve exited: {log.read_text()[-2000:]}")
+            try:
+                if httpx.get(url + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"semcat serve did not answer within 60 s: "
+                            f"{log.read_text()[-2000:]}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def demo(server: str) -> DemoData:
+    return DemoData(server + "/")
+
+
+def rendered(url: str, profile: Path, languages: str = "ro-MD,ro") -> Page:
+    """The DOM of ``url`` after Chromium (whose user reads ``languages``) rendered it."""
+    done = subprocess.run(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-background-networking", "--no-first-run", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={profile}", f"--accept-lang={languages}",
+         "--dump-dom", url],
+        capture_output=True, timeout=90, check=False)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+    return Page(done.stdout.decode("utf-8"))
+
+
+def test_a_passport_page_in_romanian_then_english(server: str, demo: DemoData,
+                                                  tmp_path: Path) -> None:
+    iri = demo.iri("id/service/ASP-0001")
+    page = rendered(iri, tmp_path / "profile")
+    assert page.lang == "ro"
+    assert page.heading.strip() == demo.title(iri)["ro"]
+    authority = demo.iri("id/org/asp")
+    [(href, text)] = [(h, t) for h, t in page.links if "/id/org/asp" in h]
+    assert text == demo.title(authority)["ro"]
+    org = httpx.get(urljoin(iri, href), headers={"Accept": "text/html"})
+    assert org.status_code == 200
+    assert Page(org.text).heading.strip() == demo.title(authority)["ro"]
+    evidence = [t.object.value for t in demo.service_graph("ASP-0001")
+                if t.predicate.value == CPSV + "hasInput"]
+    assert len(evidence) == 5
+    for e in evidence:  # every required document, by its Romanian title
+        assert demo.title(e)["ro"] in page.ids["evidence"]
+
+    english = rendered(iri + "?lang=en", tmp_path / "profile")
+    assert english.lang == "en"
+    assert english.heading.strip() == demo.title(iri)["en"]
+    for e in evidence:
+        assert demo.title(e)["en"] in english.ids["evidence"]
+
+
+def test_a_passport_page_lists_its_one_stop_shops(server: str, demo: DemoData,
+                                                  tmp_path: Path) -> None:
+    iri = demo.iri("id/service/ASP-0002")
+    page = rendered(iri, tmp_path / "profile")
+    places = [loc for loc in demo.locations()
+              if "ASP-0002" in demo.services(f"?s cv:hasChannel ?c . ?c dct:spatial <{loc}>")]
+    assert len(places) == 22  # the 17 village halls and the 5 consular offices
+    shown = {urljoin(iri, href).split("?")[0]: text for href, text in page.links}
+    for loc in places:
+        assert shown[loc] == demo.title(loc)["ro"]
+        assert demo.title(loc)["ro"] in page.ids["channels"]
+
+
+def test_the_front_page_lists_the_services_and_its_links_open_passports(
+        server: str, demo: DemoData, tmp_path: Path) -> None:
+    front = rendered(server + "/", tmp_path / "profile")
+    listed = {text: href for href, text in front.links if "/id/service/" in href}
+    assert set(listed) == demo.services()
+    for code in ("ASP-0001", "CNAS-0001"):
+        assert demo.title(demo.iri(f"id/service/{code}"))["ro"] in front.text
+    target = urljoin(server + "/", listed["CNAS-0001"])
+    page = rendered(target, tmp_path / "profile")
+    assert page.heading.strip() == demo.title(demo.iri("id/service/CNAS-0001"))["ro"]
+
+
+def test_a_browser_in_russian_gets_the_russian_page(server: str, demo: DemoData,
+                                                   tmp_path: Path) -> None:
+    iri = demo.iri("id/service/ASP-0001")
+    page = rendered(iri, tmp_path / "profile", languages="ru-RU,ru")
+    assert page.lang == "ru"
+    assert page.heading.strip() == demo.title(iri)["ru"]
