@@ -24,8 +24,12 @@ lint: $(STAMP) ## ruff and mypy --strict
 	$(VENV)/bin/ruff check catalog adapters api tests bench
 	$(VENV)/bin/mypy
 
-bench: $(STAMP) ## benchmarks (not part of test); figures go to bench/README.md
+bench: $(STAMP) ## benchmarks (not part of test; needs wrk); figures go to bench/README.md
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	$(PY) -m bench.run
+	$(PY) -m bench.publish
+	$(PY) -m bench.search
+	$(PY) -m bench.sparql
 
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) var

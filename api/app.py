@@ -9,7 +9,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routes import health, home, publishing, services, sparql
+from api.pages import routes as pages
+from api.routes import audit, catalogue, feed, health, home, publishing, services, sparql
+from api.routes import search as search_routes
+from api.routes.sparql import SparqlFastLane
 from catalog.core import Catalog
 from catalog.demo import load_demo
 from catalog.projector import ProjectorThread
@@ -31,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assert catalog.store is not None
         assert catalog.projector is not None
         queries = QueryService(settings, catalog.store)
-        loop = ProjectorThread(catalog.projector, settings.projector_interval_s)
+        loop = ProjectorThread(catalog.project, settings.projector_interval_s)
         loop.start()
         app.state.catalog, app.state.queries, app.state.settings = catalog, queries, settings
         try:
@@ -49,9 +52,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
+    app.add_middleware(SparqlFastLane)  # /sparql before the routing of the whole API
     app.include_router(home.router)
     app.include_router(health.router)
     app.include_router(services.router)
+    app.include_router(catalogue.router)
     app.include_router(publishing.router)
     app.include_router(sparql.router)
+    app.include_router(audit.router)
+    app.include_router(feed.router)
+    app.include_router(search_routes.router)
+    app.include_router(pages.build_router(settings))
     return app
