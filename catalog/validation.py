@@ -96,6 +96,11 @@ class Engine(Protocol):
         """Validate ``data`` (only the ``focus`` nodes when given); the SHACL report graph."""
         ...
 
+    def run_triples(self, triples: Sequence[ox.Triple], focus: Sequence[Node] | None = None
+                    ) -> Graph:
+        """The same, for data given as pyoxigraph triples (the per-record path)."""
+        ...
+
 
 class PyshaclEngine:
     """The reference engine (pySHACL)."""
@@ -113,6 +118,10 @@ class PyshaclEngine:
         assert isinstance(report, Graph)
         return report
 
+    def run_triples(self, triples: Sequence[ox.Triple], focus: Sequence[Node] | None = None
+                    ) -> Graph:
+        return self.run(to_graph(triples), focus)
+
 
 class TurboEngine:
     """pyshacl-turbo: the same API, shapes compiled once to a Rust program."""
@@ -126,11 +135,19 @@ class TurboEngine:
         except Exception as exc:  # the engine's own error types, reported as configuration
             raise ConfigurationError(f"the SHACL shapes cannot be compiled: {exc}") from exc
 
-    def run(self, data: Graph, focus: Sequence[Node] | None = None) -> Graph:
+    def run(self, data: Graph | ox.Store, focus: Sequence[Node] | None = None) -> Graph:
         _, report, _ = self._compiled.validate(
             data, inference=None, focus_nodes=list(focus) if focus is not None else None)
         assert isinstance(report, Graph)
         return report
+
+    def run_triples(self, triples: Sequence[ox.Triple], focus: Sequence[Node] | None = None
+                    ) -> Graph:
+        """The engine reads a pyoxigraph store natively: no rdflib graph is built (about
+        1.5 ms less per passport)."""
+        store = ox.Store()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        return self.run(store, focus)
 
 
 ENGINES: dict[str, Callable[[Graph], Engine]] = {"pyshacl": PyshaclEngine, "turbo": TurboEngine}
@@ -214,6 +231,7 @@ def read_report(report: Graph) -> ValidationReport:
     return ValidationReport(tuple(findings))
 
 
+_RDF_TYPE = str(RDF.type)
 _LABELS = tuple(URIRef(p) for p in (
     "http://www.w3.org/2004/02/skos/core#prefLabel", "http://data.europa.eu/eli/ontology#title",
     "http://purl.org/dc/terms/title", "http://www.w3.org/2000/01/rdf-schema#label",
@@ -229,6 +247,7 @@ class ReferenceIndex:
 
     def __init__(self) -> None:
         self._by_subject: dict[str, list[tuple[Node, Node, Node]]] = {}
+        self._types: dict[str, list[ox.Triple]] = {}  # the rdf:type triples, for closures
         self._by_record: dict[str, set[str]] = {}
         self._lock = threading.Lock()  # writers only: readers see the old or the new entries
 
@@ -240,27 +259,39 @@ class ReferenceIndex:
         """Replace what the index knows of a record. The new entries are built first and
         swapped in, so a validation running meanwhile never sees the record missing."""
         fresh: dict[str, list[tuple[Node, Node, Node]]] = {}
+        types: dict[str, list[ox.Triple]] = {}
         for t in triples:
             if not isinstance(t.subject, ox.NamedNode):
                 continue
-            if stub_only and (t.subject.value != record_iri or t.predicate.value != str(RDF.type)):
+            typed = t.predicate.value == _RDF_TYPE
+            if stub_only and (t.subject.value != record_iri or not typed):
                 continue
             fresh.setdefault(t.subject.value, []).append(
                 (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
             )
+            if typed:
+                types.setdefault(t.subject.value, []).append(t)
         with self._lock:
             for gone in self._by_record.get(record_iri, set()) - fresh.keys():
                 self._by_subject.pop(gone, None)
+                self._types.pop(gone, None)
             self._by_subject.update(fresh)  # each key is replaced in one step
+            for subject in fresh:
+                self._types[subject] = types.get(subject, [])
             self._by_record[record_iri] = set(fresh)
 
     def drop(self, record_iri: str) -> None:
         with self._lock:
             for s in self._by_record.pop(record_iri, set()):
                 self._by_subject.pop(s, None)
+                self._types.pop(s, None)
 
     def describe(self, iri: str) -> list[tuple[Node, Node, Node]]:
         return self._by_subject.get(iri, [])
+
+    def types(self, iri: str) -> list[ox.Triple]:
+        """The ``rdf:type`` triples of a described resource."""
+        return self._types.get(iri, [])
 
     def label(self, iri: str) -> dict[str, str] | None:
         """The name of a described resource by language (preferred label, title or name)."""
@@ -297,6 +328,17 @@ def closure(record_iri: str, triples: Sequence[ox.Triple], index: ReferenceIndex
     return g
 
 
+def type_closure(triples: Sequence[ox.Triple], index: ReferenceIndex) -> list[ox.Triple]:
+    """The record's triples plus the types of the resources it refers to (the default
+    :func:`closure`, as pyoxigraph triples)."""
+    own = {t.subject for t in triples}
+    out = list(triples)
+    for iri in {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)
+                and t.object not in own}:
+        out.extend(index.types(iri))
+    return out
+
+
 class Validator:
     """Validates records against a set of shapes with one engine."""
 
@@ -318,10 +360,10 @@ class Validator:
                  index: ReferenceIndex) -> ValidationReport:
         """Findings about the record's own resources (reference data is checked on its own)."""
         own = {to_rdflib(t.subject) for t in triples}
-        data = closure(record_iri, triples, index)
+        data = type_closure(triples, index)
         if any(isinstance(n, BNode) for n in own):
             # engines take IRIs only as focus nodes: validate all, keep the record's findings
             names = {_text(n) for n in own}
-            report = self.validate_graph(data)
+            report = read_report(self.engine.run_triples(data))
             return ValidationReport(tuple(f for f in report.findings if f.focus in names))
-        return self.validate_graph(data, focus=list(own))
+        return read_report(self.engine.run_triples(data, focus=list(own)))
