@@ -10,9 +10,8 @@ passport (no ledger, no validation: this measures query serving). Load is ``wrk`
 - **lookup**: a service by its code with its titles (1,000 random codes);
 - **life event**: the first 20 services (by code) grouped by a life event (every life event).
 
-Targets: ``semcat serve`` as shipped (answers cache on, and off: the worker path), the same
-with the two changes proposed for ``api/app.py`` (``app.add_middleware(SparqlFastLane)``) and
-``api/cli.py`` (no uvicorn access log), ``oxigraph serve
+Targets: ``semcat serve`` as shipped (``/sparql`` handed over before the API's routing, no
+access log; answers cache on, and off: the worker path), ``oxigraph serve
 --union-default-graph`` on the same quads, and rdflib-endpoint (needs the ``bench`` extra) on an
 rdflib ``Dataset`` with a union default graph. Each query set is first sent once, in turn (the
 warm-up; its median is "one query alone"; rdflib-endpoint: 3 of them). Results: a Markdown table
@@ -128,29 +127,6 @@ def oxigraph_server(data: Path, log: Path) -> Any:
                     "--union-default-graph"], f"http://127.0.0.1:{port}/query", log)
 
 
-def semcat_fast_lane_server(data: Path, log: Path) -> Any:
-    """``semcat serve`` with the two changes proposed outside ``/sparql``'s files:
-    ``app.add_middleware(SparqlFastLane)`` in ``api/app.py`` and no uvicorn access log in
-    ``api/cli.py`` (a log line per request halves the rate of cached answers)."""
-    port = _free_port()
-    env = {"SEMCAT_DATA_DIR": str(data), "SEMCAT_QUERY_MAX_PER_CLIENT": "256"}
-    return _server([sys.executable, "-m", "bench.sparql", "--serve-semcat-fast-lane",
-                    str(data), "--port", str(port)], f"http://127.0.0.1:{port}/sparql", log, env)
-
-
-def _serve_semcat_fast_lane(port: int) -> None:
-    import uvicorn
-
-    from api.app import create_app
-    from api.routes.sparql import SparqlFastLane
-    from catalog.settings import get_settings
-
-    app = create_app(get_settings())
-    app.add_middleware(SparqlFastLane)
-    uvicorn.run(app, host="127.0.0.1", port=port, http="httptools", log_level="info",
-                access_log=False)
-
-
 def rdflib_server(nquads: Path, log: Path) -> Any:
     port = _free_port()
     return _server([sys.executable, "-m", "bench.sparql", "--serve-rdflib", str(nquads),
@@ -255,8 +231,6 @@ def run(n: int, duration: int, connections: int, threads: int, skip_rdflib: bool
             ("semcat serve: no cache (worker path)",
              lambda: semcat_server(semcat_data, work / "semcat-nocache.log",
                                    SEMCAT_QUERY_CACHE_ENTRIES="0")),
-            ("semcat, proposed: fast lane, no access log",
-             lambda: semcat_fast_lane_server(semcat_data, work / "semcat-fast.log")),
             ("oxigraph serve", lambda: oxigraph_server(oxi_data, work / "oxigraph.log")),
         ]
         if not skip_rdflib:
@@ -303,14 +277,10 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
     ap.add_argument("--skip-rdflib", action="store_true")
     ap.add_argument("--serve-rdflib", type=Path, help=argparse.SUPPRESS)
-    ap.add_argument("--serve-semcat-fast-lane", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve_rdflib:
         _serve_rdflib(args.serve_rdflib, args.port)
-        return
-    if args.serve_semcat_fast_lane:
-        _serve_semcat_fast_lane(args.port)
         return
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
