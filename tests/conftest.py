@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 
 from catalog.core import Catalog
 from catalog.settings import Settings
+from tests.servers import free_port, postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "external"
@@ -59,38 +59,12 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(env="test", data_dir=tmp_path / "data")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 # --- PostgreSQL ---------------------------------------------------------------------------
-def _pg_admin_url() -> str:
-    return os.environ.get("SEMCAT_TEST_POSTGRES_URL",
-                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, empty database on the local PostgreSQL server, dropped afterwards."""
-    import psycopg
-
-    admin = _pg_admin_url().replace("postgresql+psycopg://", "postgresql://")
-    try:
-        conn = psycopg.connect(admin, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("SEMCAT_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL is required here but unreachable: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {admin}: {exc}")
-    name = f"semcat_t_{uuid.uuid4().hex[:10]}"
-    conn.execute(f'CREATE DATABASE "{name}"')
-    base = admin.rsplit("/", 1)[0]
-    try:
-        yield f"postgresql+psycopg://{base.removeprefix('postgresql://')}/{name}"
-    finally:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.close()
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -2,52 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import free_port
+from tests.servers import semcat_serving
 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMCAT_")}
-    env |= {"SEMCAT_DATA_DIR": str(tmp_path_factory.mktemp("hub")), "SEMCAT_LOAD_DEMO": "true",
-            "SEMCAT_QUERY_TIMEOUT_S": "2"}
-    exe = Path(sys.executable).parent / "semcat"
-    log = tmp_path_factory.mktemp("log") / "serve.log"
-    with log.open("wb") as sink:
-        proc = subprocess.Popen([str(exe), "serve", "--port", str(port)], env=env,
-                                stdout=sink, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"semcat serve exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(url + "/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        proc.wait()
-        pytest.fail(f"semcat serve did not answer /health within 60 s: {log.read_text()[-2000:]}")
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    env = {"SEMCAT_DATA_DIR": str(tmp_path_factory.mktemp("hub")), "SEMCAT_LOAD_DEMO": "true",
+           "SEMCAT_QUERY_TIMEOUT_S": "2"}
+    with semcat_serving(tmp_path_factory.mktemp("log") / "serve.log", env) as served:
+        yield served.url
 
 
 def test_health_reports_ledger_and_store_in_step(hub: str) -> None:

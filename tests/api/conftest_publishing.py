@@ -13,45 +13,17 @@ A test module loads these fixtures with ``pytest_plugins = ["tests.api.conftest_
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from catalog.settings import Settings
 from tests.api.publishing_helpers import Hub, Who, fresh_hub
+from tests.servers import postgres_database
 
 _KEEP_ENV = {"SEMCAT_REQUIRE_POSTGRES", "SEMCAT_TEST_POSTGRES_URL"}
-
-
-def _admin_url() -> str:
-    url = os.environ.get("SEMCAT_TEST_POSTGRES_URL",
-                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    return url.replace("postgresql+psycopg://", "postgresql://")
-
-
-@contextmanager
-def _database() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test module, dropped afterwards."""
-    import psycopg
-
-    admin = _admin_url()
-    try:
-        conn = psycopg.connect(admin, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("SEMCAT_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL is required here but unreachable: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {admin}: {exc}")
-    name = f"semcat_p_{uuid.uuid4().hex[:10]}"
-    conn.execute(f'CREATE DATABASE "{name}"')
-    base = admin.rsplit("/", 1)[0]
-    try:
-        yield f"postgresql+psycopg://{base.removeprefix('postgresql://')}/{name}"
-    finally:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.close()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
@@ -60,7 +32,8 @@ def hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     """The app with the reference data, on each ledger back end in turn (shared)."""
     data_dir: Path = tmp_path_factory.mktemp("hub") / "data"
     with ExitStack() as stack:
-        url = stack.enter_context(_database()) if request.param == "postgres" else None
+        url = (stack.enter_context(postgres_database("semcat_p"))
+               if request.param == "postgres" else None)
         with pytest.MonkeyPatch.context() as mp:  # the same hermetic environment as each test
             for key in list(os.environ):
                 if key.startswith("SEMCAT_") and key not in _KEEP_ENV:

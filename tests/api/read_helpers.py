@@ -11,9 +11,6 @@
 from __future__ import annotations
 
 import os
-import threading
-import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +20,6 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -35,6 +31,7 @@ from catalog.demo import demo_files
 from catalog.passport import Passport
 from catalog.publishing import Publishing
 from catalog.settings import Settings
+from tests.servers import postgres_database
 
 BASE = "http://127.0.0.1:8000/"
 API = "/api/v1"
@@ -55,12 +52,6 @@ _KEEP_ENV = {"SEMCAT_REQUIRE_POSTGRES", "SEMCAT_TEST_POSTGRES_URL"}
 
 
 # --- settings on each ledger back end -------------------------------------------------------
-def _pg_admin() -> str:
-    url = os.environ.get("SEMCAT_TEST_POSTGRES_URL",
-                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    return url.replace("postgresql+psycopg://", "postgresql://")
-
-
 @contextmanager
 def ledger_database(backend: str) -> Iterator[dict[str, Any]]:
     """Settings fields for ``backend``: nothing for SQLite, a fresh PostgreSQL database (dropped
@@ -68,23 +59,8 @@ def ledger_database(backend: str) -> Iterator[dict[str, Any]]:
     if backend == "sqlite":
         yield {}
         return
-    import psycopg
-
-    admin = _pg_admin()
-    try:
-        conn = psycopg.connect(admin, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("SEMCAT_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL is required here but unreachable: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {admin}: {exc}")
-    name = f"semcat_r_{uuid.uuid4().hex[:10]}"
-    conn.execute(f'CREATE DATABASE "{name}"')
-    base = admin.rsplit("/", 1)[0].removeprefix("postgresql://")
-    try:
-        yield {"database_url": f"postgresql+psycopg://{base}/{name}"}
-    finally:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.close()
+    with postgres_database("semcat_r") as url:
+        yield {"database_url": url}
 
 
 def hermetic_settings(**fields: Any) -> Settings:
@@ -336,23 +312,3 @@ class Page(HTMLParser):
 
 
 # --- a real server --------------------------------------------------------------------------
-@contextmanager
-def serve_in_thread(app: FastAPI, *, lifespan: str = "on") -> Iterator[str]:
-    """``app`` under uvicorn on 127.0.0.1:<free port> in a thread; yields the base URL.
-    ``lifespan="off"`` serves an app whose lifespan already runs (under a TestClient)."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan=lifespan,  # type: ignore[arg-type]
-                            log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn-read-tests", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)

@@ -3,10 +3,7 @@ pages rendered by headless Chromium (``--dump-dom``), links followed from the fr
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -15,7 +12,7 @@ import httpx
 import pytest
 
 from tests.api.read_helpers import CPSV, DemoData, Page
-from tests.conftest import free_port
+from tests.servers import free_port, semcat_serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -29,38 +26,11 @@ pytestmark = [
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`semcat serve` on a free loopback port with the demo data; its base URL."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMCAT_")}
-    env |= {"SEMCAT_DATA_DIR": str(tmp_path_factory.mktemp("browser") / "data"),
-            "SEMCAT_LOAD_DEMO": "true", "SEMCAT_BASE_URI": url + "/",
-            "SEMCAT_QUERY_WORKERS": "1"}
-    log = tmp_path_factory.mktemp("log") / "serve.log"
-    with log.open("wb") as sink:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "semcat"), "serve",
-                                 "--port", str(port)], env=env, stdout=sink,
-                                stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"semcat serve exited: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(url + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"semcat serve did not answer within 60 s: "
-                            f"{log.read_text()[-2000:]}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    env = {"SEMCAT_DATA_DIR": str(tmp_path_factory.mktemp("browser") / "data"),
+           "SEMCAT_LOAD_DEMO": "true", "SEMCAT_BASE_URI": f"http://127.0.0.1:{port}/",
+           "SEMCAT_QUERY_WORKERS": "1"}
+    with semcat_serving(tmp_path_factory.mktemp("log") / "serve.log", env, port=port) as hub:
+        yield hub.url
 
 
 @pytest.fixture(scope="module")

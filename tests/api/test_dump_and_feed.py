@@ -36,9 +36,9 @@ from tests.api.read_helpers import (
     ledger_database,
     media_type,
     running_hub,
-    serve_in_thread,
 )
 from tests.builders import passport
+from tests.servers import serve_in_thread
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])

@@ -6,12 +6,10 @@ the ledger — on the SQLite ledger and on PostgreSQL."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -32,8 +30,8 @@ from catalog.ledger import Ledger
 from catalog.settings import Settings
 from catalog.store.embedded import EmbeddedStore
 from tests.builders import passport
-from tests.conftest import free_port
 from tests.factories import assert_store_matches_ledger
+from tests.servers import start_semcat
 
 pytestmark = pytest.mark.slow
 
@@ -75,30 +73,12 @@ def _tokens(settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _start(settings: Settings, log: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMCAT_")}
-    env |= {"SEMCAT_ENV": "test", "SEMCAT_DATA_DIR": str(settings.data_dir),
-            "SEMCAT_QUERY_WORKERS": "1"}
+    env = {"SEMCAT_ENV": "test", "SEMCAT_DATA_DIR": str(settings.data_dir),
+           "SEMCAT_QUERY_WORKERS": "1"}
     if settings.database_url:
         env["SEMCAT_DATABASE_URL"] = settings.database_url
-    exe = Path(sys.executable).parent / "semcat"
-    with log.open("wb") as sink:
-        proc = subprocess.Popen([str(exe), "serve", "--port", str(port)], env=env,
-                                stdout=sink, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"semcat serve exited: {log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url + "/health", timeout=1).status_code == 200:
-                return url, proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)  # between polls of /health, not instead of them
-    proc.kill()
-    proc.wait()
-    pytest.fail(f"semcat serve did not answer /health within 60 s: {log.read_text()[-3000:]}")
+    served = start_semcat(log, env)
+    return served.url, served.proc
 
 
 def _stop(hub: Hub) -> int:

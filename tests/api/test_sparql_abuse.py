@@ -16,7 +16,7 @@ from api.app import create_app
 from bench.sparql import corpus_quads
 from catalog.settings import Settings
 from catalog.store.embedded import EmbeddedStore
-from tests.api.conftest import serve_in_thread
+from tests.servers import serve_in_thread
 
 N = 10_000
 DCT = "http://purl.org/dc/terms/"

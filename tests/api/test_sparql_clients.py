@@ -29,7 +29,8 @@ from SPARQLWrapper import (
 
 from api.app import create_app
 from catalog.settings import Settings
-from tests.api.conftest import load_graphs, serve_in_thread, triples
+from tests.api.conftest import load_graphs, triples
+from tests.servers import serve_in_thread
 
 DCT = "http://purl.org/dc/terms/"
 BASE = "http://127.0.0.1:8000/id/service/"
