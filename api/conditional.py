@@ -19,11 +19,15 @@ def etag_for(watermark: int, *parts: object) -> str:
     return f'W/"{watermark}-{digest}"'
 
 
+def http_date(when: datetime) -> str:
+    return format_datetime(when, usegmt=True)
+
+
 def headers(etag: str, last_modified: datetime | None) -> dict[str, str]:
     out = {"ETag": etag, "Cache-Control": "public, max-age=0, must-revalidate",
            "Vary": "Accept"}
     if last_modified is not None:
-        out["Last-Modified"] = format_datetime(last_modified, usegmt=True)
+        out["Last-Modified"] = http_date(last_modified)
     return out
 
 

@@ -78,9 +78,10 @@ class History:
         return list(s.exec(select(Change).where(Change.record_id == record_id)
                            .order_by(col(Change.seq))))
 
-    def _views(self, s: Session, code: str) -> list[VersionView]:
-        rec, owner = self._record(s, code)
+    def _views(self, s: Session, rec: Record, owner: str | None) -> list[VersionView]:
         assert rec.id is not None
+        assert rec.code is not None
+        code = rec.code
         first_published: dict[int, datetime] = {}
         for c in self._publications(s, rec.id):
             if c.op == "publish" and c.version_number is not None:
@@ -107,7 +108,7 @@ class History:
     def versions(self, code: str, principal: Principal | None) -> list[VersionView]:
         """Every version the reader may see, oldest first."""
         with read_session(self.engine) as s:
-            views = self._views(s, code)
+            views = self._views(s, *self._record(s, code))
         if views and self._may_read_drafts(principal, views[0].authority):
             return views
         return [v for v in views if v.public]
@@ -116,15 +117,16 @@ class History:
              latest: bool = False, as_of: date | datetime | None = None) -> VersionView:
         """The published version, version ``number``, the latest, or the one in force then."""
         with read_session(self.engine) as s:
-            view = self._pick(s, code, principal, version, latest, as_of)
-            rec, _owner = self._record(s, code)
+            rec, owner = self._record(s, code)
+            view = self._pick(s, rec, owner, principal, version, latest, as_of)
             return self._with_content(s, rec, view)
 
-    def _pick(self, s: Session, code: str, principal: Principal | None, version: int | None,
-              latest: bool, as_of: date | datetime | None) -> VersionView:
-        views = self._views(s, code)
-        rec, _owner = self._record(s, code)
+    def _pick(self, s: Session, rec: Record, owner: str | None, principal: Principal | None,
+              version: int | None, latest: bool, as_of: date | datetime | None) -> VersionView:
         assert rec.id is not None
+        assert rec.code is not None
+        code = rec.code
+        views = self._views(s, rec, owner)
         changes = self._publications(s, rec.id) if as_of is not None else []
         by_number = {v.number: v for v in views}
         if as_of is not None:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from api import conditional
 from api.deps import HistoryDep, OptionalPrincipalDep, PublishingDep
 from api.negotiation import RDF_MEDIA, choose
 from api.schemas import ERRORS, VersionsOut
@@ -42,18 +43,6 @@ def _as_of(value: str | None) -> date | datetime | None:
                            expected="YYYY-MM-DD or an ISO 8601 date and time") from exc
 
 
-def _not_modified(request: Request, etag: str) -> bool:
-    match = request.headers.get("if-none-match")
-    return match is not None and (match.strip() == "*" or etag in
-                                  (t.strip().removeprefix("W/") for t in match.split(",")))
-
-
-def _http_date(when: datetime) -> str:
-    from email.utils import format_datetime
-
-    return format_datetime(when, usegmt=True)
-
-
 @router.get("/services/{code}",
             responses={200: {"content": {m: {} for m in OFFERED},
                              "description": "The passport in the format asked for by Accept."},
@@ -74,11 +63,11 @@ async def get_service(code: str, request: Request, history: HistoryDep,
                              version != "latest" else None, latest=version == "latest",
                              as_of=_as_of(as_of)))
     headers = {"ETag": view.etag, "Vary": "Accept, Authorization",
-               "Last-Modified": _http_date(view.published_at or view.created_at),
+               "Last-Modified": conditional.http_date(view.published_at or view.created_at),
                "X-Version": str(view.number), "X-Version-Status": view.status}
     if not view.public:
         headers["Cache-Control"] = "private, no-store"
-    if _not_modified(request, view.etag):
+    if conditional.not_modified(request, view.etag, None):
         return Response(status_code=304, headers=headers)
     if media == "application/json":
         body = view.passport().model_dump_json(exclude_none=True).encode()
