@@ -1,4 +1,5 @@
-"""``GET /health``: is the ledger reachable, is the store reachable, how far behind is it."""
+"""``GET /health``: are the ledger, the store and the search index reachable, and how far
+behind the ledger are the projections."""
 
 from __future__ import annotations
 
@@ -30,5 +31,14 @@ def health(catalog: CatalogDep) -> JSONResponse:
             body["status"] = "degraded" if body["status"] == "ok" else body["status"]
     except (CatalogError, OSError) as exc:
         body["store"] = {"status": "error", "error": str(exc)}
+        body["status"] = "error"
+    try:
+        mark = catalog.search_index.watermark()
+        lag = max(0, body.get("ledger", {}).get("last_seq", mark) - mark)
+        body["search"] = {"status": "ok", "watermark": mark, "lag": lag}
+        if lag and body["status"] == "ok":
+            body["status"] = "degraded"
+    except Exception as exc:  # the index lives in the ledger database: any driver error
+        body["search"] = {"status": "error", "error": type(exc).__name__}
         body["status"] = "error"
     return JSONResponse(body, status_code=200 if body["status"] != "error" else 503)

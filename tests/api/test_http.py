@@ -38,6 +38,15 @@ def test_health(client: TestClient) -> None:
     body = r.json()
     assert body["store"]["lag"] == 0
     assert body["ledger"]["records"]["service"] == 1
+    assert body["search"] == {"status": "ok", "watermark": body["ledger"]["last_seq"], "lag": 0}
+
+
+def test_health_reports_a_search_index_that_lags(client: TestClient) -> None:
+    cat = client.app.state.catalog  # type: ignore[attr-defined]
+    with cat.engine.begin() as conn:  # the index lost its last change
+        conn.exec_driver_sql("UPDATE search_state SET watermark = watermark - 1")
+    body = client.get("/health").json()
+    assert (body["status"], body["search"]["lag"]) == ("degraded", 1)
 
 
 def test_passport_json_by_default_and_rdf_by_accept(client: TestClient) -> None:
