@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import sparql_protocol as protocol
+from api.pages.routes import sparql_page
 from catalog.errors import CatalogError
 from catalog.queries import QueryService
+
+
+def _wants_html(request: Request) -> bool:
+    """A browser: Accept names text/html (a query form instead of a 400)."""
+    return any(part.split(";")[0].strip().lower() == "text/html"
+               and "q=0" not in part.replace(" ", "").split(";")[1:]
+               for part in request.headers.get("accept", "").split(","))
 
 
 async def answer(request: Request) -> Response:
@@ -27,6 +35,8 @@ async def answer(request: Request) -> Response:
         if asked.query is None:
             if request.method in ("GET", "HEAD") and protocol.wants_rdf(request):
                 return protocol.service_description(request)
+            if request.method in ("GET", "HEAD") and _wants_html(request):
+                return HTMLResponse(sparql_page(request, queries.settings))
             raise protocol.missing_query()
         form = queries.form(asked.query)
         fmt = protocol.negotiate(request, form, asked.formats)

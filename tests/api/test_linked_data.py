@@ -4,6 +4,7 @@ never from the Host header. Expected descriptions come from ``vocabularies/`` it
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -306,3 +307,22 @@ def test_a_remote_sparql_store_dereferences_the_same(remote_settings: Settings,
             if kind in ROOTS:  # (the headings of parts are tested above)
                 assert Page(html.text).heading.strip() == pick(demo.title(iri), "en"), kind
         assert c.get("/id/org/nope", headers={"Accept": "text/turtle"}).status_code == 404
+
+
+def test_a_browser_at_the_sparql_endpoint_gets_a_query_form(hub: Hub) -> None:
+    """The pages' SPARQL link opens a form whose example query runs and finds services."""
+    page = hub.client.get("/sparql", headers={"Accept": BROWSER_ACCEPT,
+                                                  "Accept-Language": "en"})
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'action="/sparql"' in page.text
+    assert "<textarea" in page.text
+    example = html.unescape(page.text.split('name="query"', 1)[1].split(">", 1)[1]
+                            .split("</textarea>", 1)[0])
+    r = hub.client.get("/sparql", params={"query": example, "format": "json"})
+    assert r.status_code == 200
+    codes = [b["code"]["value"] for b in r.json()["results"]["bindings"]]
+    assert codes
+    assert all(c.startswith("ANOFM-") or c.startswith("CNAS-") for c in codes)
+    # a client that asks for nothing in particular still gets the protocol's 400
+    assert hub.client.get("/sparql").status_code == 400
