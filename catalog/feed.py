@@ -10,6 +10,7 @@ documents share one blank-node scope.
 
 from __future__ import annotations
 
+import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -65,32 +66,41 @@ class Dump:
             ledger.snapshot()
         self.seq, self._rows = self._snapshot.__enter__()
         self._open = True
+        self._lock = threading.Lock()  # close() may come from another thread mid-chunk
+        self._count = 0
 
     def __iter__(self) -> Iterator[bytes]:
         packer = zlib.compressobj(6, zlib.DEFLATED, 31) if self.gzip else None
         try:
-            buffer: list[bytes] = []
-            size = 0
-            for n, (iri, _kind, content) in enumerate(self._rows):
-                data = _chunk(self.fmt, iri, _record_triples(content, n))
-                buffer.append(data)
-                size += len(data)
-                if size >= 256 * 1024:
-                    out = b"".join(buffer)
-                    buffer, size = [], 0
-                    yield packer.compress(out) if packer else out
-            out = b"".join(buffer)
+            while (out := self._next_chunk()) is not None:
+                yield packer.compress(out) if packer else out
             if packer is not None:
-                yield packer.compress(out) + packer.flush()
-            elif out:
-                yield out
+                yield packer.flush()
         finally:
             self.close()
 
+    def _next_chunk(self, size: int = 256 * 1024) -> bytes | None:
+        """About ``size`` bytes of records, or None at the end (or once closed)."""
+        with self._lock:
+            if not self._open:
+                return None
+            buffer: list[bytes] = []
+            got = 0
+            for iri, _kind, content in self._rows:
+                self._count += 1
+                data = _chunk(self.fmt, iri, _record_triples(content, self._count))
+                buffer.append(data)
+                got += len(data)
+                if got >= size:
+                    break
+            return b"".join(buffer) if buffer else None
+
     def close(self) -> None:
-        if self._open:
-            self._open = False
-            self._snapshot.__exit__(None, None, None)
+        """End the read transaction (after the last chunk, or when the client went away)."""
+        with self._lock:
+            if self._open:
+                self._open = False
+                self._snapshot.__exit__(None, None, None)
 
 
 @dataclass(frozen=True)
