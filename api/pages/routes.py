@@ -24,6 +24,7 @@ from catalog import rdfio
 from catalog.core import Catalog
 from catalog.describe import Description, describe, services_linking
 from catalog.diff import FIELD_LABELS, humanise_duration
+from catalog.errors import NotFound
 from catalog.passport import Passport, from_triples
 from catalog.settings import Settings
 
@@ -70,6 +71,13 @@ _UI: dict[str, dict[str, str]] = {
                       "ru": "Только чтение: SERVICE, LOAD и изменения запрещены; у каждого "
                       "запроса есть ограничение по времени и по числу строк."},
     "result_format": {"ro": "Format", "en": "Format", "ru": "Формат"},
+    "missing": {"ro": "Resursă inexistentă", "en": "No such resource", "ru": "Ресурс не найден"},
+    "missing_text": {"ro": "Catalogul nu descrie această adresă: poate a fost retrasă sau nu a "
+                     "fost publicată încă.",
+                     "en": "The catalogue does not describe this address: it may have been "
+                     "withdrawn, or not published yet.",
+                     "ru": "Каталог не описывает этот адрес: возможно, запись отозвана или ещё "
+                     "не опубликована."},
     "run": {"ro": "Execută", "en": "Run", "ru": "Выполнить"},
 }
 _EXAMPLE_QUERY = """PREFIX cpsv: <http://purl.org/vocab/cpsv#>
@@ -243,7 +251,17 @@ def build_router(settings: Settings) -> APIRouter:
         if conditional.not_modified(request, etag, None):
             return Response(status_code=304, headers=headers)
         assert catalog.store is not None
-        found = await run_in_threadpool(describe, catalog.store, iri)
+        try:
+            found = await run_in_threadpool(describe, catalog.store, iri)
+        except NotFound:
+            if media != "text/html":
+                raise
+            ui = _ui(lang)
+            page = _TEMPLATES.get_template("missing.html").render(
+                lang=lang, ui=ui, languages=_LANGUAGE_NAMES, home="/", alternates=[],
+                heading=ui["missing"], iri=iri)
+            return Response(page.encode(), status_code=404, media_type="text/html; charset=utf-8",
+                            headers={"Vary": "Accept, Accept-Language", "Content-Language": lang})
         if media == "text/html":
             page = _passport_page if found.kind == "service" and found.record == iri \
                 else _resource_page

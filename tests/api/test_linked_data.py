@@ -199,9 +199,14 @@ def test_an_unknown_format_or_media_type_is_406(hub: Hub) -> None:
                                   "id/location/atlantis"])
 @pytest.mark.parametrize("accept", ["text/turtle", "text/html"])
 def test_an_unknown_iri_is_404(hub: Hub, path: str, accept: str) -> None:
-    r = hub.client.get("/" + path, headers={"Accept": accept})
+    r = hub.client.get("/" + path, headers={"Accept": accept, "Accept-Language": "en"})
     assert r.status_code == 404
-    assert r.json()["error"]["code"] == "not_found"
+    if accept == "text/html":  # a browser gets a page saying so, in its language
+        assert r.headers["content-type"].startswith("text/html")
+        assert "<h1 id=\"title\">No such resource</h1>" in r.text
+        assert hub.catalog.settings.base_uri + path in r.text
+    else:
+        assert r.json()["error"]["code"] == "not_found"
 
 
 def test_a_dereferenced_iri_answers_304_to_its_etag(hub: Hub) -> None:
