@@ -257,10 +257,10 @@ def build_router(settings: Settings) -> APIRouter:
             if media != "text/html":
                 raise
             ui = _ui(lang)
-            page = _TEMPLATES.get_template("missing.html").render(
+            missing = _TEMPLATES.get_template("missing.html").render(
                 lang=lang, ui=ui, languages=_LANGUAGE_NAMES, home="/", alternates=[],
                 heading=ui["missing"], iri=iri)
-            return Response(page.encode(), status_code=404, media_type="text/html; charset=utf-8",
+            return Response(missing.encode(), status_code=404, media_type="text/html; charset=utf-8",
                             headers={"Vary": "Accept, Accept-Language", "Content-Language": lang})
         if media == "text/html":
             page = _passport_page if found.kind == "service" and found.record == iri \

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from api import conditional
 from api.deps import CatalogDep
 from api.schemas import ERRORS
-from catalog.search import MAX_LIMIT, MAX_QUERY_CHARS, SearchPage, check_query
+from catalog.search import COUNT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS, SearchPage, check_query
 
 router = APIRouter(prefix="/api/v1", tags=["search"], responses=ERRORS)
 
@@ -31,9 +31,8 @@ class HitOut(BaseModel):
     code: str
     iri: str
     title: dict[str, str] = Field(description="The passport's title by language.")
-    score: float | None = Field(description="Relevance, higher is better, comparable within "
-                                "one answer's tier only; null where a tier was too broad to "
-                                "rank and is given in index order.")
+    score: float = Field(description="Relevance, higher is better, comparable within one "
+                         "answer's tier only.")
     tier: int = Field(description="0: every word is in the title; 1: elsewhere.")
     highlights: list[HighlightOut]
 
@@ -41,8 +40,13 @@ class HitOut(BaseModel):
 class SearchOut(BaseModel):
     query: str
     lang: str | None
-    total: int = Field(description="How many services match, over all pages.")
-    ranked: bool = Field(description="False when a tier was too broad to rank.")
+    total: int = Field(description=f"How many services match, over all pages; counted up to "
+                       f"{COUNT_LIMIT}, beyond which it is {COUNT_LIMIT} and "
+                       "`total_is_lower_bound` is true.")
+    total_is_lower_bound: bool = Field(description=(
+        f"True when more than {COUNT_LIMIT} services match: the pages then end with the "
+        f"{COUNT_LIMIT} first title matches and the other matches among the first "
+        f"{COUNT_LIMIT} (in index order), ranked; more words narrow the search."))
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on "
                                     "the last one.")
     watermark: int = Field(description="The ledger change sequence the index had reached.")
@@ -50,7 +54,8 @@ class SearchOut(BaseModel):
 
     @classmethod
     def of(cls, page: SearchPage) -> SearchOut:
-        return cls(query=page.query, lang=page.lang, total=page.total, ranked=page.ranked,
+        return cls(query=page.query, lang=page.lang, total=page.total,
+                   total_is_lower_bound=page.total_is_lower_bound,
                    next_cursor=page.next_cursor, watermark=page.watermark, hits=[
                        HitOut(code=h.code, iri=h.iri, title=h.title, score=h.score,
                               tier=h.tier, highlights=[
@@ -64,12 +69,14 @@ class SearchOut(BaseModel):
 async def search(
         request: Request, response: Response, catalog: CatalogDep,
         q: str = Query("", description=f"Words to find (at most {MAX_QUERY_CHARS} "
-                       "characters); the last one may be the start of a word."),
+                       "characters); each finds the words it begins, and their other "
+                       "endings (indemnizatie: indemnizației; пенсия: пенсии)."),
         lang: str | None = Query(None, description="Only texts in this language: ro, en, ru."),
         limit: int = Query(20, description=f"Services per page, 1 to {MAX_LIMIT}."),
         cursor: str | None = Query(None, description="The `next_cursor` of the previous page."),
 ) -> SearchOut | Response:
-    """Services whose title, keywords, description, evidence or outputs hold every word."""
+    """Services whose title, keywords, description, evidence or outputs hold every word (as
+    a prefix, less its ending), those with every word in the title first."""
     text = check_query(q)
     index = catalog.search_index
     mark = await run_in_threadpool(index.watermark)

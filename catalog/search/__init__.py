@@ -7,9 +7,11 @@ withdrawal removes it), writing the watermark in the same transaction as the row
 and :meth:`SearchIndex.rebuild` rebuilds it all from the ledger. Only services are indexed.
 
 Search covers titles, keywords, descriptions, evidence and output names in Romanian, Russian
-and English, with case, diacritics and ş/ș ţ/ț folded; every word must match, the last one as a
-prefix. Services whose titles hold every word come first, each tier ranked by relevance (see
-:mod:`catalog.search.backends` for when a very broad tier is given in index order instead).
+and English, with case, diacritics and ş/ș ţ/ț folded; every word must match, each as a prefix
+less its ending, so that inflected forms find each other (:func:`analysis.parse_query`).
+Services whose titles hold every word come first, each tier ranked by relevance. A search
+ranks a bounded set of candidates, and counts exactly up to :data:`COUNT_LIMIT` matches
+(``total_is_lower_bound`` beyond): see :mod:`catalog.search.backends`.
 """
 
 from __future__ import annotations
@@ -36,18 +38,18 @@ from catalog.search.analysis import (
     marked,
     parse_query,
 )
-from catalog.search.backends import Backend, PostgresBackend, Row, SqliteBackend
+from catalog.search.backends import Backend, PostgresBackend, SqliteBackend, StoredDoc
 from catalog.search.documents import (
     BUCKETS,
     FIELDS,
     LANGS,
     LONG_FIELDS,
     SearchDocument,
-    StoredTexts,
     load_texts,
 )
 
 __all__ = [
+    "COUNT_LIMIT",
     "LANGS",
     "MAX_LIMIT",
     "MAX_QUERY_CHARS",
@@ -64,8 +66,8 @@ __all__ = [
 BATCH = 500
 #: Largest page.
 MAX_LIMIT = 100
-#: A tier with more matches than this is given in index order rather than ranked.
-RANK_WINDOW = 2000
+#: Matches counted exactly, and candidates ranked per kind (title matches, any matches).
+COUNT_LIMIT = 1000
 #: Most highlights per hit, and per field of a hit.
 MAX_HIGHLIGHTS, MAX_FIELD_HIGHLIGHTS = 8, 3
 
@@ -86,7 +88,7 @@ class Hit:
     code: str
     iri: str
     title: dict[str, str]
-    score: float | None  # higher is better; None in a tier given in index order
+    score: float  # higher is better; comparable within a tier of one answer
     tier: int  # 0: every word is in the title; 1: elsewhere
     highlights: tuple[Highlight, ...]
 
@@ -96,18 +98,18 @@ class SearchPage:
     query: str
     lang: str | None
     hits: tuple[Hit, ...]
-    total: int
+    total: int  # matches; when total_is_lower_bound, at least this many
+    total_is_lower_bound: bool  # more than COUNT_LIMIT matches: pages end with the candidates
     next_cursor: str | None
     watermark: int  # the change sequence the index had reached when it answered
-    ranked: bool  # False when a tier was too broad to rank and is given in index order
 
 
 class SearchIndex:
     """The search index in ``engine``'s database (tables of migration 0004)."""
 
-    def __init__(self, engine: Engine, *, rank_window: int = RANK_WINDOW) -> None:
+    def __init__(self, engine: Engine, *, count_limit: int = COUNT_LIMIT) -> None:
         self.engine = engine
-        self.rank_window = rank_window
+        self.count_limit = count_limit
         self.backend: Backend = SqliteBackend() if is_sqlite(engine) else PostgresBackend()
         self._lock = threading.Lock()
 
@@ -122,12 +124,10 @@ class SearchIndex:
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
-        """One snapshot for the counts, the page and the watermark."""
-        with self.engine.connect() as conn:
-            if not is_sqlite(self.engine):
-                conn.execution_options(isolation_level="REPEATABLE READ")
-            with conn.begin():
-                yield conn
+        """One snapshot for the counts, the page and the watermark (SQLite: one read
+        transaction; PostgreSQL: one statement)."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
 
     @staticmethod
     def _mark(conn: Connection, *, lock: bool = False) -> int:
@@ -165,6 +165,7 @@ class SearchIndex:
                     if self._mark(conn, lock=True) != mark:
                         continue  # another process moved it meanwhile: read again
                     self._replace(conn, changes)
+                    self.backend.written(conn)
                     self._set_mark(conn, rows[-1].seq)
                 applied += len(rows)
 
@@ -192,8 +193,9 @@ class SearchIndex:
                         if iri not in ids:
                             ids[iri], next_id = next_id, next_id + 1
                         rows.append((ids[iri], doc))
-                    self.backend.insert(conn, rows)
+                    self.backend.insert(conn, sorted(rows, key=lambda r: r[0]))
                     count += len(rows)
+                self.backend.written(conn)
                 self._set_mark(conn, seq)
             return count
 
@@ -203,6 +205,7 @@ class SearchIndex:
         with self._lock, self._writing() as conn:
             for start in range(0, len(docs), BATCH):
                 self._replace(conn, {d.iri: d for d in docs[start:start + BATCH]})
+            self.backend.written(conn)
 
     def _replace(self, conn: Connection, changes: dict[str, SearchDocument | None]) -> None:
         if not changes:
@@ -239,31 +242,18 @@ class SearchIndex:
         scope = _scope(terms, lang)
         offset = _offset(cursor, scope) if cursor else 0
         with self._reading() as conn:
-            mark = self._mark(conn)
             if terms.empty:
-                return SearchPage(q, lang, (), 0, None, mark, True)
-            in_titles, total = self.backend.count(conn, terms, lang)
-            tiers = ((0, in_titles), (1, total - in_titles))
-            found: list[tuple[int, Row]] = []
-            skip = offset
-            for tier, n in tiers:
-                if skip >= n:
-                    skip -= n
-                    continue
-                want = limit - len(found)
-                ranked = n <= self.rank_window
-                found += [(tier, r) for r in self.backend.page(conn, terms, lang, tier, ranked,
-                                                               want, skip)]
-                skip = 0
-                if len(found) >= limit:
-                    break
-            docs = _documents(conn, [r[0] for _, r in found])
-        hits = tuple(_hit(docs[doc_id], score, tier, terms, lang)
-                     for tier, (doc_id, score) in found if doc_id in docs)
-        after = offset + len(found)
-        return SearchPage(q, lang, hits, total,
-                          _cursor(after, scope) if found and after < total else None, mark,
-                          all(n <= self.rank_window for _, n in tiers))
+                return SearchPage(q, lang, (), 0, False, None, self._mark(conn))
+            found = self.backend.search(conn, terms, lang, self.count_limit, offset, limit)
+        cap = self.count_limit
+        bound = found.in_titles > cap or (found.matches or 0) > cap
+        total = cap if bound else (found.matches or 0)
+        hits = tuple(_hit(doc, score, tier, terms, lang) for tier, score, doc in found.page)
+        after = offset + len(found.page)
+        more = found.others is None or after < min(found.in_titles, cap) + found.others
+        return SearchPage(q, lang, hits, total, bound,
+                          _cursor(after, scope) if found.page and more else None,
+                          found.watermark)
 
     def explain(self, q: str, *, lang: str | None = None) -> list[str]:
         """The database's plan for the match of ``q`` (to check that the index is used)."""
@@ -272,31 +262,21 @@ class SearchIndex:
 
 
 # --- helpers -------------------------------------------------------------------------------
-_Doc = tuple[str, str, dict[str, str], StoredTexts]
-
-
-def _documents(conn: Connection, ids: list[int]) -> dict[int, _Doc]:
-    if not ids:
-        return {}
-    rows = conn.execute(text("SELECT id, code, iri, title, texts FROM search_doc "
-                             "WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
-                        {"ids": ids})
-    return {int(r[0]): (str(r[1]), str(r[2]), *load_texts(r[3], r[4])) for r in rows}
-
-
-def _hit(doc: _Doc, score: float | None, tier: int, terms: Terms, lang: str | None) -> Hit:
-    code, iri, title, texts = doc
+def _hit(doc: StoredDoc, score: float, tier: int, terms: Terms, lang: str | None) -> Hit:
+    title, texts = load_texts(doc.title, doc.texts)
     out: list[Highlight] = []
     for field in FIELDS:
         n = 0
         for b in (lang,) if lang else BUCKETS:
             for value, folded in texts.get(field, {}).get(b, []):
+                if n == MAX_FIELD_HIGHLIGHTS or len(out) == MAX_HIGHLIGHTS:
+                    break
                 marked_html = highlight(value, terms, snippet=field in LONG_FIELDS,
                                         folded=folded)
-                if marked_html is not None and n < MAX_FIELD_HIGHLIGHTS:
+                if marked_html is not None:
                     out.append(Highlight(field, b, marked_html))
                     n += 1
-    return Hit(code, iri, title, score, tier, tuple(out[:MAX_HIGHLIGHTS]))
+    return Hit(doc.code, doc.iri, title, score, tier, tuple(out))
 
 
 def _scope(terms: Terms, lang: str | None) -> str:

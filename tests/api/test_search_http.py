@@ -36,7 +36,7 @@ def test_search_answers_ranked_hits_with_highlights(client: TestClient) -> None:
     assert r.status_code == 200
     body = r.json()
     assert body["total"] >= 1
-    assert body["ranked"] is True
+    assert body["total_is_lower_bound"] is False
     assert body["query"] == "выдача водительского удостов"
     hit = body["hits"][0]
     assert hit["code"] == "ASP-0001"
@@ -116,3 +116,27 @@ def test_etag_revalidation_until_something_is_published(client: TestClient) -> N
     assert fresh.headers["etag"] != etag
     assert "ASP-9301" in [h["code"] for h in client.get(
         "/api/v1/search", params={"q": "certificat de test", "limit": 100}).json()["hits"]]
+
+
+def test_inflected_words_find_and_mark_their_other_forms(client: TestClient) -> None:
+    body = client.get("/api/v1/search", params={"q": "indemnizatie nasterea"}).json()
+    assert body["hits"][0]["code"] == "CNAS-0002"
+    title = next(h for h in body["hits"][0]["highlights"] if h["field"] == "title")
+    assert title["html"] == ("Stabilirea <mark>indemnizației</mark> unice la "
+                             "<mark>nașterea</mark> copilului")
+    ru = client.get("/api/v1/search", params={"q": "пенсия", "lang": "ru"}).json()
+    assert ru["total"] == 5
+    assert all("<mark>пенсии</mark>" in h["html"] for hit in ru["hits"]
+               for h in hit["highlights"])
+
+
+def test_a_count_past_the_limit_is_a_lower_bound(client: TestClient) -> None:
+    client.app.state.catalog.search_index.count_limit = 3  # type: ignore[attr-defined]
+    body = client.get("/api/v1/search", params={"q": "cert", "limit": 2}).json()
+    assert (body["total"], body["total_is_lower_bound"]) == (3, True)
+    seen = [h["code"] for h in body["hits"]]
+    while body["next_cursor"]:
+        body = client.get("/api/v1/search", params={
+            "q": "cert", "limit": 2, "cursor": body["next_cursor"]}).json()
+        seen += [h["code"] for h in body["hits"]]
+    assert 3 <= len(seen) == len(set(seen)) <= 6  # 3 title matches, others among the first 3

@@ -1,9 +1,13 @@
 """The full-text search index: one row per published service and the index's watermark.
 
-SQLite: the rows table ``search_doc`` and the FTS5 table ``search_fts`` (one column per field
-and language, rowid = ``search_doc.id``) over folded words, so the tokenizer folds nothing.
-PostgreSQL: ``search_doc`` with two tsvector columns (every field; titles only), each with a
-GIN index. ``search_state`` holds the last change sequence the index covers.
+Both: the rows table ``search_doc`` (what results show) and ``search_state`` (the last change
+sequence the index covers). SQLite: the FTS5 table ``search_fts`` (one column per field and
+language, rowid = ``search_doc.id``) over folded words, so the tokenizer folds nothing.
+PostgreSQL: four key tables of one tsvector per service, each with a GIN index: the words of
+every field (``search_key``) and of the titles (``search_title``), without their language, and
+the same tagged with it (``search_key_lang``, ``search_title_lang``). Key rows are narrow and
+kept in line (no TOAST up to 8 KB), because a search reads one per candidate; the titles get
+their own table so that scanning for title matches reads few pages.
 
 Revision ID: 0004
 Revises: 0003
@@ -19,6 +23,7 @@ depends_on = None
 
 FIELDS = ("title", "keywords", "description", "evidence", "outputs")
 BUCKETS = ("ro", "en", "ru", "und")
+KEYS = ("search_key", "search_title", "search_key_lang", "search_title_lang")
 
 
 def upgrade() -> None:
@@ -37,10 +42,10 @@ def upgrade() -> None:
         op.execute(f"CREATE VIRTUAL TABLE search_fts USING fts5({cols}, "
                    "tokenize='unicode61 remove_diacritics 0', prefix='2 3 4')")
     else:
-        op.execute("ALTER TABLE search_doc ADD COLUMN tsv tsvector NOT NULL, "
-                   "ADD COLUMN title_tsv tsvector NOT NULL")
-        op.execute("CREATE INDEX ix_search_doc_tsv ON search_doc USING gin (tsv)")
-        op.execute("CREATE INDEX ix_search_doc_title_tsv ON search_doc USING gin (title_tsv)")
+        for key in KEYS:
+            op.execute(f"CREATE TABLE {key} (id bigint PRIMARY KEY, tsv tsvector NOT NULL) "
+                       "WITH (toast_tuple_target = 8160)")
+            op.execute(f"CREATE INDEX ix_{key}_tsv ON {key} USING gin (tsv)")
     op.create_table(
         "search_state",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
@@ -54,4 +59,7 @@ def downgrade() -> None:
     op.drop_table("search_state")
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE search_fts")
+    else:
+        for key in KEYS:
+            op.drop_table(key)
     op.drop_table("search_doc")
