@@ -29,7 +29,7 @@ _FACET_DOC = "An IRI or a short code: "
 
 def _browse(catalog: Catalog) -> Browse:
     assert catalog.store is not None
-    institutions = {i.code: i.iri for i in catalog.ledger.institutions()}
+    institutions = {code: iri for iri, code in catalog.institutions().items()}
     return Browse(catalog.store, catalog.settings.base_uri, institutions)
 
 
