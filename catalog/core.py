@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from catalog import paths, rdfio
-from catalog.db import create_db_engine, migrate, write_session
+from catalog.db import create_db_engine, migrate
 from catalog.errors import CatalogError, InvalidInput, InvalidRecord, NotFound, StoreUnavailable
 from catalog.intake import Unreadable
-from catalog.ledger import Appended, ChangeRow, Ledger, NewVersion, concurrent_write
+from catalog.ledger import Appended, ChangeRow, Ledger, NewVersion
 from catalog.namespaces import CPSV, RDF_TYPE, SKOS
 from catalog.passport import Passport, from_triples
 from catalog.projector import ProjectionStatus, Projector
@@ -295,13 +294,11 @@ class Catalog:
         items = [nv for nv, _ in pending]
         if any(nv.kind == "organisation" for nv in items):
             self._institutions = None
-        try:
-            with write_session(self.engine) as s:
-                appended = self.ledger.append_in(s, items)
-                if on_write is not None:
-                    on_write(s, list(zip(items, appended, strict=True)))
-        except IntegrityError as exc:
-            raise concurrent_write() from exc
+        def also(s: Session, appended: list[Appended]) -> None:
+            if on_write is not None:
+                on_write(s, list(zip(items, appended, strict=True)))
+
+        appended = self.ledger.append(items, also)
         for ap, (_, outcome) in zip(appended, pending, strict=True):
             outcome.version = ap.number
             outcome.status = ("created" if ap.new_record else "updated") if ap.created \

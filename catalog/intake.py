@@ -259,21 +259,22 @@ def single_passport(data: bytes, media: str, settings: Settings,
         text = gates.decode_utf8(data, what="JSON body")
         doc = rdfio.load_json(text, max_nesting=settings.max_nesting)
         draft = draft_of(passport_from_data(doc), settings.base_uri)
+    elif media == CSV_MEDIA:
+        from catalog import csvformat
+
+        rows = list(csvformat.iter_csv(data))
+        if len(rows) != 1:
+            raise InvalidInput(f"the CSV must hold one passport, not {len(rows)}",
+                               message_ro="fișierul CSV trebuie să conțină un pașaport",
+                               expected="a header and one row")
+        if rows[0].passport is None:
+            raise _row_error(rows[0])
+        draft = draft_of(rows[0].passport, settings.base_uri)
     else:
-        items = bulk_items(data, media, settings) if media == CSV_MEDIA else None
-        if items is not None:
-            if len(items) != 1:
-                raise InvalidInput(f"the CSV must hold one passport, not {len(items)}",
-                                   message_ro="fișierul CSV trebuie să conțină un pașaport",
-                                   expected="a header and one row")
-            if isinstance(items[0], Unreadable):
-                raise items[0].error
-            draft = items[0]
-        else:
-            quads = rdfio.parse(data, rdfio.format_for(media), base_iri=settings.base_uri,
-                                max_bytes=settings.max_record_bytes,
-                                max_nesting=settings.max_nesting)
-            draft = own_passport(quads, expected_iri)
+        quads = rdfio.parse(data, rdfio.format_for(media), base_iri=settings.base_uri,
+                            max_bytes=settings.max_record_bytes,
+                            max_nesting=settings.max_nesting)
+        draft = own_passport(quads, expected_iri)
     check_draft_text(draft)
     return draft
 

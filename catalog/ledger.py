@@ -8,7 +8,7 @@ list, a legal act, a location). Each change of a record's content is a new immut
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -161,11 +161,17 @@ class Ledger:
             return list(s.exec(select(Institution).order_by(col(Institution.code))))
 
     # writes -----------------------------------------------------------------------
-    def append(self, items: Sequence[NewVersion]) -> list[Appended]:
-        """Append new versions for many records in one transaction (all or nothing)."""
+    def append(self, items: Sequence[NewVersion],
+               also: Callable[[Session, list[Appended]], None] | None = None
+               ) -> list[Appended]:
+        """Append new versions for many records in one transaction (all or nothing);
+        ``also`` writes more rows (transitions, audit entries) in the same transaction."""
         try:
             with write_session(self.engine) as s:
-                return self.append_in(s, items)
+                appended = self.append_in(s, items)
+                if also is not None:
+                    also(s, appended)
+                return appended
         except IntegrityError as exc:
             raise concurrent_write() from exc
 
