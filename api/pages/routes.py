@@ -260,7 +260,8 @@ def build_router(settings: Settings) -> APIRouter:
             missing = _TEMPLATES.get_template("missing.html").render(
                 lang=lang, ui=ui, languages=_LANGUAGE_NAMES, home="/", alternates=[],
                 heading=ui["missing"], iri=iri)
-            return Response(missing.encode(), status_code=404, media_type="text/html; charset=utf-8",
+            return Response(missing.encode(), status_code=404,
+                            media_type="text/html; charset=utf-8",
                             headers={"Vary": "Accept, Accept-Language", "Content-Language": lang})
         if media == "text/html":
             page = _passport_page if found.kind == "service" and found.record == iri \

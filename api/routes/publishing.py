@@ -19,7 +19,7 @@ from api.schemas import ERRORS, ImportOut, ValidationOut, VersionStateOut
 from catalog import rdfio
 from catalog.errors import InvalidInput
 from catalog.idempotency import Claim, Replay
-from catalog.intake import CSV_MEDIA, JSON_MEDIA, JSONL_MEDIA, bulk_items, media_of, single_passport
+from catalog.intake import JSON_MEDIA, bulk_items, media_of, single_passport
 from catalog.passport import Passport
 from catalog.workflow import VersionState
 
@@ -167,9 +167,7 @@ async def bulk_import(request: Request, principal: PrincipalDep, pub: Publishing
         return idempotent.replayed(got)
     try:
         def work() -> dict[str, Any]:
-            if media not in JSON_MEDIA | JSONL_MEDIA and media != CSV_MEDIA:
-                rdfio.format_for(media)  # 400 naming the formats we read
-            items = bulk_items(body, media, settings)
+            items = bulk_items(body, media, settings)  # 400 naming the formats for others
             report = pub.import_records(principal, items, atomic=mode == "atomic",
                                         publish=publish, reason=reason)
             return {"mode": mode, "publish": publish, **report.to_dict()}
