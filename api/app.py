@@ -15,8 +15,8 @@ from api.routes import search as search_routes
 from api.routes.sparql import SparqlFastLane
 from catalog.core import Catalog
 from catalog.demo import load_demo
-from catalog.projector import ProjectorThread
-from catalog.queries import QueryService
+from catalog.projections.store import ProjectorThread
+from catalog.queries.endpoint import QueryService
 from catalog.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)

@@ -7,11 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from catalog.access import Tokens
 from catalog.core import Catalog, ImportReport
 from catalog.errors import CatalogError, InvalidRecord, StoreUnavailable
-from catalog.intake import BulkItem, Unreadable, bulk_items
+from catalog.intake.readers import BulkItem, Unreadable, bulk_items
 from catalog.settings import get_settings, settings_markdown
+from catalog.workflow.access import Tokens
 
 
 def _items(catalog: Catalog, path: Path) -> list[BulkItem]:

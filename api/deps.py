@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from catalog.access import Principal, Tokens, Unauthenticated
 from catalog.core import Catalog
-from catalog.history import History
-from catalog.idempotency import Idempotency
-from catalog.publishing import Publishing
-from catalog.queries import QueryService
+from catalog.ledger.idempotency import Idempotency
+from catalog.queries.endpoint import QueryService
 from catalog.settings import Settings
+from catalog.workflow.access import Principal, Tokens, Unauthenticated
+from catalog.workflow.history import History
+from catalog.workflow.publishing import Publishing
 
 
 async def _catalog(request: Request) -> Catalog:

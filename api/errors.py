@@ -9,8 +9,8 @@ from starlette.exceptions import HTTPException
 
 from api.negotiation import NotAcceptable, UnsupportedMediaType
 from catalog import errors as e
-from catalog.access import Unauthenticated
-from catalog.idempotency import KeyReused
+from catalog.ledger.idempotency import KeyReused
+from catalog.workflow.access import Unauthenticated
 
 STATUS: dict[type[e.CatalogError], int] = {
     NotAcceptable: 406,

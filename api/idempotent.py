@@ -15,9 +15,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
-from catalog.access import Principal
-from catalog.idempotency import Claim, Idempotency, Replay, request_hash
-from catalog.workflow import VersionState
+from catalog.ledger.idempotency import Claim, Idempotency, Replay, request_hash
+from catalog.workflow.access import Principal
+from catalog.workflow.states import VersionState
 
 Answer = Callable[[VersionState], JSONResponse]
 #: runs the write, storing the answer through the hook it is given (or None without a key)

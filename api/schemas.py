@@ -1,6 +1,6 @@
 """API models of answers: what each route declares as its ``response_model``.
 
-The tables live in catalog/ledger.py and friends, the RDF in catalog/passport.py; these are
+The tables live in catalog/ledger/ and catalog/workflow/, the RDF in catalog/records/passport.py; these are
 the shapes clients read, with field descriptions shown in the OpenAPI document.
 """
 

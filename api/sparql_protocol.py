@@ -27,8 +27,8 @@ from api.errors import status_for
 from api.negotiation import NotAcceptable, UnsupportedMediaType, choose
 from catalog.errors import CatalogError, Forbidden, InvalidInput, TooLarge
 from catalog.namespaces import RDF_TYPE, RDFS, SD, W3C_FORMATS
-from catalog.sparql_guard import QueryDataset, QueryForm
-from catalog.sparql_results import FORMATS, GRAPH, TABULAR
+from catalog.queries.guard import QueryDataset, QueryForm
+from catalog.queries.results import FORMATS, GRAPH, TABULAR
 from catalog.store.sandbox import QueryAnswer
 
 PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/#query-operation"

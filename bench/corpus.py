@@ -16,7 +16,7 @@ from functools import cache
 import pyoxigraph as ox
 
 from catalog import paths
-from catalog.passport import Passport, from_triples
+from catalog.records.passport import Passport, from_triples
 
 BASE = "http://127.0.0.1:8000/"
 

@@ -38,8 +38,8 @@ from typing import Any
 import httpx
 
 from bench.corpus import generate, templates
-from catalog.access import Tokens
-from catalog.db import create_db_engine
+from catalog.ledger.db import create_db_engine
+from catalog.workflow.access import Tokens
 
 OUT = Path(__file__).parent / "out"
 TARGET_PUT_P50_MS = 30.0

@@ -24,7 +24,7 @@ from bench.corpus import generate
 from catalog import paths
 from catalog.core import Catalog
 from catalog.demo import load_reference
-from catalog.intake import drafts_from_passports
+from catalog.intake.readers import drafts_from_passports
 from catalog.settings import Settings
 from catalog.validation import Validator
 

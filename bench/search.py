@@ -29,8 +29,8 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from bench.corpus import BASE, generate
-from catalog.db import create_db_engine, migrate
-from catalog.search import SearchDocument, SearchIndex
+from catalog.ledger.db import create_db_engine, migrate
+from catalog.projections.search import SearchDocument, SearchIndex
 
 OUT = Path(__file__).parent / "out"
 TARGET_P50_MS = 10.0
@@ -82,7 +82,7 @@ def _database(backend: str, tmp: Path, pg_admin: str | None) -> Iterator[str]:
 def _fill_by_import(url: str, tmp: Path, n: int) -> tuple[Engine, dict[str, float]]:
     from catalog.core import Catalog
     from catalog.demo import load_reference
-    from catalog.intake import drafts_from_passports
+    from catalog.intake.readers import drafts_from_passports
     from catalog.settings import Settings
 
     settings = Settings(env="test", data_dir=tmp, database_url=url)

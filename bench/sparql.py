@@ -40,7 +40,7 @@ import httpx
 import pyoxigraph as ox
 
 from bench.corpus import generate
-from catalog.passport import to_triples
+from catalog.records.passport import to_triples
 
 BASE = "http://127.0.0.1:8000/"
 OUT = Path(__file__).parent / "out"

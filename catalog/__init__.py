@@ -16,7 +16,7 @@ from catalog.errors import (
     StoreUnavailable,
     UnsafeInput,
 )
-from catalog.passport import Passport
+from catalog.records.passport import Passport
 from catalog.settings import Settings, get_settings
 from catalog.validation import Finding, ValidationReport
 

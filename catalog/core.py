@@ -15,17 +15,17 @@ import pyoxigraph as ox
 from sqlmodel import Session
 
 from catalog import paths, rdfio
-from catalog.db import create_db_engine, migrate
 from catalog.errors import CatalogError, InvalidInput, InvalidRecord, NotFound, StoreUnavailable
-from catalog.intake import Unreadable
+from catalog.intake.readers import Unreadable
 from catalog.ledger import Appended, ChangeRow, Ledger, NewVersion
+from catalog.ledger.db import create_db_engine, migrate
 from catalog.namespaces import CPSV, RDF_TYPE, SKOS
-from catalog.passport import Passport, from_triples
-from catalog.projector import ProjectionStatus, Projector
+from catalog.projections.search import SearchIndex
+from catalog.projections.store import ProjectionStatus, Projector
+from catalog.queries import load as named_query
 from catalog.records import RecordDraft, split
-from catalog.search import SearchIndex
+from catalog.records.passport import Passport, from_triples
 from catalog.settings import Settings
-from catalog.sparql import load as named_query
 from catalog.store import QuadStore
 from catalog.store.embedded import EmbeddedStore
 from catalog.store.remote import RemoteStore

@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 from catalog import paths
-from catalog.passport import Passport, from_triples, to_triples
 from catalog.records import RecordDraft
+from catalog.records.passport import Passport, from_triples, to_triples
 
 BASE = "http://127.0.0.1:8000/"
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from catalog.passport import Channel, Cost, Evidence, Output, Passport, Requirement
+from catalog.records.passport import Channel, Cost, Evidence, Output, Passport, Requirement
 
 BASE = "http://127.0.0.1:8000/"
 iris = st.sampled_from([f"{BASE}codelist/life-event/{x}" for x in ("birth", "marriage")]

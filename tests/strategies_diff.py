@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from catalog.passport import Channel, Cost, Evidence, Output, Passport, Requirement
+from catalog.records.passport import Channel, Cost, Evidence, Output, Passport, Requirement
 
 BASE = "http://127.0.0.1:8000/"
 iris = st.sampled_from([

@@ -10,7 +10,7 @@ import pytest
 
 from api.cli import main
 from catalog.demo import reference_files
-from catalog.passport import Passport
+from catalog.records.passport import Passport
 from catalog.settings import Settings
 from tests.builders import passport, service_ttl
 

@@ -22,10 +22,10 @@ from api.negotiation import RDF_MEDIA, NotAcceptable, choose
 from api.pages.labels import LANGUAGES, language, local_name, pick, property_labels
 from catalog import rdfio
 from catalog.core import Catalog
-from catalog.describe import Description, describe, services_linking
-from catalog.diff import FIELD_LABELS, humanise_duration
 from catalog.errors import NotFound
-from catalog.passport import Passport, from_triples
+from catalog.queries.describe import Description, describe, services_linking
+from catalog.records.diff import FIELD_LABELS, humanise_duration
+from catalog.records.passport import Passport, from_triples
 from catalog.settings import Settings
 
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),

@@ -7,8 +7,8 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.deps import CatalogDep, PrincipalDep
 from api.schemas import ERRORS, AuditPage
-from catalog.access import require_admin
-from catalog.audit import AuditLog, entry_dict
+from catalog.ledger.audit import AuditLog, entry_dict
+from catalog.workflow.access import require_admin
 
 router = APIRouter(prefix="/api/v1", tags=["audit"], responses=ERRORS)
 

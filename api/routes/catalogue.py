@@ -18,10 +18,10 @@ from api import conditional
 from api.deps import CatalogDep
 from api.negotiation import choose
 from api.schemas import ERRORS
-from catalog import csvformat
-from catalog.browse import Browse, ServiceFilter
 from catalog.core import Catalog
 from catalog.errors import NotFound
+from catalog.intake import csvformat
+from catalog.queries.browse import Browse, ServiceFilter
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"], responses=ERRORS)
 _FACET_DOC = "An IRI or a short code: "

@@ -10,7 +10,7 @@ from starlette.background import BackgroundTask
 
 from api.deps import CatalogDep
 from api.schemas import ERRORS
-from catalog.feed import DUMP_FORMATS, Dump, changes
+from catalog.queries.feed import DUMP_FORMATS, Dump, changes
 
 router = APIRouter(prefix="/api/v1", tags=["integration"], responses=ERRORS)
 

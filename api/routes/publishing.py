@@ -18,10 +18,10 @@ from api.deps import CatalogDep, IdempotencyDep, PrincipalDep, PublishingDep, Se
 from api.schemas import ERRORS, ImportOut, ValidationOut, VersionStateOut
 from catalog import rdfio
 from catalog.errors import InvalidInput
-from catalog.idempotency import Claim, Replay
-from catalog.intake import JSON_MEDIA, bulk_items, media_of, single_passport
-from catalog.passport import Passport
-from catalog.workflow import VersionState
+from catalog.intake.readers import JSON_MEDIA, bulk_items, media_of, single_passport
+from catalog.ledger.idempotency import Claim, Replay
+from catalog.records.passport import Passport
+from catalog.workflow.states import VersionState
 
 router = APIRouter(prefix="/api/v1", tags=["publishing"], responses=ERRORS)
 _MEDIA = ("application/json", "text/turtle", "application/ld+json", "application/rdf+xml",
@@ -99,7 +99,7 @@ async def patch_service(code: str, request: Request, principal: PrincipalDep,
                            message_ro="PATCH acceptă application/merge-patch+json",
                            field="Content-Type", value=media,
                            expected="application/merge-patch+json")
-    from catalog import gates
+    from catalog.intake import gates
 
     patch = rdfio.load_json(gates.decode_utf8(body, what="JSON body"),
                             max_nesting=settings.max_nesting)

@@ -14,7 +14,13 @@ from pydantic import BaseModel, Field
 from api import conditional
 from api.deps import CatalogDep
 from api.schemas import ERRORS
-from catalog.search import COUNT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS, SearchPage, check_query
+from catalog.projections.search import (
+    COUNT_LIMIT,
+    MAX_LIMIT,
+    MAX_QUERY_CHARS,
+    SearchPage,
+    check_query,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["search"], responses=ERRORS)
 

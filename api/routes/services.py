@@ -16,10 +16,11 @@ from api import conditional
 from api.deps import HistoryDep, OptionalPrincipalDep, PublishingDep
 from api.negotiation import RDF_MEDIA, choose
 from api.schemas import ERRORS, VersionsOut
-from catalog import csvformat, rdfio
+from catalog import rdfio
 from catalog.errors import InvalidInput
-from catalog.history import VersionView
-from catalog.passport import CODE_PATTERN
+from catalog.intake import csvformat
+from catalog.records.passport import CODE_PATTERN
+from catalog.workflow.history import VersionView
 
 router = APIRouter(prefix="/api/v1", tags=["services"], responses=ERRORS)
 OFFERED = ["application/json", *RDF_MEDIA, "text/csv"]

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from api import sparql_protocol as protocol
 from api.pages.routes import sparql_page
 from catalog.errors import CatalogError
-from catalog.queries import QueryService
+from catalog.queries.endpoint import QueryService
 
 
 def _wants_html(request: Request) -> bool:

@@ -37,8 +37,8 @@ from catalog.errors import (
     TooLarge,
     UnsafeInput,
 )
-from catalog.sparql_guard import CheckedQuery, QueryDataset
-from catalog.sparql_results import Limits, Truncation
+from catalog.queries.guard import CheckedQuery, QueryDataset
+from catalog.queries.results import Limits, Truncation
 
 T = TypeVar("T")
 _BOOT_S = 60.0
@@ -95,8 +95,8 @@ def _dataset_options(checked: CheckedQuery, protocol: QueryDataset | None) -> di
 def _worker_main(conn: Connection) -> None:
     import pyoxigraph as ox
 
-    from catalog.sparql_guard import check_query
-    from catalog.sparql_results import FORMATS, write_result
+    from catalog.queries.guard import check_query
+    from catalog.queries.results import FORMATS, write_result
 
     current: tuple[str, Any] | None = None
     checked: OrderedDict[str, CheckedQuery] = OrderedDict()  # texts already found safe

@@ -16,17 +16,18 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from api.app import create_app
-from catalog import csvformat, rdfio
-from catalog.access import Tokens
-from catalog.audit import AuditEntry, AuditLog
+from catalog import rdfio
 from catalog.core import Catalog
 from catalog.demo import load_reference
-from catalog.idempotency import IdempotencyRecord
+from catalog.intake import csvformat
 from catalog.ledger import Change, Record, Version
-from catalog.passport import Passport, from_triples
-from catalog.publishing import Publishing
+from catalog.ledger.audit import AuditEntry, AuditLog
+from catalog.ledger.idempotency import IdempotencyRecord
+from catalog.records.passport import Passport, from_triples
 from catalog.settings import Settings
-from catalog.workflow import Transition
+from catalog.workflow.access import Tokens
+from catalog.workflow.publishing import Publishing
+from catalog.workflow.states import Transition
 from tests.builders import BASE, passport, service_draft
 
 API = "/api/v1"
@@ -67,7 +68,7 @@ def body(p: Passport, fmt: str = "json") -> bytes:
         return p.model_dump_json().encode()
     if fmt == "csv":
         return csvformat.export_csv([p])
-    from catalog.intake import draft_of
+    from catalog.intake.readers import draft_of
 
     return rdfio.serialize(draft_of(p, BASE).triples, fmt)
 
@@ -80,7 +81,7 @@ BULK_FORMATS = {"jsonl": "application/x-ndjson", "jsonlist": "application/json",
 
 def bulk(passports: list[Passport], fmt: str) -> bytes:
     """Many passports as one import file in ``fmt`` (see :data:`BULK_FORMATS`)."""
-    from catalog.intake import draft_of
+    from catalog.intake.readers import draft_of
 
     if fmt == "jsonl":
         return b"\n".join(p.model_dump_json().encode() for p in passports) + b"\n"

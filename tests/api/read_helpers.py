@@ -25,12 +25,12 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from catalog import rdfio
-from catalog.access import Tokens
 from catalog.core import Catalog
 from catalog.demo import demo_files
-from catalog.passport import Passport
-from catalog.publishing import Publishing
+from catalog.records.passport import Passport
 from catalog.settings import Settings
+from catalog.workflow.access import Tokens
+from catalog.workflow.publishing import Publishing
 from tests.servers import postgres_database
 
 BASE = "http://127.0.0.1:8000/"

@@ -21,11 +21,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bench.corpus import generate
-from catalog import feed, rdfio
-from catalog.db import create_db_engine, migrate
-from catalog.feed import Dump
-from catalog.intake import drafts_from_passports
+from catalog import rdfio
+from catalog.intake.readers import drafts_from_passports
 from catalog.ledger import Ledger, NewVersion
+from catalog.ledger.db import create_db_engine, migrate
+from catalog.queries import feed
+from catalog.queries.feed import Dump
 from catalog.store import graph_triples
 from tests.api.read_helpers import (
     API,

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from api.cli import main
-from catalog.access import Tokens
-from catalog.workflow import version_etag
+from catalog.workflow.access import Tokens
+from catalog.workflow.states import version_etag
 from tests.api.publishing_helpers import API, JSON, MERGE, ORG, Hub, Who, body, cnas_passport, error
 from tests.builders import passport
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from catalog.intake import draft_of
+from catalog.intake.readers import draft_of
 from catalog.settings import Settings
 from tests.api.publishing_helpers import (
     API,

@@ -22,13 +22,13 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from catalog.access import Tokens
 from catalog.core import Catalog
-from catalog.db import create_db_engine
 from catalog.demo import load_reference
 from catalog.ledger import Ledger
+from catalog.ledger.db import create_db_engine
 from catalog.settings import Settings
 from catalog.store.embedded import EmbeddedStore
+from catalog.workflow.access import Tokens
 from tests.builders import passport
 from tests.factories import assert_store_matches_ledger
 from tests.servers import start_semcat

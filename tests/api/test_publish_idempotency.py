@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from catalog.idempotency import IdempotencyRecord
+from catalog.ledger.idempotency import IdempotencyRecord
 from tests.api.publishing_helpers import API, JSON, Hub, Who, body, cnas_passport, error
 from tests.builders import passport
 
@@ -79,7 +79,7 @@ def test_keys_are_scoped_to_the_institution(hub: Hub, who: Who) -> None:
 
 def test_a_key_whose_first_request_is_in_flight_is_409_until_that_request_dies(
         hub: Hub, who: Who, monkeypatch: pytest.MonkeyPatch) -> None:
-    from catalog.publishing import Publishing
+    from catalog.workflow.publishing import Publishing
 
     data, k = body(passport("ASP-9304")), key("flight")
     entered, go_on = threading.Event(), threading.Event()

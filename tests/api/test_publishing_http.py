@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from catalog.access import Tokens
 from catalog.demo import load_reference
 from catalog.settings import Settings
+from catalog.workflow.access import Tokens
 from tests.builders import passport, service_ttl
 
 

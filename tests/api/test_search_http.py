@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from catalog.demo import load_demo
-from catalog.search import MAX_QUERY_CHARS
+from catalog.projections.search import MAX_QUERY_CHARS
 from catalog.settings import Settings
 from tests.builders import service_draft
 

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalog import csvformat
-from catalog.csvformat import CSV_MEDIA_TYPE, column_layout, export_csv, iter_csv, read_csv
 from catalog.errors import InvalidInput, TooLarge
-from catalog.passport import Cost, Evidence, Passport
+from catalog.intake import csvformat
+from catalog.intake.csvformat import CSV_MEDIA_TYPE, column_layout, export_csv, iter_csv, read_csv
+from catalog.records.passport import Cost, Evidence, Passport
 from tests.builders import passport
 from tests.strategies import BASE, csv_passports
 

@@ -12,7 +12,7 @@ from catalog import rdfio
 from catalog.core import Catalog
 from catalog.demo import load_demo
 from catalog.namespaces import CV, DCT, SKOS
-from catalog.passport import from_triples, to_triples
+from catalog.records.passport import from_triples, to_triples
 from catalog.settings import Settings
 from catalog.validation import Validator, closure
 

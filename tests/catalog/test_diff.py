@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 
 from catalog import paths, rdfio
-from catalog.diff import (
+from catalog.namespaces import DCT, ELI, SKOS
+from catalog.records.diff import (
     FIELD_LABELS,
     FIELD_ORDER,
     FieldChange,
@@ -22,8 +23,15 @@ from catalog.diff import (
     humanise_duration,
     rdf_delta,
 )
-from catalog.namespaces import DCT, ELI, SKOS
-from catalog.passport import Channel, Cost, Evidence, Output, Passport, Requirement, to_triples
+from catalog.records.passport import (
+    Channel,
+    Cost,
+    Evidence,
+    Output,
+    Passport,
+    Requirement,
+    to_triples,
+)
 from tests import builders
 from tests.strategies_diff import passport_pairs, passports
 

@@ -12,9 +12,9 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from catalog.core import Catalog
-from catalog.db import create_db_engine, migrate
 from catalog.errors import Conflict, InvalidRecord, NotFound
 from catalog.ledger import Appended, Ledger
+from catalog.ledger.db import create_db_engine, migrate
 from catalog.settings import Settings
 from tests.factories import (
     ASP_IRI,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from rdflib.compare import isomorphic
 
-from catalog.passport import Passport, from_triples, to_triples
+from catalog.records.passport import Passport, from_triples, to_triples
 from catalog.validation import to_graph
 from tests.strategies import BASE, passports
 

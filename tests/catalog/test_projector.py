@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import text
 
 from api.cli import main as cli_main
-from catalog import projector as projector_module
 from catalog.core import Catalog
 from catalog.errors import StoreUnavailable
 from catalog.ledger import Ledger
+from catalog.projections import store as projector_module
 from catalog.settings import Settings
 from catalog.store import GraphOp
 from tests.factories import (

@@ -6,7 +6,6 @@ import pyoxigraph as ox
 import pytest
 from sqlmodel import Session, select
 
-from catalog.access import Principal, Token, Tokens, Unauthenticated
 from catalog.core import Catalog
 from catalog.errors import (
     Conflict,
@@ -15,7 +14,8 @@ from catalog.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
-from catalog.publishing import Publishing
+from catalog.workflow.access import Principal, Token, Tokens, Unauthenticated
+from catalog.workflow.publishing import Publishing
 from tests.builders import service_draft
 
 

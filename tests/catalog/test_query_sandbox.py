@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from catalog.errors import InvalidInput, QueryRejected, QueryTimeout, TooLarge
-from catalog.queries import QueryService
+from catalog.queries.endpoint import QueryService
+from catalog.queries.guard import check_query
 from catalog.settings import Settings
-from catalog.sparql_guard import check_query
 from catalog.store import GraphOp
 from catalog.store.embedded import EmbeddedStore
 from catalog.store.remote import RemoteStore
@@ -175,7 +175,7 @@ def test_user_queries_never_see_the_bookkeeping_graph(
     qs, store = service
     assert store.watermark() == 1
     assert _rows(qs.run(query).body) == []
-    from catalog.sparql_guard import QueryDataset
+    from catalog.queries.guard import QueryDataset
 
     meta = QueryDataset(("urn:semcat:meta",), ("urn:semcat:meta",))
     assert _rows(qs.run("SELECT * WHERE { ?s ?p ?o }", dataset=meta).body) == []

@@ -14,12 +14,10 @@ import pytest
 from sqlalchemy import text
 
 from catalog.core import Catalog
-from catalog.db import create_db_engine, migrate
 from catalog.demo import load_demo
 from catalog.errors import InvalidInput
-from catalog.passport import to_triples
-from catalog.records import RecordDraft
-from catalog.search import (
+from catalog.ledger.db import create_db_engine, migrate
+from catalog.projections.search import (
     COUNT_LIMIT,
     MAX_QUERY_CHARS,
     SearchDocument,
@@ -27,13 +25,15 @@ from catalog.search import (
     SearchPage,
     marked,
 )
-from catalog.search.analysis import Term, highlight, parse_query, stem, words
-from catalog.search.backends import (
+from catalog.projections.search.analysis import Term, highlight, parse_query, stem, words
+from catalog.projections.search.backends import (
     PostgresBackend,
     fts_expression,
     tsquery_literal,
     tsvector_literal,
 )
+from catalog.records import RecordDraft
+from catalog.records.passport import to_triples
 from catalog.settings import Settings
 from catalog.text import search_fold
 from tests.builders import BASE, passport

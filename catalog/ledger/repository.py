@@ -17,8 +17,8 @@ from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from catalog.db import read_session, write_session
 from catalog.errors import Conflict, NotFound
+from catalog.ledger.db import read_session, write_session
 
 #: Version statuses of work in progress: a new version supersedes them.
 OPEN_STATUSES: tuple[str, ...] = ("draft", "submitted")

@@ -17,11 +17,12 @@ from typing import Any
 import pyoxigraph as ox
 from pydantic import ValidationError
 
-from catalog import gates, rdfio
+from catalog import rdfio
 from catalog.errors import CatalogError, InvalidInput, InvalidRecord
+from catalog.intake import gates
 from catalog.namespaces import CPSV, DCT, RDF_TYPE, SC
-from catalog.passport import Passport, to_triples
 from catalog.records import RecordDraft, split
+from catalog.records.passport import Passport, to_triples
 from catalog.settings import Settings
 from catalog.validation import Finding, ValidationReport
 
@@ -260,7 +261,7 @@ def single_passport(data: bytes, media: str, settings: Settings,
         doc = rdfio.load_json(text, max_nesting=settings.max_nesting)
         draft = draft_of(passport_from_data(doc), settings.base_uri)
     elif media == CSV_MEDIA:
-        from catalog import csvformat
+        from catalog.intake import csvformat
 
         rows = list(csvformat.iter_csv(data))
         if len(rows) != 1:
@@ -306,7 +307,7 @@ def bulk_items(data: bytes, media_or_name: str, settings: Settings) -> list[Bulk
             except CatalogError as exc:
                 items.append(Unreadable(position, exc))
     elif name == CSV_MEDIA or name.endswith(".csv"):
-        from catalog import csvformat
+        from catalog.intake import csvformat
 
         for row in csvformat.iter_csv(data):
             if row.passport is None:

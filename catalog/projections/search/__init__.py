@@ -27,10 +27,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, bindparam, text
 
-from catalog.db import WRITE_OPTION, is_sqlite
 from catalog.errors import InvalidInput
 from catalog.ledger import Ledger
-from catalog.search.analysis import (
+from catalog.ledger.db import WRITE_OPTION, is_sqlite
+from catalog.projections.search.analysis import (
     MAX_QUERY_CHARS,
     Terms,
     check_query,
@@ -38,8 +38,8 @@ from catalog.search.analysis import (
     marked,
     parse_query,
 )
-from catalog.search.backends import Backend, PostgresBackend, SqliteBackend, StoredDoc
-from catalog.search.documents import (
+from catalog.projections.search.backends import Backend, PostgresBackend, SqliteBackend, StoredDoc
+from catalog.projections.search.documents import (
     BUCKETS,
     FIELDS,
     LANGS,

@@ -15,8 +15,8 @@ from functools import cached_property
 from pydantic import ValidationError
 
 from catalog import rdfio
-from catalog.passport import Passport, from_triples
-from catalog.search.analysis import words
+from catalog.projections.search.analysis import words
+from catalog.records.passport import Passport, from_triples
 
 log = logging.getLogger(__name__)
 

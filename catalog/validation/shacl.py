@@ -8,7 +8,7 @@ compiled once.
 
 Engines are pluggable: ``pyshacl`` is the reference; ``turbo`` (pyshacl-turbo) is the default
 because it passes the W3C SHACL core tests and agrees with pyshacl on our shapes and data
-(tests/catalog/test_validation_engines.py checks both).
+(tests/catalog/test_shacl_engines.py checks both).
 """
 
 from __future__ import annotations

@@ -37,10 +37,10 @@ import pyoxigraph as ox
 
 from catalog.errors import QueryTimeout, StoreUnavailable, TooManyQueries
 from catalog.namespaces import META_GRAPH, WATERMARK_PREDICATE, WATERMARK_SUBJECT
+from catalog.queries import load as named_query
+from catalog.queries.guard import CheckedQuery, QueryDataset, QueryForm, check_query, precheck
+from catalog.queries.results import FORMATS, Limits, ResultFormat, fitting, write_result
 from catalog.settings import Settings
-from catalog.sparql import load as named_query
-from catalog.sparql_guard import CheckedQuery, QueryDataset, QueryForm, check_query, precheck
-from catalog.sparql_results import FORMATS, Limits, ResultFormat, fitting, write_result
 from catalog.store import QuadStore
 from catalog.store.embedded import EmbeddedStore
 from catalog.store.remote import RemoteStore

@@ -21,8 +21,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
-from catalog.db import write_session
 from catalog.errors import CatalogError, Conflict, InvalidInput
+from catalog.ledger.db import write_session
 
 IN_FLIGHT_S = 60
 KEEP_S = 24 * 3600

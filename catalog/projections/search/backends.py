@@ -35,8 +35,8 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, bindparam, text
 
-from catalog.search.analysis import Term, Terms
-from catalog.search.documents import BUCKETS, FIELDS, SearchDocument
+from catalog.projections.search.analysis import Term, Terms
+from catalog.projections.search.documents import BUCKETS, FIELDS, SearchDocument
 
 #: Column weights for bm25 (SQLite) by field; tier 0 is ranked by its titles alone.
 FIELD_WEIGHTS = {"title": 10.0, "keywords": 5.0, "description": 2.0, "evidence": 1.0,

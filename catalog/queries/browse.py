@@ -1,7 +1,7 @@
 """Browsing the published catalogue: services by facet, life and business events, public
 organisations and service delivery locations (one-stop shops, consular offices).
 
-Named SPARQL over the quad store (catalog/sparql/*.rq). Filter values are IRIs built and
+Named SPARQL over the quad store (catalog/queries/*.rq). Filter values are IRIs built and
 checked by pyoxigraph and written as SPARQL terms, never user text spliced into a query.
 """
 
@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from catalog.errors import InvalidInput, NotFound
 from catalog.namespaces import EU_AUTHORITY
-from catalog.sparql import load as named_query
+from catalog.queries import load as named_query
 from catalog.store import QuadStore
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")

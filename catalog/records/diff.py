@@ -26,8 +26,8 @@ from typing import Any, Final, Literal, TypeAlias
 
 import pyoxigraph as ox
 
-from catalog.passport import Channel, Cost, Evidence, Output, Passport, Requirement
 from catalog.rdfio import parse_canonical
+from catalog.records.passport import Channel, Cost, Evidence, Output, Passport, Requirement
 
 Json: TypeAlias = "str | int | float | bool | list[Json] | dict[str, Json] | None"
 Kind = Literal["added", "removed", "changed"]

@@ -1,11 +1,12 @@
-"""Alembic environment: runs against the engine handed over by catalog.db.migrate."""
+"""Alembic environment: runs against the engine handed over by catalog.ledger.db.migrate."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
-from catalog import access, ledger, publishing
+from catalog import ledger
+from catalog.workflow import access, publishing, states
 
-TABLE_MODULES = (access, ledger, publishing)  # importing them registers their tables
+TABLE_MODULES = (access, ledger, publishing, states)  # importing them registers their tables
 
 config = context.config
 engine = config.attributes["connection_engine"]

@@ -16,11 +16,8 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from catalog import audit, rdfio
-from catalog.access import Principal, Role, require_edit, require_review
-from catalog.audit import AuditLog
+from catalog import rdfio
 from catalog.core import Catalog, ImportReport
-from catalog.db import read_session, write_session
 from catalog.errors import (
     Conflict,
     Forbidden,
@@ -30,12 +27,15 @@ from catalog.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
-from catalog.intake import Unreadable, draft_of, passport_from_data
-from catalog.ledger import Change, Institution, NewVersion, Record, Version, concurrent_write
-from catalog.merge_patch import merge_patch
-from catalog.passport import from_triples
+from catalog.intake.merge_patch import merge_patch
+from catalog.intake.readers import Unreadable, draft_of, passport_from_data
+from catalog.ledger import Change, Institution, NewVersion, Record, Version, audit, concurrent_write
+from catalog.ledger.audit import AuditLog
+from catalog.ledger.db import read_session, write_session
 from catalog.records import RecordDraft
-from catalog.workflow import TRANSITIONS, Transition, VersionState, version_etag
+from catalog.records.passport import from_triples
+from catalog.workflow.access import Principal, Role, require_edit, require_review
+from catalog.workflow.states import TRANSITIONS, Transition, VersionState, version_etag
 
 #: Called inside a write's transaction with the resulting state (stores an idempotent answer).
 OnCommit = Callable[[Session, VersionState], None]

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from catalog.errors import NotFound
 from catalog.namespaces import RDF_TYPE, ROOT_CLASSES
-from catalog.sparql import load as named_query
+from catalog.queries import load as named_query
 from catalog.store import QuadStore
 
 

@@ -14,14 +14,14 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from catalog import rdfio
-from catalog.access import Principal
 from catalog.core import Catalog
-from catalog.db import read_session
-from catalog.diff import PassportDiff, diff_versions
 from catalog.errors import Forbidden, NotFound
 from catalog.ledger import Change, Institution, Record, Version
-from catalog.passport import Passport, from_triples
-from catalog.workflow import version_etag
+from catalog.ledger.db import read_session
+from catalog.records.diff import PassportDiff, diff_versions
+from catalog.records.passport import Passport, from_triples
+from catalog.workflow.access import Principal
+from catalog.workflow.states import version_etag
 
 
 @dataclass(frozen=True)

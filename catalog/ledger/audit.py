@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from catalog.db import read_session, write_session
+from catalog.ledger.db import read_session, write_session
 
 
 class AuditEntry(SQLModel, table=True):

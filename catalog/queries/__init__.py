@@ -18,7 +18,7 @@ class NamedQuery:
 
 @cache
 def load(name: str) -> NamedQuery:
-    """The query in ``catalog/sparql/{name}.rq``."""
+    """The query in ``catalog/queries/{name}.rq``."""
     text = (_DIR / f"{name}.rq").read_text("utf-8")
     summary = next((line.split(":", 1)[1].strip() for line in text.splitlines()
                     if line.startswith("#+ summary:")), "")

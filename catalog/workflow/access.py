@@ -24,11 +24,10 @@ from enum import StrEnum
 from sqlalchemy import Engine
 from sqlmodel import Field, SQLModel, select
 
-from catalog import audit
-from catalog.audit import Actor
-from catalog.db import read_session, write_session
 from catalog.errors import CatalogError, Forbidden, InvalidInput, NotFound
-from catalog.ledger import Institution
+from catalog.ledger import Institution, audit
+from catalog.ledger.audit import Actor
+from catalog.ledger.db import read_session, write_session
 
 
 class Role(StrEnum):

@@ -1,0 +1,1 @@
+"""What users send, read into records: gates before any parser, then JSON, CSV or RDF."""

@@ -1,0 +1,1 @@
+"""Who may do what, and the one governed write path: drafts, review, publication, history."""
