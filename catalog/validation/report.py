@@ -1,0 +1,108 @@
+"""What validation found: findings with messages in Romanian and English, and reading a SHACL
+report graph into them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from rdflib import BNode, Graph
+from rdflib import Literal as RLiteral
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+Severity = Literal["violation", "warning", "info"]
+_SEVERITY: dict[Node, Severity] = {SH.Violation: "violation", SH.Warning: "warning",
+                                   SH.Info: "info"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in a record."""
+
+    focus: str
+    path: str | None
+    value: str | None
+    message_en: str
+    message_ro: str
+    severity: Severity
+    shape: str | None
+    constraint: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "focus": self.focus,
+            "path": self.path,
+            "value": self.value,
+            "message": {"en": self.message_en, "ro": self.message_ro},
+            "severity": self.severity,
+            "shape": self.shape,
+            "constraint": self.constraint,
+        }
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    @property
+    def conforms(self) -> bool:
+        """No violation (warnings and infos do not block)."""
+        return not any(f.severity == "violation" for f in self.findings)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    def merged(self, other: ValidationReport) -> ValidationReport:
+        return ValidationReport(self.findings + other.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "conforms": self.conforms,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def _messages(report: Graph, result: Node) -> tuple[str, str]:
+    by_lang: dict[str, str] = {}
+    for m in report.objects(result, SH.resultMessage):
+        if isinstance(m, RLiteral):
+            by_lang.setdefault(m.language or "", str(m))
+    en = by_lang.get("en") or by_lang.get("") or next(iter(by_lang.values()), "constraint failed")
+    ro = by_lang.get("ro") or en
+    return en, ro
+
+
+def node_text(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    return str(node) if not isinstance(node, BNode) else f"_:{node}"
+
+
+def read_report(report: Graph) -> ValidationReport:
+    findings: list[Finding] = []
+    for rep in report.subjects(RDF.type, SH.ValidationReport):
+        for res in report.objects(rep, SH.result):
+            en, ro = _messages(report, res)
+            sev = report.value(res, SH.resultSeverity)
+            findings.append(
+                Finding(
+                    focus=node_text(report.value(res, SH.focusNode)) or "",
+                    path=node_text(report.value(res, SH.resultPath)),
+                    value=node_text(report.value(res, SH.value)),
+                    message_en=en,
+                    message_ro=ro,
+                    severity=_SEVERITY.get(sev, "violation") if sev is not None else "violation",
+                    shape=node_text(report.value(res, SH.sourceShape)),
+                    constraint=node_text(report.value(res, SH.sourceConstraintComponent)),
+                )
+            )
+    findings.sort(key=lambda f: (f.severity != "violation", f.focus, f.path or ""))
+    return ValidationReport(tuple(findings))
