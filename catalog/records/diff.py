@@ -1,7 +1,13 @@
-"""What changed between two versions of a service passport: sentences in Romanian and English for
-people, and the RDF delta for machines. Pure functions: no I/O, no database.
+"""What changed between two versions of a record: sentences in Romanian and English for people,
+and the RDF delta for machines (:mod:`catalog.records.rdfdelta`). Pure functions: no I/O, no
+database.
 
-Order of the field changes (stable): the fields in :data:`FIELD_ORDER` (the form: code, title,
+A kind's :class:`Form` says how its JSON reads: its fields in order, each with its label, its
+shape and how a value reads; :func:`form_of` derives one from a plain model, and the service
+passport has its own (:data:`PASSPORT_FORM`).
+
+Order of a passport's field changes (stable): the fields in :data:`FIELD_ORDER` (its form: code,
+title,
 description, competent authority, legal basis, audiences, life events, thematic areas, keywords,
 languages, territory, related services, processing time, then the parts: requirements, evidence,
 outputs, costs, channels). Within a language map: ro, en, ru, then other tags alphabetically
@@ -10,84 +16,82 @@ added ones in their new order. Parts are matched by ``key``: those of the old ve
 order (removed, or compared field by field in the model's field order), then the new ones.
 A value that differs only in form (list order, an empty keyword list) gives one ``changed``
 entry, so ``diff_passports(a, b)`` is empty exactly when ``a == b``.
-
-The RDF delta compares the ground triples as sets and the triples with blank nodes as connected
-components up to isomorphism (each component canonicalised alone with RDFC-1.0), so renumbered
-blank-node labels are no change; a component that changed at all is removed and added whole.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any, Final, Literal, TypeAlias
 
-import pyoxigraph as ox
+from pydantic import BaseModel
 
-from catalog.rdfio import parse_canonical
 from catalog.records.passport import Channel, Cost, Evidence, Output, Passport, Requirement
+from catalog.records.rdfdelta import RdfDelta, rdf_delta
+from catalog.records.wording import (
+    ARTICLE,
+    Words,
+    amount,
+    humanise_duration,
+    lang_order,
+    pick_lang,
+    ro_count,
+    segment,
+    with_lang,
+)
+
+__all__ = ["FIELD_LABELS", "FIELD_ORDER", "PASSPORT_FORM", "FieldChange", "Form",
+           "PassportDiff", "RdfDelta", "RecordDiff", "diff_passports", "diff_records",
+           "diff_versions", "form_of", "humanise_duration", "rdf_delta"]
 
 Json: TypeAlias = "str | int | float | bool | list[Json] | dict[str, Json] | None"
 Kind = Literal["added", "removed", "changed"]
 Label = Callable[[str], dict[str, str] | None]
 
 
-@dataclass(frozen=True)
-class _W:
-    """Words in both languages; ``fem``: the Romanian noun is feminine (participle agreement)."""
-
-    en: str
-    ro: str
-    fem: bool = False
-
-    def done(self, stem: str) -> str:
-        """``adăugat`` or ``adăugată``, agreeing with these words."""
-        return stem + "ă" if self.fem else stem
-
-
-Render: TypeAlias = Callable[[Json], _W]
+Render: TypeAlias = Callable[[Json], Words]
 # Field -> (label, shape, how a value reads). Shapes: scalar, langmap, list, langlists.
-_TOP: Final[dict[str, tuple[_W, str, str]]] = {
-    "code": (_W("Code", "Codul"), "scalar", "text"),
-    "title": (_W("Title", "Denumirea", True), "langmap", "text"),
-    "description": (_W("Description", "Descrierea", True), "langmap", "text"),
-    "competent_authority": (_W("Competent authority", "Autoritatea competentă", True),
+_TOP: Final[dict[str, tuple[Words, str, str]]] = {
+    "code": (Words("Code", "Codul"), "scalar", "text"),
+    "title": (Words("Title", "Denumirea", True), "langmap", "text"),
+    "description": (Words("Description", "Descrierea", True), "langmap", "text"),
+    "competent_authority": (Words("Competent authority", "Autoritatea competentă", True),
                             "scalar", "iri"),
-    "legal_resources": (_W("Legal basis", "Temeiul juridic"), "list", "iri"),
-    "audiences": (_W("Audience", "Categoriile de beneficiari"), "list", "iri"),
-    "life_events": (_W("Life events", "Evenimentele de viață"), "list", "iri"),
-    "thematic_areas": (_W("Thematic areas", "Domeniile tematice"), "list", "iri"),
-    "keywords": (_W("Keywords", "Cuvintele-cheie"), "langlists", "text"),
-    "languages": (_W("Languages", "Limbile"), "list", "iri"),
-    "spatial": (_W("Territorial coverage", "Aria teritorială", True), "list", "iri"),
-    "related_services": (_W("Related services", "Serviciile conexe"), "list", "iri"),
-    "processing_time": (_W("Processing time", "Termenul de prestare"), "scalar", "duration"),
+    "legal_resources": (Words("Legal basis", "Temeiul juridic"), "list", "iri"),
+    "audiences": (Words("Audience", "Categoriile de beneficiari"), "list", "iri"),
+    "life_events": (Words("Life events", "Evenimentele de viață"), "list", "iri"),
+    "thematic_areas": (Words("Thematic areas", "Domeniile tematice"), "list", "iri"),
+    "keywords": (Words("Keywords", "Cuvintele-cheie"), "langlists", "text"),
+    "languages": (Words("Languages", "Limbile"), "list", "iri"),
+    "spatial": (Words("Territorial coverage", "Aria teritorială", True), "list", "iri"),
+    "related_services": (Words("Related services", "Serviciile conexe"), "list", "iri"),
+    "processing_time": (Words("Processing time", "Termenul de prestare"), "scalar", "duration"),
 }
 # Part list -> (one part, the list in a summary).
-_PARTS: Final[dict[str, tuple[_W, _W]]] = {
-    "requirements": (_W("Requirement", "Cerința", True), _W("requirements", "cerințele")),
-    "evidence": (_W("Required document", "Documentul necesar"),
-                 _W("required documents", "documentele necesare")),
-    "outputs": (_W("Output", "Rezultatul"), _W("outputs", "rezultatele")),
-    "costs": (_W("Cost", "Costul"), _W("costs", "costurile")),
-    "channels": (_W("Channel", "Canalul"), _W("channels", "canalele")),
+_PARTS: Final[dict[str, tuple[Words, Words]]] = {
+    "requirements": (Words("Requirement", "Cerința", True), Words("requirements", "cerințele")),
+    "evidence": (Words("Required document", "Documentul necesar"),
+                 Words("required documents", "documentele necesare")),
+    "outputs": (Words("Output", "Rezultatul"), Words("outputs", "rezultatele")),
+    "costs": (Words("Cost", "Costul"), Words("costs", "costurile")),
+    "channels": (Words("Channel", "Canalul"), Words("channels", "canalele")),
 }
-_PART_FIELDS: Final[dict[str, tuple[_W, str, str]]] = {
-    "identifier": (_W("identifier", "identificatorul"), "scalar", "text"),
-    "title": (_W("title", "denumirea", True), "langmap", "text"),
-    "description": (_W("description", "descrierea", True), "langmap", "text"),
-    "type": (_W("type", "tipul"), "scalar", "iri"),
-    "obtained_by_authority": (_W("obtained by the authority from a registry (once-only)",
+_PART_FIELDS: Final[dict[str, tuple[Words, str, str]]] = {
+    "identifier": (Words("identifier", "identificatorul"), "scalar", "text"),
+    "title": (Words("title", "denumirea", True), "langmap", "text"),
+    "description": (Words("description", "descrierea", True), "langmap", "text"),
+    "type": (Words("type", "tipul"), "scalar", "iri"),
+    "obtained_by_authority": (Words("obtained by the authority from a registry (once-only)",
                                  "obținerea de către autoritate din registru "
                                  "(principiul „o singură dată”)", True), "scalar", "flag"),
-    "registry_source": (_W("registry source", "registrul sursă"), "langmap", "text"),
-    "value": (_W("value", "valoarea", True), "scalar", "amount"),
-    "currency": (_W("currency", "moneda", True), "scalar", "iri"),
-    "owned_by": (_W("owner", "titularul"), "scalar", "iri"),
-    "locations": (_W("locations", "locațiile"), "list", "iri"),
-    "url": (_W("web address", "adresa web", True), "scalar", "plain"),
+    "registry_source": (Words("registry source", "registrul sursă"), "langmap", "text"),
+    "value": (Words("value", "valoarea", True), "scalar", "amount"),
+    "currency": (Words("currency", "moneda", True), "scalar", "iri"),
+    "owned_by": (Words("owner", "titularul"), "scalar", "iri"),
+    "locations": (Words("locations", "locațiile"), "list", "iri"),
+    "url": (Words("web address", "adresa web", True), "scalar", "plain"),
 }
 #: The order of the form, which is the order of the changes.
 FIELD_ORDER: Final[tuple[str, ...]] = (*_TOP, *_PARTS)
@@ -100,13 +104,52 @@ FIELD_LABELS: Final[dict[str, dict[str, str]]] = {
                             ("outputs", Output), ("costs", Cost), ("channels", Channel))
        for name in model.model_fields if name != "key"},
 }
-_LANGS: Final[dict[str, _W]] = {
-    "ro": _W("Romanian", "română"), "en": _W("English", "engleză"), "ru": _W("Russian", "rusă"),
-    "uk": _W("Ukrainian", "ucraineană"), "bg": _W("Bulgarian", "bulgară"),
-    "gag": _W("Gagauz", "găgăuză"), "fr": _W("French", "franceză"), "de": _W("German", "germană"),
-    "it": _W("Italian", "italiană"), "tr": _W("Turkish", "turcă"),
-}
-_ARTICLE = re.compile(r"(?P<act>.+/eli/.+?)/art/(?P<n>[^/]+)")
+
+
+@dataclass(frozen=True)
+class Form:
+    """How a kind's JSON reads in a diff. ``top``: field -> (label, shape, how a value reads),
+    shapes ``scalar``, ``langmap``, ``list``, ``langlists``, readings ``text``, ``iri``,
+    ``duration``, ``flag``, ``amount``, ``plain``; ``parts``: list of parts (matched by their
+    ``key``) -> (one part, the list in a summary), whose fields read by ``part_fields``."""
+
+    top: Mapping[str, tuple[Words, str, str]]
+    parts: Mapping[str, tuple[Words, Words]] = field(default_factory=dict)
+    part_fields: Mapping[str, tuple[Words, str, str]] = field(default_factory=dict)
+    noun: Words = field(default_factory=lambda: Words("record", "înregistrării"))
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        return (*self.top, *self.parts)
+
+    def topic(self, name: str) -> Words:
+        return self.parts[name][1] if name in self.parts else self.top[name][0]
+
+
+PASSPORT_FORM: Final = Form(_TOP, _PARTS, _PART_FIELDS, Words("passport", "pașaportului"))
+
+
+def form_of(model: type[BaseModel], labels: Mapping[str, Mapping[str, str]],
+            iri_fields: Sequence[str] = ()) -> Form:
+    """The form of a plain model: each field in declaration order, its shape from its type
+    (a language map, language lists, a list or a scalar), IRIs read by the names of what they
+    point to, labels from ``labels`` (else the field's name)."""
+    top: dict[str, tuple[Words, str, str]] = {}
+    for name, info in model.model_fields.items():
+        hint = str(info.annotation)
+        if "dict[str, list[str]]" in hint:
+            shape = "langlists"
+        elif "dict[str, str]" in hint:
+            shape = "langmap"
+        elif hint.startswith("list["):
+            shape = "list"
+        else:
+            shape = "scalar"
+        how = "iri" if name in iri_fields else "flag" if info.annotation is bool else "text"
+        words = labels.get(name, {})
+        plain = name.replace("_", " ").capitalize()
+        top[name] = (Words(words.get("en", plain), words.get("ro", plain)), shape, how)
+    return Form(top)
 
 
 @dataclass(frozen=True)
@@ -124,24 +167,14 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
-class RdfDelta:
-    """N-Triples lines (without the line break) only in the new version, only in the old one."""
-
-    added: list[str]
-    removed: list[str]
-
-    def to_dict(self) -> dict[str, Json]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class PassportDiff:
-    """The answer of ``GET /api/v1/services/{code}/diff?from=N&to=M``."""
+class RecordDiff:
+    """The answer of ``GET /api/v1/{kind}/{code}/diff?from=N&to=M``."""
 
     from_version: int
     to_version: int
     changes: list[FieldChange]
     rdf: RdfDelta
+    form: Form = field(default=PASSPORT_FORM, compare=False, repr=False)
 
     @property
     def summary(self) -> dict[str, str]:
@@ -150,16 +183,16 @@ class PassportDiff:
             k = len(self.rdf.added) + len(self.rdf.removed)
             if k == 0:
                 return {"ro": "Nicio modificare", "en": "No changes"}
-            return {"ro": "Nicio modificare a câmpurilor pașaportului; "
-                          f"diferă {_ro_count(k, 'triplet', 'triplete')} RDF",
-                    "en": f"No changes to the passport fields; {k} RDF "
+            return {"ro": f"Nicio modificare a câmpurilor {self.form.noun.ro}; "
+                          f"diferă {ro_count(k, 'triplet', 'triplete')} RDF",
+                    "en": f"No changes to the {self.form.noun.en} fields; {k} RDF "
                           f"{'triple differs' if k == 1 else 'triples differ'}"}
         topics = list(dict.fromkeys(re.split(r"[.\[]", c.path, maxsplit=1)[0]
                                     for c in self.changes))
-        words = [_PARTS[t][1] if t in _PARTS else _TOP[t][0] for t in topics]
+        words = [self.form.topic(t) for t in topics]
         ro, en = (", ".join(x[:1].lower() + x[1:] for x in xs)
                   for xs in ([w.ro for w in words], [w.en for w in words]))
-        return {"ro": f"{_ro_count(n, 'modificare', 'modificări')}: {ro}",
+        return {"ro": f"{ro_count(n, 'modificare', 'modificări')}: {ro}",
                 "en": f"{n} change{'' if n == 1 else 's'}: {en}"}
 
     def to_dict(self) -> dict[str, Json]:
@@ -167,115 +200,39 @@ class PassportDiff:
                 "changes": [c.to_dict() for c in self.changes], "rdf": self.rdf.to_dict()}
 
 
-def diff_versions(from_version: int, to_version: int, old: Passport, new: Passport,
-                  old_canonical: str, new_canonical: str, *, label: Label) -> PassportDiff:
-    """Field changes and RDF delta between two stored versions of one passport."""
-    return PassportDiff(from_version, to_version, diff_passports(old, new, label=label),
-                        rdf_delta(old_canonical, new_canonical))
+def diff_versions(from_version: int, to_version: int, old: BaseModel | None,
+                  new: BaseModel | None, old_canonical: str, new_canonical: str, *,
+                  label: Label, form: Form = PASSPORT_FORM) -> RecordDiff:
+    """Field changes and RDF delta between two stored versions of one record (a record of a
+    kind without a JSON model: the RDF delta alone)."""
+    changes = [] if old is None or new is None else diff_records(
+        form, old.model_dump(mode="json"), new.model_dump(mode="json"), label=label)
+    return RecordDiff(from_version, to_version, changes, rdf_delta(old_canonical, new_canonical),
+                      form)
 
 
 def diff_passports(old: Passport, new: Passport, *, label: Label) -> list[FieldChange]:
     """Every change from ``old`` to ``new``, in the documented order. ``label(iri)`` names the
     resources passports point to (None: the IRI, or a code-list concept's last segment); an ELI
     article ``.../art/N`` reads as its act's name, then its own ("Law no. 1/2020, art. 5")."""
-    show, olds, news = _Show(label), old.model_dump(mode="json"), new.model_dump(mode="json")
+    return diff_records(PASSPORT_FORM, old.model_dump(mode="json"), new.model_dump(mode="json"),
+                        label=label)
+
+
+def diff_records(form: Form, olds: dict[str, Any], news: dict[str, Any], *, label: Label
+                 ) -> list[FieldChange]:
+    """Every change from the JSON ``olds`` to ``news`` of one kind, in its form's order."""
+    show = _Show(label)
     out: list[FieldChange] = []
-    for name in FIELD_ORDER:
-        a, b = olds[name], news[name]
-        if name in _PARTS:
-            out += _diff_parts(name, a, b, show)
+    for name in form.order:
+        a, b = olds.get(name), news.get(name)
+        if name in form.parts:
+            out += _diff_parts(form, name, a or [], b or [], show)
         else:
-            words, shape, kind = _TOP[name]
+            words, shape, kind = form.top[name]
             render = show.of(kind)
             out += _diff_field(name, words, words, shape, render, render, a, b)
     return out
-
-
-def rdf_delta(old_canonical: str, new_canonical: str) -> RdfDelta:
-    """Triples added and removed between two canonical N-Triples texts, blank-node aware."""
-    old_ground, old_groups = _partition(old_canonical)
-    new_ground, new_groups = _partition(new_canonical)
-    removed, added = old_ground - new_ground, new_ground - old_ground
-    for groups, others, into in ((old_groups, new_groups, removed),
-                                 (new_groups, old_groups, added)):
-        extra = Counter(f for f, _ in groups) - Counter(f for f, _ in others)
-        for form, lines in groups:
-            if extra[form]:
-                extra[form] -= 1
-                into.update(lines)
-    return RdfDelta(added=sorted(added), removed=sorted(removed))
-
-
-# --- words --------------------------------------------------------------------------------
-def _ro_count(n: int, one: str, many: str) -> str:
-    """``1 zi``, ``2 zile``, ``20 de zile``, ``101 zile``: Romanian takes "de" from 20 on."""
-    if n == 1:
-        return f"1 {one}"
-    takes_de = n > 0 and (n % 100 == 0 or n % 100 >= 20)
-    return f"{n} de {many}" if takes_de else f"{n} {many}"
-
-
-def _pick(names: dict[str, str], lang: str) -> str | None:
-    other = "ro" if lang == "en" else "en"
-    return names.get(lang) or names.get(other) or next((v for v in names.values() if v), None)
-
-
-def _with_lang(w: _W, lang: str) -> _W:
-    if not lang:
-        return _W(f"{w.en} (no language tag)", f"{w.ro} (fără indicarea limbii)", w.fem)
-    name = _LANGS.get(lang, _W(lang, lang))
-    return _W(f"{w.en} ({name.en})", f"{w.ro} (în limba {name.ro})", w.fem)
-
-
-def _lang_order(tags: Iterable[str]) -> list[str]:
-    rank = {t: i for i, t in enumerate(("ro", "en", "ru"))}
-    return sorted(set(tags), key=lambda t: (rank.get(t, 3), t == "", t))
-
-
-_UNITS: Final = (("year", "years", "an", "ani"), ("month", "months", "lună", "luni"),
-                 ("week", "weeks", "săptămână", "săptămâni"), ("day", "days", "zi", "zile"),
-                 ("hour", "hours", "oră", "ore"), ("minute", "minutes", "minut", "minute"),
-                 ("second", "seconds", "secundă", "secunde"))
-_NUM = r"(\d+(?:[.,]\d+)?)"
-_DURATION = re.compile(rf"P(?!$)(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}W)?(?:{_NUM}D)?"
-                       rf"(?:T(?=\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?")
-
-
-def humanise_duration(value: str) -> dict[str, str]:
-    """An ISO 8601 duration in words: ``P1Y2M`` is "1 year and 2 months" / "1 an și 2 luni";
-    text that is not a duration is returned as it is."""
-    m = _DURATION.fullmatch(value.strip())
-    if m is None:
-        return {"en": value, "ro": value}
-    en: list[str] = []
-    ro: list[str] = []
-    for number, (en1, en_n, ro1, ro_n) in zip(m.groups(), _UNITS, strict=True):
-        if number is None:
-            continue
-        num = number.replace(",", ".")
-        whole = num.isdigit()
-        n = int(num) if whole else 0
-        en.append(f"{int(num) if whole else num} {en1 if whole and n == 1 else en_n}")
-        ro.append(_ro_count(n, ro1, ro_n) if whole else f"{num.replace('.', ',')} {ro_n}")
-    if all(float(g.replace(",", ".")) == 0 for g in m.groups() if g is not None):
-        return {"en": "0 days", "ro": "0 zile"}
-    return {"en": _join(en, "and"), "ro": _join(ro, "și")}
-
-
-def _join(items: Sequence[str], conj: str) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conj} {items[-1]}"
-
-
-def _amount(value: float, lang: str) -> str:
-    if value.is_integer():
-        text = str(int(value))
-    else:
-        text = f"{value:.2f}" if round(value, 2) == value else repr(value)
-    return text.replace(".", ",") if lang == "ro" else text
-
-
-def _segment(iri: str) -> str:
-    return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
 
 
 class _Show:
@@ -290,42 +247,42 @@ class _Show:
             self._cache[iri] = self._label(iri) or None
         return self._cache[iri]
 
-    def ref(self, iri: str) -> _W:
+    def ref(self, iri: str) -> Words:
         if "/codelist/" in iri or "/resource/authority/" in iri:
             names = self.name(iri) or {}
-            seg = _segment(iri)
-            return _W(_pick(names, "en") or seg, _pick(names, "ro") or seg)
+            seg = segment(iri)
+            return Words(pick_lang(names, "en") or seg, pick_lang(names, "ro") or seg)
         own = self.name(iri)
-        m = _ARTICLE.fullmatch(iri)
+        m = ARTICLE.fullmatch(iri)
         act = self.name(m["act"]) if m else None
         if m and act:
             art = own or {"en": f"art. {m['n']}", "ro": f"art. {m['n']}"}
-            en, ro = (f"{_pick(act, lg)}, {_pick(art, lg)}" for lg in ("en", "ro"))
+            en, ro = (f"{pick_lang(act, lg)}, {pick_lang(art, lg)}" for lg in ("en", "ro"))
         elif own:
-            en, ro = _pick(own, "en") or iri, _pick(own, "ro") or iri
+            en, ro = pick_lang(own, "en") or iri, pick_lang(own, "ro") or iri
         else:
-            return _W(iri, iri)
-        return _W(f"{en} ({iri})", f"{ro} ({iri})")
+            return Words(iri, iri)
+        return Words(f"{en} ({iri})", f"{ro} ({iri})")
 
     def of(self, kind: str, part: dict[str, Any] | None = None) -> Render:
-        def render(v: Json) -> _W:
+        def render(v: Json) -> Words:
             if kind == "iri":
                 return self.ref(str(v))
             if kind == "duration":
                 h = humanise_duration(str(v))
-                return _W(h["en"], h["ro"])
+                return Words(h["en"], h["ro"])
             if kind == "flag":
-                return _W("yes", "da") if v else _W("no", "nu")
+                return Words("yes", "da") if v else Words("no", "nu")
             if kind == "amount" and isinstance(v, int | float):
-                cur = _segment(part["currency"]) if part and part.get("currency") else ""
-                return _W(f"{_amount(float(v), 'en')} {cur}".strip(),
-                          f"{_amount(float(v), 'ro')} {cur}".strip())
-            return _W(f"'{v}'", f"„{v}”") if kind == "text" else _W(str(v), str(v))
+                cur = segment(part["currency"]) if part and part.get("currency") else ""
+                return Words(f"{amount(float(v), 'en')} {cur}".strip(),
+                          f"{amount(float(v), 'ro')} {cur}".strip())
+            return Words(f"'{v}'", f"„{v}”") if kind == "text" else Words(str(v), str(v))
         return render
 
 
 # --- field changes -------------------------------------------------------------------------
-def _scalar(path: str, s: _W, old_r: Render, new_r: Render, a: Json, b: Json
+def _scalar(path: str, s: Words, old_r: Render, new_r: Render, a: Json, b: Json
             ) -> list[FieldChange]:
     if a == b:
         return []
@@ -344,7 +301,7 @@ def _scalar(path: str, s: _W, old_r: Render, new_r: Render, a: Json, b: Json
     return [FieldChange(path, "changed", a, b, text)]
 
 
-def _items(path: str, s: _W, render: Render, a: Sequence[str], b: Sequence[str]
+def _items(path: str, s: Words, render: Render, a: Sequence[str], b: Sequence[str]
            ) -> list[FieldChange]:
     out: list[FieldChange] = []
     steps: tuple[tuple[Sequence[str], Counter[str], Kind, str], ...] = (
@@ -360,7 +317,7 @@ def _items(path: str, s: _W, render: Render, a: Sequence[str], b: Sequence[str]
     return out
 
 
-def _diff_field(path: str, s: _W, list_s: _W, shape: str, old_r: Render, new_r: Render,
+def _diff_field(path: str, s: Words, list_s: Words, shape: str, old_r: Render, new_r: Render,
                 a: Any, b: Any) -> list[FieldChange]:
     out: list[FieldChange] = []
     if shape == "scalar":
@@ -368,32 +325,33 @@ def _diff_field(path: str, s: _W, list_s: _W, shape: str, old_r: Render, new_r: 
     elif shape == "list":
         out = _items(path, list_s, new_r, a, b)
     else:
-        for lang in _lang_order([*a, *b]):
+        for lang in lang_order([*a, *b]):
             sub = f"{path}.{lang or '@none'}"
             if shape == "langmap":
-                out += _scalar(sub, _with_lang(s, lang), old_r, new_r, a.get(lang), b.get(lang))
+                out += _scalar(sub, with_lang(s, lang), old_r, new_r, a.get(lang), b.get(lang))
             else:
-                out += _items(sub, _with_lang(list_s, lang), new_r, a.get(lang, []),
+                out += _items(sub, with_lang(list_s, lang), new_r, a.get(lang, []),
                               b.get(lang, []))
     if not out and a != b:
         out = [_form_only(path, list_s if shape in ("list", "langlists") else s, a, b)]
     return out
 
 
-def _form_only(path: str, s: _W, a: Any, b: Any) -> FieldChange:
+def _form_only(path: str, s: Words, a: Any, b: Any) -> FieldChange:
     return FieldChange(path, "changed", a, b,
                        {"ro": f"{s.ro}: s-a modificat doar forma (același conținut)",
                         "en": f"{s.en}: changed in form only (same content)"})
 
 
-def _title(part: dict[str, Any]) -> _W:
-    en, ro = (_pick(part["title"], lg) or part["identifier"] or part["key"] for lg in ("en", "ro"))
-    return _W(f"'{en}'", f"„{ro}”")
+def _title(part: dict[str, Any]) -> Words:
+    en, ro = (pick_lang(part["title"], lg) or part["identifier"] or part["key"]
+              for lg in ("en", "ro"))
+    return Words(f"'{en}'", f"„{ro}”")
 
 
-def _diff_parts(group: str, olds: list[dict[str, Any]], news: list[dict[str, Any]], show: _Show
-                ) -> list[FieldChange]:
-    one, many = _PARTS[group]
+def _diff_parts(form: Form, group: str, olds: list[dict[str, Any]], news: list[dict[str, Any]],
+                show: _Show) -> list[FieldChange]:
+    one, many = form.parts[group]
     waiting: dict[str, list[dict[str, Any]]] = {}
     for p in news:
         waiting.setdefault(p["key"], []).append(p)
@@ -404,7 +362,7 @@ def _diff_parts(group: str, olds: list[dict[str, Any]], news: list[dict[str, Any
     for a, b in pairs:
         part = b or a or {}
         t = _title(part)
-        path, s = f"{group}[{part['key']}]", _W(f"{one.en} {t.en}", f"{one.ro} {t.ro}", one.fem)
+        path, s = f"{group}[{part['key']}]", Words(f"{one.en} {t.en}", f"{one.ro} {t.ro}", one.fem)
         if a is None or b is None:
             kind: Kind = "added" if a is None else "removed"
             stem = "adăugat" if a is None else "eliminat"
@@ -412,43 +370,17 @@ def _diff_parts(group: str, olds: list[dict[str, Any]], news: list[dict[str, Any
                 "ro": f"{s.ro} a fost {s.done(stem)}", "en": f"{s.en} {kind}"}))
             continue
         for name in (n for n in b if n != "key"):
-            w, shape, how = _PART_FIELDS[name]
-            out += _diff_field(f"{path}.{name}", _W(f"{s.en}: {w.en}", f"{s.ro}: {w.ro}", w.fem),
-                               _W(f"{s.en}, {w.en}", f"{s.ro}, {w.ro}", w.fem), shape,
+            w, shape, how = form.part_fields[name]
+            out += _diff_field(f"{path}.{name}", Words(f"{s.en}: {w.en}", f"{s.ro}: {w.ro}", w.fem),
+                               Words(f"{s.en}, {w.en}", f"{s.ro}, {w.ro}", w.fem), shape,
                                show.of(how, a), show.of(how, b), a[name], b[name])
     if not out and olds != news:
-        out = [_form_only(group, _W(many.en.capitalize(), many.ro.capitalize()), olds, news)]
+        out = [_form_only(group, Words(many.en.capitalize(), many.ro.capitalize()), olds, news)]
     return out
 
 
 # --- RDF ------------------------------------------------------------------------------------
-def _partition(canonical: str) -> tuple[set[str], list[tuple[str, list[str]]]]:
-    """Ground lines, and per blank-node component its canonical form and its own lines."""
-    ground: set[str] = set()
-    parent: dict[str, str] = {}
 
-    def root(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
-    with_blanks: list[ox.Triple] = []
-    for t in parse_canonical(canonical):
-        blanks = [n.value for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
-        if not blanks:
-            ground.add(f"{t} .")
-            continue
-        with_blanks.append(t)
-        parent[root(blanks[-1])] = root(blanks[0])
-    groups: dict[str, list[ox.Triple]] = {}
-    for t in with_blanks:
-        b = next(n for n in (t.subject, t.object) if isinstance(n, ox.BlankNode))
-        groups.setdefault(root(b.value), []).append(t)
-    out = []
-    for triples in groups.values():
-        ds = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                        for t in triples)
-        ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        out.append(("\n".join(sorted(str(q.triple) for q in ds)), [f"{t} ." for t in triples]))
-    return ground, out
+#: The diff of two passport versions (the name it had before every kind had one).
+PassportDiff = RecordDiff

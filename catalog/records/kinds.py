@@ -1,0 +1,197 @@
+"""Kinds of record as data: one declaration per kind, and the registry a catalogue is built with.
+
+A kind says everything the generic machinery needs to publish, review, version, diff, audit,
+search, dump and dereference its records: its name and labels, the class of its root resource,
+the family of its IRIs, where its code and its owning institution are read, its JSON model and
+RDF mapping (optional: reference data is RDF only), its shapes, what its search document holds,
+its place in an import and the path segment of its REST routes. Adding a kind is a declaration
+(plus its shapes and model), not new copies of publishing, history, intake or routes.
+
+The registry is built per catalogue (:class:`Kinds`), never a process-global: a test declares a
+kind of its own and builds a catalogue with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+from pydantic import BaseModel
+
+from catalog.errors import ConfigurationError, InvalidInput
+from catalog.records.ids import IriFamily
+
+
+class RdfMapping(Protocol):
+    """The one JSON <-> RDF mapping of a kind's model."""
+
+    def to_triples(self, record: Any, iri: str) -> list[ox.Triple]: ...
+
+    def from_triples(self, triples: Iterable[ox.Triple], iri: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class SearchField:
+    """One field of a kind's search document: the texts reached from the record's root by a
+    path of predicates (the last one's literals), e.g. ``(cpsv:hasInput, dct:title)``."""
+
+    name: str  # title | keywords | description | evidence | outputs
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    """What the search index holds of a record: texts by field (ranked in the order of
+    :data:`catalog.projections.search.documents.FIELDS`)."""
+
+    fields: tuple[SearchField, ...]
+
+    def __post_init__(self) -> None:
+        if not any(f.name == "title" for f in self.fields):
+            raise ConfigurationError("a search document needs a title field")
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """The declaration of one kind of record."""
+
+    name: str  # "service": the ledger's record kind, the word in feeds and reports
+    root_class: str  # the class of the record's root resource
+    iris: IriFamily  # the record IRIs of this kind, under the base IRI
+    labels: Mapping[str, str]  # the kind in ro, en, ru ("serviciu public", ...)
+    code_predicate: str | None = None  # the literal that holds the record's code
+    code_pattern: str | None = None  # what a code looks like (a regex, fully matched)
+    code_example: str | None = None
+    #: the IRI of the organisation that owns the record (an institution edits only its own);
+    #: None: reference data, which only an admin (or an operator, the loader) writes
+    authority_predicate: str | None = None
+    #: the record IS an institution: its code is the institution's code, its name (this
+    #: predicate's first literal) the institution's name
+    institution_name: str | None = None
+    model: type[BaseModel] | None = None
+    mapping: RdfMapping | None = None
+    #: ro/en labels of the model's fields (for diffs), when the model's own are not enough
+    field_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    search: SearchSpec | None = None
+    import_order: int = 9  # reference data first: records that point to it validate
+    path: str | None = None  # REST: /api/v1/{path}; None: no routes of its own
+    #: the resources the record holds are under its IRI (``<root>/...``); False for kinds
+    #: whose parts are found otherwise (concepts of a scheme by skos:inScheme)
+    parts_under_iri: bool = True
+
+    def __post_init__(self) -> None:
+        if (self.model is None) != (self.mapping is None):
+            raise ConfigurationError(f"kind {self.name}: a JSON model needs its RDF mapping")
+        if self.path is not None and (self.code_predicate is None or self.model is None
+                                      or not self.iris.mintable):
+            raise ConfigurationError(
+                f"kind {self.name}: REST routes need a code, a JSON model and an IRI template "
+                "with {code}")
+
+    # codes ---------------------------------------------------------------------------
+    @property
+    def reference(self) -> bool:
+        """Reference data: validation keeps its whole description at hand."""
+        return self.authority_predicate is None
+
+    def check_code(self, code: str) -> str:
+        if self.code_pattern is not None and not re.fullmatch(self.code_pattern, code):
+            example = f" (e.g. {self.code_example})" if self.code_example else ""
+            raise InvalidInput(
+                f"{code!r} is not a {self.labels['en']} code{example}",
+                message_ro=f"{code!r} nu este un cod de {self.labels['ro']}",
+                field="code", value=code,
+                expected=f"{self.code_example or 'a code'} ({self.code_pattern})")
+        return code
+
+    def iri(self, base: str, code: str) -> str:
+        return self.iris.mint(base, code=code)
+
+    # reading a record's content ----------------------------------------------------------
+    def first_literal(self, iri: str, predicate: str | None,
+                      triples: Sequence[ox.Triple]) -> str | None:
+        if predicate is None:
+            return None
+        root = ox.NamedNode(iri)
+        return next((t.object.value for t in triples if t.subject == root
+                     and t.predicate.value == predicate and isinstance(t.object, ox.Literal)),
+                    None)
+
+    def code_of(self, iri: str, triples: Sequence[ox.Triple]) -> str | None:
+        return self.first_literal(iri, self.code_predicate, triples)
+
+    def authority_of(self, iri: str, triples: Sequence[ox.Triple]) -> str | None:
+        """The organisation that owns the record (for an institution: itself)."""
+        if self.institution_name is not None:
+            return iri
+        if self.authority_predicate is None:
+            return None
+        root = ox.NamedNode(iri)
+        return next((t.object.value for t in triples if t.subject == root
+                     and t.predicate.value == self.authority_predicate
+                     and isinstance(t.object, ox.NamedNode)), None)
+
+    def to_json(self, iri: str, triples: Iterable[ox.Triple]) -> dict[str, Any]:
+        """The record's plain JSON (its model's), for kinds that have a model."""
+        assert self.mapping is not None
+        model: BaseModel = self.mapping.from_triples(triples, iri)
+        return model.model_dump(mode="json", exclude_none=True)
+
+
+class Kinds:
+    """The kinds one catalogue knows, by name, root class and path segment."""
+
+    def __init__(self, kinds: Iterable[RecordKind]) -> None:
+        self._by_name: dict[str, RecordKind] = {}
+        for k in kinds:
+            if k.name in self._by_name:
+                raise ConfigurationError(f"the kind {k.name} is declared twice")
+            self._by_name[k.name] = k
+        self._by_class = {k.root_class: k for k in self._by_name.values()}
+        self._by_path = {k.path: k for k in self._by_name.values() if k.path}
+        if len(self._by_class) != len(self._by_name):
+            raise ConfigurationError("two kinds share a root class")
+
+    def __iter__(self) -> Iterator[RecordKind]:
+        return iter(sorted(self._by_name.values(), key=lambda k: (k.import_order, k.name)))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def __getitem__(self, name: str) -> RecordKind:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise InvalidInput(f"no record kind {name!r}", field="kind", value=name,
+                               message_ro=f"nu există tipul de înregistrare {name!r}",
+                               expected=", ".join(self._by_name)) from None
+
+    def get(self, name: str) -> RecordKind | None:
+        return self._by_name.get(name)
+
+    def of_class(self, iri: str) -> RecordKind | None:
+        return self._by_class.get(iri)
+
+    def of_types(self, types: Iterable[str]) -> RecordKind | None:
+        for t in types:
+            if t in self._by_class:
+                return self._by_class[t]
+        return None
+
+    def by_path(self, path: str) -> RecordKind | None:
+        return self._by_path.get(path)
+
+    @property
+    def root_classes(self) -> dict[str, str]:
+        return {k.root_class: k.name for k in self._by_name.values()}
+
+    def order(self, name: str) -> int:
+        k = self._by_name.get(name)
+        return k.import_order if k is not None else 99
+
+    def with_(self, *more: RecordKind) -> Kinds:
+        """These kinds and ``more`` (a catalogue built for a test, a later issue's kinds)."""
+        return Kinds([*self._by_name.values(), *more])
