@@ -32,7 +32,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             report = load_demo(catalog)
             log.info("demo data: %s", report.summary())
         assert catalog.store is not None
-        assert catalog.projector is not None
         queries = QueryService(settings, catalog.store)
         loop = ProjectorThread(catalog.project, settings.projector_interval_s)
         loop.start()

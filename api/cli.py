@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -11,7 +12,8 @@ from catalog.core import Catalog, ImportReport
 from catalog.errors import CatalogError, InvalidRecord, StoreUnavailable
 from catalog.intake.readers import BulkItem, Unreadable, bulk_items
 from catalog.settings import get_settings, settings_markdown
-from catalog.workflow.access import Tokens
+from catalog.workflow.access import Principal, Tokens
+from catalog.workflow.publishing import Publishing
 
 
 def _items(catalog: Catalog, path: Path) -> list[BulkItem]:
@@ -41,13 +43,19 @@ def _open_for_writing(ledger_only: bool) -> Catalog:
     return Catalog(get_settings(), with_store=False)
 
 
+def operator(args: argparse.Namespace) -> Principal:
+    """The operator at the command line: ``--author``, else the login name."""
+    return Principal.operator(args.author or getpass.getuser())
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     catalog = _open_for_writing(args.ledger_only)
     try:
         drafts: list[BulkItem] = []
         for f in args.files:
             drafts += _items(catalog, Path(f))
-        report = catalog.import_records(drafts, author=args.author, atomic=not args.per_record)
+        report = Publishing(catalog).import_records(
+            operator(args), drafts, atomic=not args.per_record, publish=args.publish)
         _print_report(report)
         return 1 if report.rejected else 0
     finally:
@@ -132,12 +140,13 @@ def cmd_token(args: argparse.Namespace) -> int:
     tokens = Tokens(catalog.engine)
     try:
         if args.action == "create":
-            token_id, secret = tokens.create(args.institution, args.role, args.label or "")
+            token_id, secret = tokens.create(args.institution, args.role, args.label or "",
+                                             by=operator(args).actor)
             print(f"token {token_id} for {args.institution} ({args.role}); shown only now:",
                   file=sys.stderr)
             print(secret)
         elif args.action == "revoke":
-            tokens.revoke(args.id)
+            tokens.revoke(args.id, by=operator(args).actor)
             print(f"token {args.id} revoked")
         else:
             for t in tokens.list():
@@ -169,7 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("files", nargs="+")
     s.add_argument("--per-record", action="store_true",
                    help="commit valid records and report rejected ones (default: all or none)")
-    s.add_argument("--author", default="cli")
+    s.add_argument("--author", help="who imports (recorded in the history and the audit log; "
+                   "default: your login name)")
+    s.add_argument("--publish", action="store_true",
+                   help="publish at once (default: new versions are drafts for review)")
     s.add_argument("--ledger-only", action="store_true",
                    help="write the ledger only; a running server projects the changes")
     s.set_defaults(func=cmd_import)
@@ -190,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--role", choices=["publisher", "reviewer", "admin"], default="publisher")
     s.add_argument("--label")
     s.add_argument("--id", type=int, help="token id (revoke)")
+    s.add_argument("--author", help="who acts (audit log; default: your login name)")
     s.set_defaults(func=cmd_token)
     s = sub.add_parser("settings", help="show the effective settings")
     s.add_argument("--markdown", action="store_true", help="the README table")

@@ -1,4 +1,6 @@
-"""Loading the reference data and the demo nomenclature shipped in ``vocabularies/``."""
+"""Loading the reference data and the demo nomenclature shipped in ``vocabularies/``, through
+the one write path as the loader (``loader:demo``): every record it writes has its transition
+and audit entry like any other."""
 
 from __future__ import annotations
 
@@ -7,6 +9,10 @@ from pathlib import Path
 from catalog import paths
 from catalog.core import Catalog, ImportReport
 from catalog.records import RecordDraft
+from catalog.workflow.access import Principal
+from catalog.workflow.publishing import Publishing
+
+LOADER = Principal.loader("demo")
 
 
 def reference_files() -> list[Path]:
@@ -28,14 +34,18 @@ def drafts(catalog: Catalog, files: list[Path]) -> list[RecordDraft]:
     return out
 
 
+def _publish(catalog: Catalog, files: list[Path]) -> ImportReport:
+    return Publishing(catalog).import_records(LOADER, drafts(catalog, files), atomic=True,
+                                              publish=True)
+
+
 def load_reference(catalog: Catalog) -> ImportReport:
-    return catalog.import_records(drafts(catalog, reference_files()), author="semcat-demo")
+    return _publish(catalog, reference_files())
 
 
 def load_demo(catalog: Catalog) -> ImportReport:
     """Import the reference data and the demo services; a second call changes nothing."""
     report = load_reference(catalog)
-    services = drafts(catalog, sorted(paths.DEMO_DIR.glob("*.trig")))
-    more = catalog.import_records(services, author="semcat-demo")
-    report.outcomes += more.outcomes
+    more = _publish(catalog, sorted(paths.DEMO_DIR.glob("*.trig")))
+    report.extend(more)
     return report

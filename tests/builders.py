@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 from catalog import paths
+from catalog.core import Catalog, ImportReport
+from catalog.intake.readers import Unreadable
 from catalog.records import RecordDraft
 from catalog.records.passport import Passport, from_triples, to_triples
+from catalog.workflow.access import Principal
+from catalog.workflow.bulk import OnAck
+from catalog.workflow.publishing import Publishing
+from catalog.workflow.states import version_etag
 
 BASE = "http://127.0.0.1:8000/"
 
@@ -45,3 +52,25 @@ def service_ttl(code: str = "ASP-9001", **kw: object) -> str:
     from catalog import rdfio
 
     return rdfio.serialize(service_draft(code, **kw).triples, "turtle").decode()
+
+
+def import_records(catalog: Catalog, drafts: Iterable[RecordDraft | Unreadable], *,
+                   author: str = "test", atomic: bool = True, publish: bool = True,
+                   batch_size: int = 200, on_ack: OnAck | None = None) -> ImportReport:
+    """Records written through the one write path, as an operator at the command line would
+    (published at once unless ``publish=False``)."""
+    return Publishing(catalog).import_records(
+        Principal.operator(author), drafts, atomic=atomic, publish=publish,
+        batch_size=batch_size, on_ack=on_ack)
+
+
+def withdraw(catalog: Catalog, iri: str, author: str = "test") -> None:
+    """Withdraw a published record through the one write path, as an operator (nothing
+    happens when it is not published; an unknown record is NotFound)."""
+    v = catalog.ledger.version(iri)
+    if v.status != "published":
+        return
+    assert v.code is not None, f"{iri} has no code to address it by"
+    pub = Publishing(catalog, v.kind)
+    etag = version_etag(v.code, v.number, v.status, v.content_hash)
+    pub.transition(Principal.operator(author), v.code, "withdrawn", etag)

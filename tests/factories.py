@@ -52,10 +52,22 @@ t:ServiceShape a sh:NodeShape ;
 """
 
 
+#: A shape for the reference kinds that checks nothing (each kind needs shapes of its own).
+PERMISSIVE_REFERENCE_SHAPES = """\
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix cv: <http://data.europa.eu/m8g/> .
+@prefix t: <https://w3id.org/semcat/test-shapes#> .
+
+t:OrganisationShape a sh:NodeShape ; sh:targetClass cv:PublicOrganisation .
+"""
+
+
 def write_permissive_shapes(folder: Path) -> Path:
-    """A shapes folder holding only :data:`PERMISSIVE_SHAPES`; returns the folder."""
+    """A shapes folder holding only :data:`PERMISSIVE_SHAPES` (as the services' shapes file)
+    and a shape that checks nothing for the reference kinds; returns the folder."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "test.ttl").write_text(PERMISSIVE_SHAPES, "utf-8")
+    (folder / "passport.ttl").write_text(PERMISSIVE_SHAPES, "utf-8")
+    (folder / "reference.ttl").write_text(PERMISSIVE_REFERENCE_SHAPES, "utf-8")
     return folder
 
 

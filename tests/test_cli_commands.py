@@ -18,7 +18,7 @@ from tests.builders import passport, service_ttl
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SEMCAT_DATA_DIR", str(tmp_path / "data"))
-    assert main(["import", *map(str, reference_files())]) == 0
+    assert main(["import", "--publish", *map(str, reference_files())]) == 0
     return tmp_path
 
 
@@ -56,7 +56,7 @@ def test_import_turtle_and_json_then_export(env: Path, capsys: pytest.CaptureFix
     js.write_text(passport("ASP-9305").model_dump_json() + "\n" +
                   passport("ASP-9306").model_dump_json() + "\n")
     capsys.readouterr()
-    assert main(["import", str(ttl), str(js)]) == 0
+    assert main(["import", "--publish", str(ttl), str(js)]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["created"] == 3
     out = env / "dump.nq"
     assert main(["export", "--format", "nquads", "-o", str(out)]) == 0
@@ -66,7 +66,7 @@ def test_import_turtle_and_json_then_export(env: Path, capsys: pytest.CaptureFix
     assert {f"{base}id/service/ASP-930{n}" for n in (4, 5, 6)} <= graphs
     # importing the same files again changes nothing
     capsys.readouterr()
-    assert main(["import", str(ttl), str(js)]) == 0
+    assert main(["import", "--publish", str(ttl), str(js)]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == \
         {"created": 0, "updated": 0, "unchanged": 3, "rejected": 0}
 
@@ -111,12 +111,12 @@ def test_export_imports_into_a_fresh_hub_identically(env: Path, monkeypatch: pyt
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     ttl = env / "a.ttl"
     ttl.write_text(service_ttl("ASP-9310"))
-    assert main(["import", str(ttl)]) == 0
+    assert main(["import", "--publish", str(ttl)]) == 0
     dump = env / "dump.nq"
     assert main(["export", "-o", str(dump)]) == 0
     first = dump.read_bytes()
     monkeypatch.setenv("SEMCAT_DATA_DIR", str(env / "mirror"))
-    assert main(["import", str(dump)]) == 0
+    assert main(["import", "--publish", str(dump)]) == 0
     again = env / "again.nq"
     assert main(["export", "-o", str(again)]) == 0
     assert sorted(again.read_bytes().splitlines()) == sorted(first.splitlines())

@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from catalog import rdfio
 from catalog.errors import CatalogError, InvalidInput, InvalidRecord
 from catalog.intake import gates
 from catalog.namespaces import CPSV, DCT, RDF_TYPE, SC
 from catalog.records import RecordDraft, split
+from catalog.records.builtin import SERVICE
+from catalog.records.kinds import RecordKind
 from catalog.records.passport import Passport, to_triples
 from catalog.settings import Settings
 from catalog.validation import Finding, ValidationReport
@@ -128,8 +130,47 @@ def passport_from_data(item: Any, position: str = "the passport") -> Passport:
 
 
 def draft_of(p: Passport, base_uri: str) -> RecordDraft:
-    iri = f"{base_uri}id/service/{p.code}"
-    return RecordDraft(iri, "service", to_triples(p, iri))
+    iri = SERVICE.iri(base_uri, p.code)
+    return RecordDraft(iri, "service", to_triples(p, iri), declared=SERVICE)
+
+
+def record_from_data(kind: RecordKind, item: Any, position: str = "the record") -> BaseModel:
+    """A record of ``kind`` from decoded JSON, or InvalidRecord listing every problem."""
+    if kind.model is Passport:
+        return passport_from_data(item, position if position != "the record" else
+                                  "the passport")
+    assert kind.model is not None
+    if not isinstance(item, dict):
+        raise InvalidInput(f"{position} must be a JSON object", field=position,
+                           message_ro=f"{_ro(position)} trebuie să fie un obiect JSON",
+                           expected="an object")
+    gates.check_storable_text(item)
+    if isinstance(item.get("code"), str):
+        gates.check_identifier(item["code"], field="code")
+    try:
+        return kind.model.model_validate(item)
+    except ValidationError as exc:
+        code = item.get("code") if isinstance(item.get("code"), str) else None
+        findings = tuple(_finding(e, code or position) for e in exc.errors())
+        raise InvalidRecord(
+            f"{position} has {len(findings)} problem(s); nothing was stored",
+            report=ValidationReport(findings),
+            message_ro=f"{_ro(position)} are {len(findings)} problem(e); nu s-a salvat nimic",
+            value=code,
+        ) from exc
+
+
+def draft_from_data(kind: RecordKind, item: Any, base_uri: str,
+                    position: str = "the record") -> RecordDraft:
+    """The draft of a record of ``kind`` from its plain JSON."""
+    assert kind.mapping is not None
+    record = record_from_data(kind, item, position)
+    code = getattr(record, "code", None)
+    if not isinstance(code, str):
+        raise InvalidInput(f"{position} has no code", field="code",
+                           message_ro=f"{_ro(position)} nu are cod", expected="a code")
+    iri = kind.iri(base_uri, kind.check_code(code))
+    return RecordDraft(iri, kind.name, kind.mapping.to_triples(record, iri), declared=kind)
 
 
 def drafts_from_passports(passports: Iterable[Passport], base_uri: str) -> list[RecordDraft]:

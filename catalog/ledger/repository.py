@@ -94,7 +94,8 @@ class NewVersion:
     author: str
     comment: str | None = None
     publish: bool = True
-    label: str | None = None  # an organisation's name: its institution row is kept in step
+    #: the record is an institution (its code is the institution's): its row is kept in step
+    institution_name: str | None = None
     #: an import: content equal to the published version is no change either (re-importing
     #: an export leaves a draft under work alone)
     same_as_published_is_unchanged: bool = False
@@ -179,8 +180,8 @@ class Ledger:
         """:meth:`append` inside the caller's write transaction (which also writes the
         workflow transitions and the audit entries of the same change)."""
         for item in items:
-            if item.kind == "organisation" and item.code:
-                self._upsert_institution(s, item.code, item.iri, item.label or item.code)
+            if item.institution_name is not None and item.code:
+                self._upsert_institution(s, item.code, item.iri, item.institution_name or item.code)
         inst_ids = {i.code: i.id for i in s.exec(select(Institution)) if i.id is not None}
         return [self._append_one(s, item, inst_ids) for item in items]
 
@@ -252,22 +253,47 @@ class Ledger:
         return Appended(item.iri, rec.code, rec.latest_version, created=True,
                         new_record=new_record)
 
-    def withdraw(self, iri: str, author: str) -> None:
-        with write_session(self.engine) as s:
-            rec = s.exec(select(Record).where(Record.iri == iri).with_for_update()).first()
-            if rec is None or rec.id is None:
-                raise NotFound(f"no record {iri}", message_ro=f"nu există înregistrarea {iri}")
-            if rec.published_version is None:
-                return
-            ver = s.exec(select(Version).where(Version.record_id == rec.id,
-                                               Version.number == rec.published_version)).one()
-            ver.status = "withdrawn"
-            s.add(ver)
-            rec.published_version = None
-            rec.updated_at = _now()
-            s.add(rec)
-            s.add(Change(record_id=rec.id, version_number=ver.number, op="withdraw",
-                         author=author))
+    # state changes of a version, inside the caller's write transaction ---------------------
+    @staticmethod
+    def version_in(s: Session, rec: Record, number: int) -> Version:
+        return s.exec(select(Version).where(Version.record_id == rec.id,
+                                            Version.number == number)).one()
+
+    def publish_in(self, s: Session, rec: Record, target: Version, author: str) -> None:
+        """``target`` becomes the published version (the one published before it is
+        superseded), and the change is sequenced for the projections."""
+        assert rec.id is not None
+        if rec.published_version is not None and rec.published_version != target.number:
+            old = self.version_in(s, rec, rec.published_version)
+            old.status = "superseded"
+            s.add(old)
+        rec.published_version = target.number
+        rec.updated_at = _now()
+        target.status = "published"
+        s.add_all([rec, target, Change(record_id=rec.id, version_number=target.number,
+                                       op="publish", author=author)])
+        s.flush()
+
+    def withdraw_in(self, s: Session, rec: Record, author: str) -> Version:
+        """The published version is withdrawn: the record leaves the published catalogue."""
+        assert rec.id is not None
+        assert rec.published_version is not None
+        ver = self.version_in(s, rec, rec.published_version)
+        ver.status = "withdrawn"
+        rec.published_version = None
+        rec.updated_at = _now()
+        s.add_all([ver, rec, Change(record_id=rec.id, version_number=ver.number,
+                                    op="withdraw", author=author)])
+        s.flush()
+        return ver
+
+    @staticmethod
+    def set_status_in(s: Session, rec: Record, target: Version, status: str) -> None:
+        """A move that does not change what is published (submit, send back to draft)."""
+        target.status = status
+        rec.updated_at = _now()
+        s.add_all([target, rec])
+        s.flush()
 
     # reads ------------------------------------------------------------------------
     def last_seq(self) -> int:
@@ -337,6 +363,22 @@ class Ledger:
             stmt = stmt.where(col(Record.iri).in_(iris))
         with read_session(self.engine) as s:
             return dict(s.exec(stmt).all())
+
+    def published_records(self, *, kinds: Sequence[str] | None = None,
+                          iris: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
+        """IRI -> (kind, content) of the published version of every record (of ``kinds``, or
+        among ``iris``, when given)."""
+        stmt = select(Record.iri, Record.kind, Version.content).join(
+            Version,
+            (col(Version.record_id) == col(Record.id))
+            & (col(Version.number) == col(Record.published_version)),
+        )
+        if kinds is not None:
+            stmt = stmt.where(col(Record.kind).in_(kinds))
+        if iris is not None:
+            stmt = stmt.where(col(Record.iri).in_(iris))
+        with read_session(self.engine) as s:
+            return {iri: (kind, content) for iri, kind, content in s.exec(stmt).all()}
 
     def published_iris(self, kind: str) -> list[str]:
         """IRIs of the published records of one kind, without their content."""

@@ -1,4 +1,4 @@
-"""The projector: applies ledger changes to the quad store in sequence order.
+"""The store projection: applies ledger changes to the quad store in sequence order.
 
 The watermark (the last change sequence applied) lives inside the store, written in the same
 update as the graphs it covers. On start and on demand the projector replays every change after
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from catalog.ledger import Ledger
+from catalog.ledger import ChangeRow, Ledger
 from catalog.store import GraphOp, QuadStore
 
 log = logging.getLogger(__name__)
@@ -30,43 +30,40 @@ class ProjectionStatus:
         return max(0, self.ledger_seq - self.store_watermark)
 
 
-class Projector:
-    def __init__(self, ledger: Ledger, store: QuadStore) -> None:
-        self.ledger = ledger
+class StoreProjection:
+    """The quad store as a :class:`~catalog.projections.Projection`: a graph per published
+    record, the watermark written in the same update."""
+
+    name = "store"
+
+    def __init__(self, store: QuadStore) -> None:
         self.store = store
-        self._lock = threading.Lock()
 
-    def catch_up(self) -> int:
-        """Apply every change after the store's watermark; returns how many were applied."""
-        applied = 0
-        with self._lock:
-            mark = self.store.watermark()
-            while True:
-                rows = self.ledger.changes_after(mark, BATCH)
-                if not rows:
-                    return applied
-                ops = [GraphOp(r.iri, r.content if r.op == "publish" else None) for r in rows]
-                mark = rows[-1].seq
-                self.store.apply(ops, mark)
-                applied += len(rows)
+    @property
+    def batch(self) -> int:
+        return BATCH
 
-    def status(self) -> ProjectionStatus:
-        return ProjectionStatus(self.ledger.last_seq(), self.store.watermark())
+    def watermark(self) -> int:
+        return self.store.watermark()
 
-    def rebuild(self) -> int:
+    def apply(self, rows: Sequence[ChangeRow], since: int) -> bool:
+        ops = [GraphOp(r.iri, r.content if r.op == "publish" else None) for r in rows]
+        self.store.apply(ops, rows[-1].seq)
+        return True
+
+    def rebuild(self, ledger: Ledger) -> int:
         """Drop every graph and project the ledger's published state from scratch."""
-        with self._lock:
-            seq = self.ledger.last_seq()
-            stale = self.store.graph_names()
-            published = self.ledger.published()
-            ops = [GraphOp(iri, None) for iri in stale - set(published)]
-            ops += [GraphOp(iri, content) for iri, content in published.items()]
-            for start in range(0, max(len(ops), 1), BATCH):
-                chunk = ops[start:start + BATCH]
-                last = start + BATCH >= len(ops)
-                # the watermark moves only with the last chunk: a crash mid-way replays all
-                self.store.apply(chunk, seq if last else self.store.watermark())
-            return len(published)
+        seq = ledger.last_seq()
+        stale = self.store.graph_names()
+        published = ledger.published()
+        ops = [GraphOp(iri, None) for iri in stale - set(published)]
+        ops += [GraphOp(iri, content) for iri, content in published.items()]
+        for start in range(0, max(len(ops), 1), BATCH):
+            chunk = ops[start:start + BATCH]
+            last = start + BATCH >= len(ops)
+            # the watermark moves only with the last chunk: a crash mid-way replays all
+            self.store.apply(chunk, seq if last else self.store.watermark())
+        return len(published)
 
 
 class ProjectorThread:

@@ -10,6 +10,7 @@ the rest of a path only when the template says so (``{rest...}``, not used today
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -67,8 +68,7 @@ class IriFamily:
         return self.parse(base, iri) is not None
 
 
-def owner_by_prefix(iri: str, roots: set[str] | dict[str, object],
-                    exclude: str | None = None) -> str | None:
+def owner_by_prefix(iri: str, roots: Container[str], exclude: str | None = None) -> str | None:
     """The root among ``roots`` that ``iri`` is, or is under (``<root>/...``, ``<root>#...``),
     the longest first."""
     if iri in roots and iri != exclude:

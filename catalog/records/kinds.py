@@ -40,6 +40,35 @@ class SearchField:
 
     name: str  # title | keywords | description | evidence | outputs
     path: tuple[str, ...]
+    many: bool = False  # every text in a language (keywords), not one per language
+
+    def texts(self, iri: str, triples: Sequence[ox.Triple]) -> list[tuple[str, str]]:
+        """(language, text) reached from ``iri``: resources along the path in IRI order; one
+        text per language and resource (the last), or, with ``many``, every one, sorted."""
+        by_subject: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = {}
+        for t in triples:
+            if t.predicate.value in self.path and not isinstance(t.subject, ox.Triple):
+                by_subject.setdefault(t.subject, []).append(t)
+        nodes: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
+        for step in self.path[:-1]:
+            nodes = sorted({t.object for n in nodes for t in by_subject.get(n, [])
+                            if t.predicate.value == step
+                            and isinstance(t.object, ox.NamedNode | ox.BlankNode)},
+                           key=lambda node: (isinstance(node, ox.BlankNode), node.value))
+        out: list[tuple[str, str]] = []
+        for n in nodes:
+            found: dict[str, list[str]] = {}
+            for t in by_subject.get(n, []):
+                if t.predicate.value == self.path[-1] and isinstance(t.object, ox.Literal):
+                    lang = t.object.language or ""
+                    if self.many:
+                        found.setdefault(lang, []).append(t.object.value)
+                    else:
+                        found.pop(lang, None)  # the last one, in its place
+                        found[lang] = [t.object.value]
+            out += [(lang, text) for lang, texts in found.items()
+                    for text in (sorted(texts) if self.many else texts)]
+        return out
 
 
 @dataclass(frozen=True)
@@ -71,6 +100,9 @@ class RecordKind:
     #: the record IS an institution: its code is the institution's code, its name (this
     #: predicate's first literal) the institution's name
     institution_name: str | None = None
+    #: SHACL files of the kind (names in ``shapes/``, or paths): the hub refuses to start
+    #: when one is missing or holds no shape
+    shapes: tuple[str, ...] = ()
     model: type[BaseModel] | None = None
     mapping: RdfMapping | None = None
     #: ro/en labels of the model's fields (for diffs), when the model's own are not enough
@@ -78,9 +110,9 @@ class RecordKind:
     search: SearchSpec | None = None
     import_order: int = 9  # reference data first: records that point to it validate
     path: str | None = None  # REST: /api/v1/{path}; None: no routes of its own
-    #: the resources the record holds are under its IRI (``<root>/...``); False for kinds
-    #: whose parts are found otherwise (concepts of a scheme by skos:inScheme)
-    parts_under_iri: bool = True
+    #: besides the resources under its IRI (``<root>/...``), the record holds the resources
+    #: that are ``skos:inScheme`` of it (a code list's concepts)
+    members_in_scheme: bool = False
 
     def __post_init__(self) -> None:
         if (self.model is None) != (self.mapping is None):

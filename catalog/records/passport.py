@@ -221,3 +221,13 @@ def from_triples(triples: Iterable[ox.Triple], iri: str) -> Passport:
             parts.append(item)
         data[name] = sorted(parts, key=lambda d: str(d["key"]))
     return Passport.model_validate(data)
+
+
+class PassportMapping:
+    """The passport's mapping as a kind declares it (:class:`catalog.records.kinds.RdfMapping`)."""
+
+    def to_triples(self, record: Passport, iri: str) -> list[ox.Triple]:
+        return to_triples(record, iri)
+
+    def from_triples(self, triples: Iterable[ox.Triple], iri: str) -> Passport:
+        return from_triples(triples, iri)

@@ -1,8 +1,8 @@
 """Cutting parsed RDF into records: which triples belong to which record's graph.
 
 In TriG or N-Quads each named graph is one record, named after its root resource. In a
-triples-only document the roots are the resources typed with a root class
-(:data:`catalog.namespaces.ROOT_CLASSES`); a triple belongs to the root whose IRI is its
+triples-only document the roots are the resources typed with the root class of a kind
+(:class:`catalog.records.kinds.Kinds`); a triple belongs to the root whose IRI is its
 subject or a prefix of it (``<root>/…``, ``<root>#…``), to the concept scheme its subject is
 ``skos:inScheme`` of, or, for blank nodes, to the record that refers to them.
 """
@@ -17,12 +17,12 @@ import pyoxigraph as ox
 
 from catalog import rdfio
 from catalog.errors import InvalidInput
-from catalog.namespaces import DCT, RDF_TYPE, ROOT_CLASSES, SC, SKOS
+from catalog.namespaces import RDF_TYPE, SKOS
+from catalog.records.builtin import builtin, builtin_kinds
+from catalog.records.ids import owner_by_prefix
+from catalog.records.kinds import Kinds, RecordKind
 
 _IN_SCHEME = SKOS + "inScheme"
-_IDENTIFIER = DCT + "identifier"
-_INSTITUTION_CODE = SC + "institutionCode"
-_COMPETENT = "http://data.europa.eu/m8g/hasCompetentAuthority"
 
 
 @dataclass
@@ -32,6 +32,12 @@ class RecordDraft:
     iri: str
     kind: str
     triples: list[ox.Triple] = field(default_factory=list)
+    #: the kind's declaration (a shipped kind is found by name when not given)
+    declared: RecordKind | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def spec(self) -> RecordKind | None:
+        return self.declared or builtin(self.kind)
 
     def values(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.BlankNode
                                                            | ox.Literal]:
@@ -45,27 +51,17 @@ class RecordDraft:
 
     @property
     def code(self) -> str | None:
-        if self.kind == "service":
-            return self.literal(_IDENTIFIER)
-        if self.kind == "organisation":
-            return self.literal(_INSTITUTION_CODE)
-        return None
+        spec = self.spec
+        return spec.code_of(self.iri, self.triples) if spec is not None else None
 
     @property
     def authority(self) -> str | None:
-        vals = [v.value for v in self.values(self.iri, _COMPETENT)
-                if isinstance(v, ox.NamedNode)]
-        return vals[0] if vals else None
+        """The organisation that owns the record (None for reference data)."""
+        spec = self.spec
+        return spec.authority_of(self.iri, self.triples) if spec is not None else None
 
     def canonical(self) -> str:
         return rdfio.canonical_ntriples(self.triples)
-
-
-def _kind_of(types: Iterable[str]) -> str | None:
-    for t in types:
-        if t in ROOT_CLASSES:
-            return ROOT_CLASSES[t]
-    return None
 
 
 def _types(quads: Iterable[ox.Quad]) -> dict[str, list[str]]:
@@ -77,8 +73,9 @@ def _types(quads: Iterable[ox.Quad]) -> dict[str, list[str]]:
     return types
 
 
-def split(quads: list[ox.Quad]) -> list[RecordDraft]:
+def split(quads: list[ox.Quad], kinds: Kinds | None = None) -> list[RecordDraft]:
     """Records in document order; raises :class:`InvalidInput` for orphan triples."""
+    kinds = kinds if kinds is not None else builtin_kinds()
     types = _types(quads)
     named = [q for q in quads if isinstance(q.graph_name, ox.NamedNode)]
     default = [q for q in quads if not isinstance(q.graph_name, ox.NamedNode)]
@@ -86,7 +83,7 @@ def split(quads: list[ox.Quad]) -> list[RecordDraft]:
     for q in named:
         g = q.graph_name.value  # type: ignore[union-attr]
         if g not in records:
-            kind = _kind_of(types.get(g, []))
+            kind = kinds.of_types(types.get(g, []))
             if kind is None:
                 raise InvalidInput(
                     f"graph <{g}> does not describe a resource of that name with a record "
@@ -94,12 +91,12 @@ def split(quads: list[ox.Quad]) -> list[RecordDraft]:
                     message_ro=f"graful <{g}> nu descrie o resursă cu același nume și o clasă "
                     "de înregistrare",
                     value=g,
-                    expected=", ".join(ROOT_CLASSES),
+                    expected=", ".join(kinds.root_classes),
                 )
-            records[g] = RecordDraft(g, kind)
+            records[g] = RecordDraft(g, kind.name, declared=kind)
         records[g].triples.append(q.triple)
     if default:
-        for draft in _split_default(default, types):
+        for draft in _split_default(default, types, kinds):
             if draft.iri in records:
                 records[draft.iri].triples.extend(draft.triples)
             else:
@@ -110,23 +107,26 @@ def split(quads: list[ox.Quad]) -> list[RecordDraft]:
     return list(records.values())
 
 
-def _split_default(quads: list[ox.Quad], types: dict[str, list[str]]) -> list[RecordDraft]:
+def _split_default(quads: list[ox.Quad], types: dict[str, list[str]], kinds: Kinds
+                   ) -> list[RecordDraft]:
     roots: dict[str, RecordDraft] = {}
     for s, ts in types.items():
-        kind = _kind_of(ts)
+        kind = kinds.of_types(ts)
         if kind is not None:
-            roots[s] = RecordDraft(s, kind)
+            roots[s] = RecordDraft(s, kind.name, declared=kind)
     # a root nested under another root's IRI is a child of it (articles of a law, concepts)
     for iri in sorted(roots, key=len):
-        parent = _owner_by_prefix(iri, roots, exclude=iri)
+        parent = owner_by_prefix(iri, roots, exclude=iri)
         if parent is not None:
             del roots[iri]
     schemes = {q.subject.value: q.object.value for q in quads
                if q.predicate.value == _IN_SCHEME and isinstance(q.object, ox.NamedNode)
                and q.object.value in roots and isinstance(q.subject, ox.NamedNode)}
     # a member of a concept scheme is part of the scheme's record, whatever else it is
-    for member in schemes:
-        if member in roots and roots[member].kind != "codelist":
+    for member, scheme_iri in schemes.items():
+        scheme = roots[scheme_iri].spec
+        if member in roots and scheme is not None and scheme.members_in_scheme \
+                and roots[member].kind != scheme.name:
             del roots[member]
     bnode_owner: dict[str, str] = {}
     pending: list[ox.Quad] = []
@@ -171,18 +171,4 @@ def _owner(subject: ox.NamedNode | ox.BlankNode | ox.Triple, roots: dict[str, Re
         return None
     if subject.value in schemes:
         return schemes[subject.value]
-    return _owner_by_prefix(subject.value, roots)
-
-
-def _owner_by_prefix(iri: str, roots: dict[str, RecordDraft], exclude: str | None = None
-                     ) -> str | None:
-    if iri in roots and iri != exclude:
-        return iri
-    cut = len(iri)
-    while True:
-        cut = max(iri.rfind("/", 0, cut), iri.rfind("#", 0, cut))
-        if cut <= 0:
-            return None
-        head = iri[:cut]
-        if head in roots and head != exclude:
-            return head
+    return owner_by_prefix(subject.value, roots)

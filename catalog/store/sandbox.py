@@ -431,18 +431,20 @@ class QuerySandbox:
             except TimeoutError:
                 _unwatch(loop, fd)
                 fd = -1
-                self._replace(worker)
+                # killing, joining and forking block: never on the event loop
+                await asyncio.to_thread(self._replace, worker)
                 raise _timeout(timeout_s) from None
             _unwatch(loop, fd)
             fd = -1
-            reply = worker.conn.recv()  # the answer is written: the rest of it follows at once
+            # the answer is written; reading it (up to the byte cap) is work for a thread
+            reply = await asyncio.to_thread(worker.conn.recv)
         except (EOFError, OSError) as exc:
-            self._replace(worker)
+            await asyncio.to_thread(self._replace, worker)
             raise StoreUnavailable("the query worker died; the query was not answered") from exc
         except asyncio.CancelledError:  # the request went away: the worker may still be busy
             if fd >= 0:
                 _unwatch(loop, fd)
-            self._replace(worker)
+            loop.run_in_executor(None, self._replace, worker)
             raise
         self._pool.put(worker)
         return self._remember(reply)

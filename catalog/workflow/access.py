@@ -1,5 +1,10 @@
 """Who may do what: principals, roles, bearer tokens, and the ownership rule.
 
+Every write has a principal: a token holder (an institution's publisher, a reviewer, an admin),
+an operator at the command line (``operator:NAME``), the loader of the shipped data
+(``loader:demo``), or an adapter source (``source:NAME``, acting for the institution its mapping
+names). Operators and the loader act with the admin role.
+
 The rule "an institution edits only its own passports" lives here, so that the HTTP API, the
 CLI and adapter syncs all obey it:
 
@@ -20,6 +25,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Literal
 
 from sqlalchemy import Engine
 from sqlmodel import Field, SQLModel, select
@@ -50,23 +56,48 @@ class Token(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+Via = Literal["token", "operator", "loader", "source"]
+
+
 @dataclass(frozen=True)
 class Principal:
-    """An authenticated caller: a token of one institution, with one role."""
+    """Who writes: a token of one institution with one role, or an operator, the loader, or
+    an adapter source."""
 
     institution: str
     institution_iri: str
     role: Role
     token_id: int
     institution_id: int = 0
+    via: Via = "token"
+    who: str = ""  # the operator's name, the loader's, the source's
+
+    @classmethod
+    def operator(cls, name: str) -> Principal:
+        """A person at the server's command line (``semcat import``, ``semcat token``)."""
+        return cls("", "", Role.ADMIN, 0, via="operator", who=name or "unknown")
+
+    @classmethod
+    def loader(cls, name: str = "demo") -> Principal:
+        """The loader of the data the hub ships (the demo nomenclature, reference data)."""
+        return cls("", "", Role.ADMIN, 0, via="loader", who=name)
+
+    @classmethod
+    def source(cls, name: str, institution: str, institution_iri: str, institution_id: int,
+               *, trusted: bool = False) -> Principal:
+        """An adapter source writing for one institution; a trusted one also publishes."""
+        return cls(institution, institution_iri, Role.REVIEWER if trusted else Role.PUBLISHER,
+                   0, institution_id, via="source", who=name)
 
     @property
     def name(self) -> str:
-        return f"{self.institution}/{self.role.value}#{self.token_id}"
+        if self.via == "token":
+            return f"{self.institution}/{self.role.value}#{self.token_id}"
+        return f"{self.via}:{self.who}"
 
     @property
     def actor(self) -> Actor:
-        return Actor(self.name, self.institution, self.role.value)
+        return Actor(self.name, self.institution or None, self.role.value)
 
     def can_read_drafts(self, authority_iri: str | None) -> bool:
         """Read the unpublished versions of a passport: its own institution and reviewers."""
@@ -122,8 +153,8 @@ def require_admin(principal: Principal) -> None:
                         field="role", value=principal.role.value, expected="admin")
 
 
-#: who acts from the command line (an operator of the server)
-OPERATOR = Actor("cli")
+#: who acts from the command line when no name is given (an operator of the server)
+OPERATOR = Actor("operator:cli", None, Role.ADMIN.value)
 
 
 def _digest(token: str) -> str:

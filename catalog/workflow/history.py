@@ -1,8 +1,9 @@
-"""The read side of a passport's history: its versions, what was in force on a date, diffs.
+"""The read side of a record's history: its versions, what was in force on a date, diffs.
 
 Published versions (and those published once, then superseded or withdrawn) are public. Drafts
 and submissions are read only by the owning institution and by reviewers. "In force on a date"
-is the version published at the end of that day, in the catalogue's time zone.
+is the version published at the end of that day, in the catalogue's time zone. A
+:class:`History` reads the records of one kind (service passports by default).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from catalog import rdfio
@@ -18,7 +20,8 @@ from catalog.core import Catalog
 from catalog.errors import Forbidden, NotFound
 from catalog.ledger import Change, Institution, Record, Version
 from catalog.ledger.db import read_session
-from catalog.records.diff import PassportDiff, diff_versions
+from catalog.records.diff import PASSPORT_FORM, Form, RecordDiff, diff_versions, form_of
+from catalog.records.kinds import RecordKind
 from catalog.records.passport import Passport, from_triples
 from catalog.workflow.access import Principal
 from catalog.workflow.states import version_etag
@@ -47,6 +50,14 @@ class VersionView:
     def passport(self) -> Passport:
         return from_triples(rdfio.parse_canonical(self.content), self.iri)
 
+    def model(self, kind: RecordKind) -> BaseModel | None:
+        """The version's JSON model (None for a kind without one)."""
+        if kind.mapping is None:
+            return None
+        record: BaseModel = kind.mapping.from_triples(rdfio.parse_canonical(self.content),
+                                                      self.iri)
+        return record
+
     def info(self) -> dict[str, object]:
         return {"version": self.number, "status": self.status, "hash": self.content_hash,
                 "author": self.author, "created_at": self.created_at.isoformat(),
@@ -58,17 +69,27 @@ def _aware(t: datetime) -> datetime:
 
 
 class History:
-    def __init__(self, catalog: Catalog, timezone: str = "Europe/Chisinau") -> None:
+    def __init__(self, catalog: Catalog, timezone: str = "Europe/Chisinau",
+                 kind: str | RecordKind = "service") -> None:
         self.catalog = catalog
         self.engine = catalog.engine
         self.zone = ZoneInfo(timezone)
+        self.kind = catalog.kinds[kind] if isinstance(kind, str) else kind
+        passport = self.kind.name == "service"
+        #: (the record in English, in Romanian, of the record in Romanian)
+        self._noun = ("passport", "pașaportul", "pașaportului") if passport else \
+            (self.kind.labels["en"], "înregistrarea", "înregistrării")
 
     def _record(self, s: Session, code: str) -> tuple[Record, str | None]:
-        rec = s.exec(select(Record).where(Record.kind == "service", Record.code == code)
+        rec = s.exec(select(Record).where(Record.kind == self.kind.name, Record.code == code)
                      ).first()
         if rec is None or rec.id is None:
-            raise NotFound(f"no service with code {code!r}",
-                           message_ro=f"nu există serviciul cu codul {code!r}",
+            if self.kind.name == "service":
+                raise NotFound(f"no service with code {code!r}",
+                               message_ro=f"nu există serviciul cu codul {code!r}",
+                               field="code", value=code)
+            raise NotFound(f"no {self.kind.labels['en']} with code {code!r}",
+                           message_ro=f"nu există {self.kind.labels['ro']} cu codul {code!r}",
                            field="code", value=code)
         owner = s.get(Institution, rec.institution_id) if rec.institution_id else None
         return rec, owner.iri if owner else None
@@ -136,15 +157,17 @@ class History:
         elif version is not None:
             view = by_number.get(version)
             if view is None:
-                raise NotFound(f"the passport {code} has no version {version}",
-                               message_ro=f"pașaportul {code} nu are versiunea {version}",
+                raise NotFound(f"the {self._noun[0]} {code} has no version {version}",
+                               message_ro=f"{self._noun[1]} {code} nu are versiunea {version}",
                                field="version", value=version,
                                expected=f"1 to {len(views)}")
         else:
             view = by_number.get(rec.published_version or 0)
             if view is None:
-                raise NotFound(f"no published service with code {code!r}",
-                               message_ro=f"nu există un serviciu publicat cu codul {code!r}",
+                what_en = "service" if self.kind.name == "service" else self.kind.labels["en"]
+                what_ro = "serviciu" if self.kind.name == "service" else self.kind.labels["ro"]
+                raise NotFound(f"no published {what_en} with code {code!r}",
+                               message_ro=f"nu există un {what_ro} publicat cu codul {code!r}",
                                field="code", value=code)
         assert view is not None
         if not view.public and not self._may_read_drafts(principal, view.authority):
@@ -152,13 +175,13 @@ class History:
                 raise NotFound(
                     f"version {view.number} of {code} is not published; unpublished versions "
                     "are shown to the owning institution and reviewers (send a bearer token)",
-                    message_ro=f"versiunea {view.number} a pașaportului {code} nu este "
+                    message_ro=f"versiunea {view.number} a {self._noun[2]} {code} nu este "
                     "publicată; versiunile nepublicate se arată instituției titulare și "
                     "revizorilor", field="version", value=view.number)
             raise Forbidden(
                 f"{principal.institution} may not read unpublished versions of {code}",
                 message_ro=f"{principal.institution} nu poate citi versiunile nepublicate ale "
-                f"pașaportului {code}", field="version", value=view.number)
+                f"{self._noun[2]} {code}", field="version", value=view.number)
         return view
 
     def _in_force(self, code: str, changes: list[Change], when: date | datetime) -> int | None:
@@ -180,13 +203,19 @@ class History:
                       if withdrawn_at else "it was not yet published")
             why_ro = (f"fusese retras la {withdrawn_at.astimezone(self.zone):%Y-%m-%d %H:%M}"
                       if withdrawn_at else "nu era încă publicat")
-            raise NotFound(f"the passport {code} was not in force on {shown}: {why_en}",
-                           message_ro=f"pașaportul {code} nu era în vigoare la {shown}: "
+            raise NotFound(f"the {self._noun[0]} {code} was not in force on {shown}: {why_en}",
+                           message_ro=f"{self._noun[1]} {code} nu era în vigoare la {shown}: "
                            f"{why_ro}", field="as_of", value=shown)
         return current
 
-    def diff(self, code: str, principal: Principal | None, old: int, new: int) -> PassportDiff:
+    def diff(self, code: str, principal: Principal | None, old: int, new: int) -> RecordDiff:
         a = self.read(code, principal, version=old)
         b = self.read(code, principal, version=new)
-        return diff_versions(a.number, b.number, a.passport(), b.passport(), a.content,
-                             b.content, label=self.catalog.label)
+        return diff_versions(a.number, b.number, a.model(self.kind), b.model(self.kind),
+                             a.content, b.content, label=self.catalog.label, form=self._form())
+
+    def _form(self) -> Form:
+        if self.kind.name == "service" or self.kind.model is None:
+            return PASSPORT_FORM
+        iri_fields = getattr(self.kind.mapping, "iri_fields", ())
+        return form_of(self.kind.model, self.kind.field_labels, iri_fields)

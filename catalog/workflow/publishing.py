@@ -1,15 +1,22 @@
-"""Publishing use cases: drafts, review, publication and withdrawal of service passports.
+"""The one governed write path: drafts, review, publication and withdrawal of records of every
+kind, and bulk imports, each by a principal (a token holder, an operator, the loader, a source).
 
-Each write is ONE transaction holding the new version or status, its workflow transition, its
-audit entry and (through ``on_commit``) the stored answer of an idempotent request, so none of
-them exists without the others. Every write names the version it changes (an ETag, checked
-again under the record's lock), only published versions reach the quad store, and the
-ownership rule of :mod:`catalog.access` is applied to the stored passport and to the new one.
+The ledger holds the state changes (new versions, publish, withdraw, status moves); this module
+owns the policy: who may act (:mod:`catalog.workflow.access`), the workflow's allowed moves
+(:mod:`catalog.workflow.states`), the transition row and the audit entry of every change. Each
+write is ONE transaction holding the new version or status, its transition, its audit entry
+and (through ``on_commit``) the stored answer of an idempotent request, so none of them exists
+without the others. Every write names the version it changes (an ETag, checked again under the
+record's lock), only published versions reach the projections, and the ownership rule is
+applied to the stored record and to the new one.
+
+A :class:`Publishing` is bound to one kind (``service`` by default) for the writes addressed by
+code; :meth:`Publishing.import_records` takes records of every kind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from catalog import rdfio
-from catalog.core import Catalog, ImportReport
+from catalog.core import Catalog
 from catalog.errors import (
     Conflict,
     Forbidden,
@@ -28,13 +35,22 @@ from catalog.errors import (
     PreconditionRequired,
 )
 from catalog.intake.merge_patch import merge_patch
-from catalog.intake.readers import Unreadable, draft_of, passport_from_data
-from catalog.ledger import Change, Institution, NewVersion, Record, Version, audit, concurrent_write
+from catalog.intake.readers import Unreadable
+from catalog.ledger import (
+    Appended,
+    Institution,
+    NewVersion,
+    Record,
+    Version,
+    audit,
+    concurrent_write,
+)
 from catalog.ledger.audit import AuditLog
 from catalog.ledger.db import read_session, write_session
 from catalog.records import RecordDraft
-from catalog.records.passport import from_triples
+from catalog.records.kinds import RecordKind
 from catalog.workflow.access import Principal, Role, require_edit, require_review
+from catalog.workflow.bulk import Importer, ImportReport, OnAck
 from catalog.workflow.states import TRANSITIONS, Transition, VersionState, version_etag
 
 #: Called inside a write's transaction with the resulting state (stores an idempotent answer).
@@ -44,9 +60,10 @@ _VERBS = {"submitted": "submit", "published": "publish", "withdrawn": "withdraw"
 
 
 class Publishing:
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, kind: str | RecordKind = "service") -> None:
         self.catalog = catalog
         self.engine = catalog.engine
+        self.kind = catalog.kinds[kind] if isinstance(kind, str) else kind
         self.audit = AuditLog(catalog.engine)
 
     # reads ------------------------------------------------------------------------
@@ -54,23 +71,30 @@ class Publishing:
         with read_session(self.engine) as s:
             return self._state(s, code)[2]
 
-    def _state(self, s: Session, code: str, lock: bool = False
-               ) -> tuple[Record, Version, VersionState]:
-        stmt = select(Record).where(Record.kind == "service", Record.code == code)
+    def _record(self, s: Session, code: str, lock: bool = False) -> Record:
+        stmt = select(Record).where(Record.kind == self.kind.name, Record.code == code)
         rec = s.exec(stmt.with_for_update() if lock else stmt).first()
         if rec is None:
-            raise NotFound(f"no service with code {code!r}",
-                           message_ro=f"nu există serviciul cu codul {code!r}",
+            raise NotFound(f"no {self.kind.labels['en']} with code {code!r}",
+                           message_ro=f"nu există {self.kind.labels['ro']} cu codul {code!r}",
                            field="code", value=code)
-        v = s.exec(select(Version).where(Version.record_id == rec.id,
-                                         Version.number == rec.latest_version)).one()
+        return rec
+
+    def _state(self, s: Session, code: str, lock: bool = False
+               ) -> tuple[Record, Version, VersionState]:
+        rec = self._record(s, code, lock)
+        v = self.catalog.ledger.version_in(s, rec, rec.latest_version)
+        return rec, v, self._view(s, rec, v)
+
+    @staticmethod
+    def _view(s: Session, rec: Record, v: Version) -> VersionState:
         owner = s.get(Institution, rec.institution_id) if rec.institution_id else None
-        return rec, v, VersionState(code, rec.iri, v.number, v.status, v.content_hash,
-                                    rec.published_version, owner.iri if owner else None)
+        return VersionState(rec.code or rec.iri, rec.iri, v.number, v.status, v.content_hash,
+                            rec.published_version, owner.iri if owner else None)
 
     def history(self, code: str) -> list[Transition]:
         with read_session(self.engine) as s:
-            rec = self._state(s, code)[0]
+            rec = self._record(s, code)
             return list(s.exec(select(Transition).where(Transition.record_id == rec.id)
                                .order_by(col(Transition.id))))
 
@@ -95,10 +119,12 @@ class Publishing:
     def create(self, principal: Principal, draft: RecordDraft, *, reason: str | None = None,
                on_commit: OnCommit | None = None) -> VersionState:
         if not draft.code:
-            raise InvalidInput("the passport has no code: give it a dct:identifier such as "
-                               "ASP-0001", message_ro="pașaportul nu are cod: dați-i un "
-                               "dct:identifier, de ex. ASP-0001", field="code",
-                               expected="a code such as ASP-0001")
+            example = self.kind.code_example or "a code"
+            raise InvalidInput(
+                f"the {self.kind.labels['en']} has no code: give it a <{self.kind.code_predicate}>"
+                f" such as {example}",
+                message_ro=f"înregistrarea nu are cod: dați-i un <{self.kind.code_predicate}>, "
+                f"de ex. {example}", field="code", expected=f"a code such as {example}")
         code = draft.code
         with self._refusals(principal, "create", code):
             self._check_draft(principal, draft, code)
@@ -117,18 +143,20 @@ class Publishing:
     def patch(self, principal: Principal, code: str, patch: Any, if_match: str | None, *,
               reason: str | None = None, on_commit: OnCommit | None = None) -> VersionState:
         """A JSON Merge Patch (RFC 7396) of the latest version's plain JSON."""
+        from catalog.intake.readers import draft_from_data
+
         with self._refusals(principal, "patch", code):
             current = self.state(code)
             require_edit(principal, current.authority, code)
             self.check_etag(current.etag, current.number, if_match)
             base = self.catalog.ledger.version(current.iri, current.number)
-            passport = from_triples(rdfio.parse_canonical(base.content), current.iri)
-            merged = merge_patch(passport.model_dump(mode="json", exclude_none=True), patch)
+            merged = merge_patch(self.kind.to_json(current.iri,
+                                                   rdfio.parse_canonical(base.content)), patch)
             if isinstance(merged, dict) and merged.get("code") != code:
-                raise InvalidInput("the code of a passport cannot be patched",
-                                   message_ro="codul unui pașaport nu poate fi modificat",
+                raise InvalidInput(f"the code of a {self.kind.labels['en']} cannot be patched",
+                                   message_ro="codul unei înregistrări nu poate fi modificat",
                                    field="code", value=merged.get("code"), expected=code)
-            draft = draft_of(passport_from_data(merged), self.catalog.settings.base_uri)
+            draft = draft_from_data(self.kind, merged, self.catalog.settings.base_uri)
             self._check_draft(principal, draft, code)
             return self._write(principal, "patch", code, draft, if_match, reason, on_commit)
 
@@ -150,55 +178,62 @@ class Publishing:
             self.catalog.project()
         return state
 
-    def import_records(self, principal: Principal, items: Sequence[RecordDraft | Unreadable],
-                       *, atomic: bool, publish: bool, reason: str | None = None
-                       ) -> ImportReport:
-        """A bulk import: drafts by default; published at once by a reviewer or admin."""
+    def import_records(self, principal: Principal,
+                       items: Iterable[RecordDraft | Unreadable], *, atomic: bool,
+                       publish: bool, reason: str | None = None, batch_size: int = 200,
+                       on_ack: OnAck | None = None, keep: int | None = None) -> ImportReport:
+        """A bulk import of records of any kind: drafts by default; published at once by a
+        reviewer, an admin, an operator or the loader. Reference data needs an admin."""
         if publish:
             with self._refusals(principal, "import", None):
                 require_review(principal, "import")
 
         def authorize(draft: RecordDraft) -> None:
             with self._refusals(principal, "import", draft.code or draft.iri):
-                if draft.kind != "service" and principal.role is not Role.ADMIN:
-                    raise Forbidden(
-                        f"only an admin imports reference data ({draft.kind} {draft.iri})",
-                        message_ro=f"doar un administrator importă date de referință "
-                        f"({draft.kind} {draft.iri})",
-                        field="kind", value=draft.kind, expected="service")
-                if draft.kind == "service":
-                    stored = self._owner(draft.iri)
-                    if stored is not None:
-                        require_edit(principal, stored, draft.code or draft.iri)
-                    require_edit(principal, draft.authority, draft.code or draft.iri)
+                kind = self.catalog.kinds[draft.kind]
+                if kind.reference:
+                    if principal.role is not Role.ADMIN:
+                        raise Forbidden(
+                            f"only an admin imports reference data ({draft.kind} {draft.iri})",
+                            message_ro=f"doar un administrator importă date de referință "
+                            f"({draft.kind} {draft.iri})", field="kind", value=draft.kind,
+                            expected=", ".join(k.name for k in self.catalog.kinds
+                                               if not k.reference))
+                    return
+                stored = self._owner(draft.iri)
+                if stored is not None:
+                    require_edit(principal, stored, draft.code or draft.iri)
+                require_edit(principal, draft.authority, draft.code or draft.iri)
 
-        def on_write(s: Session, written: list[tuple[NewVersion, Any]]) -> None:
+        def on_write(s: Session, written: list[tuple[NewVersion, Appended]]) -> None:
+            ids = {r.iri: r.id for r in s.exec(select(Record).where(col(Record.iri).in_(
+                [nv.iri for nv, ap in written if ap.created])))}
             for nv, ap in written:
                 if not ap.created:
                     continue
-                rec = s.exec(select(Record).where(Record.iri == nv.iri)).one()
-                assert rec.id is not None
-                s.add(Transition(record_id=rec.id, version_number=ap.number, from_status=None,
-                                 to_status="published" if publish else "draft",
+                record_id = ids[nv.iri]
+                assert record_id is not None
+                s.add(Transition(record_id=record_id, version_number=ap.number,
+                                 from_status=None, to_status="published" if publish else "draft",
                                  author=principal.name, reason=reason))
                 audit.add(s, principal.actor, "import", nv.code or nv.iri, ap.number,
-                          detail={"publish": publish})
+                          detail={"publish": publish, "kind": nv.kind})
 
+        importer = Importer(self.catalog, author=principal.name, publish=publish,
+                            authorize=authorize, on_write=on_write, on_ack=on_ack)
         try:
-            return self.catalog.import_records(items, author=principal.name, atomic=atomic,
-                                               publish=publish, authorize=authorize,
-                                               on_write=on_write)
+            return importer.run(items, atomic=atomic, batch_size=batch_size, keep=keep)
         except InvalidRecord as exc:  # all or nothing: a refusal of rights is a 403
             refused = [o.error for o in (exc.outcomes.rejected if exc.outcomes else [])
                        if isinstance(o.error, Forbidden)]
             if refused:
                 first = refused[0]
+                who = principal.institution or principal.name
                 raise Forbidden(
                     f"{len(refused)} record(s) of this import may not be written by "
-                    f"{principal.institution}; nothing was written (first: {first.message})",
+                    f"{who}; nothing was written (first: {first.message})",
                     message_ro=f"{len(refused)} înregistrări din acest import nu pot fi scrise "
-                    f"de {principal.institution}; nu s-a scris nimic (prima: "
-                    f"{first.message_ro})",
+                    f"de {who}; nu s-a scris nimic (prima: {first.message_ro})",
                     field=first.field, value=first.value, expected=first.expected) from exc
             raise
 
@@ -212,9 +247,10 @@ class Publishing:
                 if action == "create":
                     if s.exec(select(Record).where(Record.iri == draft.iri)).first():
                         raise Conflict(
-                            f"a service with code {code!r} exists; change it with PUT or PATCH",
-                            message_ro=f"serviciul cu codul {code!r} există deja; modificați-l "
-                            "cu PUT sau PATCH", field="code", value=code)
+                            f"a {self.kind.labels['en']} with code {code!r} exists; change it "
+                            "with PUT or PATCH",
+                            message_ro=f"{self.kind.labels['ro']} cu codul {code!r} există "
+                            "deja; modificați-l cu PUT sau PATCH", field="code", value=code)
                 else:
                     _rec, _ver, locked = self._state(s, code, lock=True)
                     self.check_etag(locked.etag, locked.number, if_match)  # under the lock
@@ -236,58 +272,48 @@ class Publishing:
 
     def _move(self, s: Session, principal: Principal, code: str, to: str,
               if_match: str | None, reason: str | None) -> VersionState:
+        ledger = self.catalog.ledger
         rec, latest, _state = self._state(s, code, lock=True)
         assert rec.id is not None
         if to == "withdrawn":
             if rec.published_version is None:
-                raise Conflict(f"the passport {code} is not published",
-                               message_ro=f"pașaportul {code} nu este publicat",
+                raise Conflict(f"the {self.kind.labels['en']} {code} is not published",
+                               message_ro=f"{self.kind.labels['ro']} {code} nu este publicat",
                                field="status", value=latest.status, expected="published")
-            target = s.exec(select(Version).where(Version.record_id == rec.id,
-                                                  Version.number == rec.published_version)).one()
+            target = ledger.version_in(s, rec, rec.published_version)
         else:
             target = latest
-        self.check_etag(version_etag(code, target.number, target.status, target.content_hash),
-                        target.number,
-                        if_match)
+        self.check_etag(version_etag(rec.code or rec.iri, target.number, target.status,
+                                     target.content_hash), target.number, if_match)
         if to not in TRANSITIONS.get(target.status, frozenset()):
             allowed = " or ".join(sorted(TRANSITIONS.get(target.status, ()))) or "a new version"
             raise Conflict(
-                f"a {target.status} passport version cannot become {to}",
+                f"a {target.status} {self.kind.labels['en']} version cannot become {to}",
                 message_ro=f"o versiune în starea {target.status} nu poate trece în {to}",
                 field="status", value=target.status, expected=allowed)
+        from_status = target.status
         if to == "published":
-            if rec.published_version is not None:
-                old = s.exec(select(Version).where(Version.record_id == rec.id,
-                                                   Version.number == rec.published_version)
-                             ).one()
-                old.status = "superseded"
-                s.add(old)
-            rec.published_version = target.number
-            s.add(Change(record_id=rec.id, version_number=target.number, op="publish",
-                         author=principal.name))
+            ledger.publish_in(s, rec, target, principal.name)
         elif to == "withdrawn":
-            rec.published_version = None
-            s.add(Change(record_id=rec.id, version_number=target.number, op="withdraw",
-                         author=principal.name))
+            ledger.withdraw_in(s, rec, principal.name)
+        else:
+            ledger.set_status_in(s, rec, target, to)
         s.add(Transition(record_id=rec.id, version_number=target.number,
-                         from_status=target.status, to_status=to, author=principal.name,
+                         from_status=from_status, to_status=to, author=principal.name,
                          reason=reason))
         audit.add(s, principal.actor, _VERBS[to], code, target.number,
                   detail={"reason": reason} if reason else None)
-        target.status = to
-        s.add(target)
-        s.add(rec)
         s.flush()
         return self._state(s, code)[2]
 
     # helpers ----------------------------------------------------------------------
     def _check_draft(self, principal: Principal, draft: RecordDraft, code: str) -> None:
-        expected = self.catalog.service_iri(code)
-        if draft.kind != "service" or draft.iri != expected:
+        expected = self.kind.iri(self.catalog.settings.base_uri, code)
+        if draft.kind != self.kind.name or draft.iri != expected:
             raise InvalidInput(
-                f"the document must describe the service {expected}, not {draft.iri}",
-                message_ro=f"documentul trebuie să descrie serviciul {expected}",
+                f"the document must describe the {self.kind.labels['en']} {expected}, "
+                f"not {draft.iri}",
+                message_ro=f"documentul trebuie să descrie {self.kind.labels['ro']} {expected}",
                 value=draft.iri, expected=expected)
         if draft.code != code:
             raise InvalidInput(f"dct:identifier is {draft.code!r}, the code is {code!r}",
@@ -296,18 +322,20 @@ class Publishing:
         require_edit(principal, draft.authority, code)
         report = self.catalog.validate(draft)
         if not report.conforms:
+            noun_en = "passport" if self.kind.name == "service" else self.kind.labels["en"]
+            noun_ro = "pașaportul" if self.kind.name == "service" else self.kind.labels["ro"]
             raise InvalidRecord(
-                f"the passport {code} has {len(report.violations)} problem(s); nothing was "
+                f"the {noun_en} {code} has {len(report.violations)} problem(s); nothing was "
                 "stored",
                 report=report,
-                message_ro=f"pașaportul {code} are {len(report.violations)} problem(e); nu s-a "
+                message_ro=f"{noun_ro} {code} are {len(report.violations)} problem(e); nu s-a "
                 "salvat nimic",
                 value=code,
             )
 
     def _new_version(self, principal: Principal, draft: RecordDraft) -> NewVersion:
         canonical = draft.canonical()
-        return NewVersion(iri=draft.iri, kind="service", code=draft.code,
+        return NewVersion(iri=draft.iri, kind=draft.kind, code=draft.code,
                           institution_code=self.catalog.institution_code(draft.authority),
                           content=canonical, content_hash=rdfio.content_hash(canonical),
                           triple_count=len(draft.triples), author=principal.name, publish=False)

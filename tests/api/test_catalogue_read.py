@@ -26,7 +26,7 @@ from tests.api.read_helpers import (
     media_type,
     running_hub,
 )
-from tests.builders import passport
+from tests.builders import passport, withdraw
 
 
 @pytest.fixture(scope="module")
@@ -458,7 +458,7 @@ def test_an_unknown_organisation_is_404(hub: Hub) -> None:
 
 def test_an_organisation_whose_record_was_withdrawn_is_404_not_a_server_error(
         writable: Hub) -> None:
-    writable.catalog.withdraw(writable.settings.base_uri + "id/org/mmps", author="test")
+    withdraw(writable.catalog, writable.settings.base_uri + "id/org/mmps", author="test")
     listed = {o["code"] for o in writable.client.get(f"{API}/organisations").json()["items"]}
     assert "MMPS" not in listed
     assert "ASP" in listed

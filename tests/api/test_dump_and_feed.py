@@ -38,7 +38,7 @@ from tests.api.read_helpers import (
     media_type,
     running_hub,
 )
-from tests.builders import passport
+from tests.builders import import_records, passport
 from tests.servers import serve_in_thread
 
 
@@ -50,7 +50,7 @@ def hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     with running_hub(request.param, tmp_path_factory.mktemp("feed") / "data") as h:
         # more records than the dump fetches from the ledger at once (batches of 200), so
         # that a dump reads some of them after the writes of the tests below
-        h.catalog.import_records(drafts_from_passports(generate(100, seed=7), BASE),
+        import_records(h.catalog, drafts_from_passports(generate(100, seed=7), BASE),
                                  author="corpus")
         yield h
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from catalog.demo import load_reference
 from catalog.settings import Settings
-from tests.builders import service_draft
+from tests.builders import import_records, service_draft
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as c:
         cat = c.app.state.catalog  # type: ignore[attr-defined]
         load_reference(cat)
-        cat.import_records([service_draft("ASP-9201", title_ro="Eliberarea certificatului")],
+        import_records(cat, [service_draft("ASP-9201", title_ro="Eliberarea certificatului")],
                            author="test")
         yield c
 
@@ -129,7 +129,7 @@ def test_front_page_lists_the_published_services(client: TestClient) -> None:
 
 def test_front_page_escapes_text(client: TestClient) -> None:
     cat = client.app.state.catalog  # type: ignore[attr-defined]
-    cat.import_records([service_draft("ASP-9202", title_ro="<script>alert(1)</script>")],
+    import_records(cat, [service_draft("ASP-9202", title_ro="<script>alert(1)</script>")],
                        author="test")
     r = client.get("/")
     assert "<script>alert(1)</script>" not in r.text
@@ -140,7 +140,7 @@ def test_the_hub_on_a_remote_sparql_server(remote_settings: Settings) -> None:
     with TestClient(create_app(remote_settings)) as c:
         cat = c.app.state.catalog  # type: ignore[attr-defined]
         load_reference(cat)
-        cat.import_records([service_draft("ASP-9203")], author="test")
+        import_records(cat, [service_draft("ASP-9203")], author="test")
         health = c.get("/health").json()
         assert health["store"]["kind"].startswith("SPARQL server at http://127.0.0.1:")
         assert health["store"]["lag"] == 0

@@ -11,7 +11,7 @@ from api.app import create_app
 from catalog.demo import load_demo
 from catalog.projections.search import MAX_QUERY_CHARS
 from catalog.settings import Settings
-from tests.builders import service_draft
+from tests.builders import import_records, service_draft
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_etag_revalidation_until_something_is_published(client: TestClient) -> N
     assert again.status_code == 304
     other = client.get("/api/v1/search", params={"q": "permis"})
     assert other.headers["etag"] != etag
-    client.app.state.catalog.import_records(  # type: ignore[attr-defined]
+    import_records(client.app.state.catalog,   # type: ignore[attr-defined]
         [service_draft("ASP-9301", title_ro="Certificat de test")], author="test")
     fresh = client.get("/api/v1/search", params={"q": "cert"}, headers={"If-None-Match": etag})
     assert fresh.status_code == 200

@@ -16,7 +16,7 @@ from catalog.core import Catalog
 from catalog.demo import load_reference
 from catalog.ledger import Appended
 from catalog.settings import get_settings
-from tests.builders import service_draft
+from tests.builders import import_records, service_draft
 
 
 def main() -> None:
@@ -35,7 +35,7 @@ def main() -> None:
             cat.project()
 
     print("ready", flush=True)
-    cat.import_records(drafts, author="crash-test", atomic=False, batch_size=20, on_ack=ack)
+    import_records(cat, drafts, author="crash-test", atomic=False, batch_size=20, on_ack=ack)
     print("done", flush=True)
     cat.close()
 

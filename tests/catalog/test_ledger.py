@@ -16,6 +16,7 @@ from catalog.errors import Conflict, InvalidRecord, NotFound
 from catalog.ledger import Appended, Ledger
 from catalog.ledger.db import create_db_engine, migrate
 from catalog.settings import Settings
+from tests.builders import import_records, withdraw
 from tests.factories import (
     ASP_IRI,
     document,
@@ -118,7 +119,7 @@ def test_catalog_import_reports_created_then_unchanged_then_a_new_version(
         catalog: Catalog) -> None:
     def run(title: str) -> dict[str, int]:
         data = document(org_ttl(), service_ttl("ASP-0001", title))
-        return catalog.import_records(catalog.parse(data, "turtle"), author="a").summary()
+        return import_records(catalog, catalog.parse(data, "turtle"), author="a").summary()
 
     assert run("Prima") == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 0}
     counts = table_counts(catalog.engine)
@@ -205,7 +206,7 @@ def test_racing_writers_of_the_same_content_make_one_version(ledger: Ledger) -> 
 
 # --- all or nothing -----------------------------------------------------------------------
 def test_atomic_import_with_one_invalid_record_writes_nothing(catalog: Catalog) -> None:
-    catalog.import_records(catalog.parse(document(org_ttl(), service_ttl("ASP-0001", "Prima")),
+    import_records(catalog, catalog.parse(document(org_ttl(), service_ttl("ASP-0001", "Prima")),
                                          "turtle"), author="a")
     counts, seq, kinds = (table_counts(catalog.engine), catalog.ledger.last_seq(),
                           catalog.ledger.counts())
@@ -217,7 +218,7 @@ def test_atomic_import_with_one_invalid_record_writes_nothing(catalog: Catalog) 
                     service_ttl("ASP-0002", "Nou"),  # valid new record
                     service_ttl("ASP-0003", title_ro=None))  # invalid: no title
     with pytest.raises(InvalidRecord) as err:
-        catalog.import_records(catalog.parse(data, "turtle"), author="b", atomic=True)
+        import_records(catalog, catalog.parse(data, "turtle"), author="b", atomic=True)
     assert "nothing was written" in str(err.value)
     assert err.value.value == service_iri("ASP-0003")
     [finding] = err.value.report.violations
@@ -238,7 +239,7 @@ def test_atomic_import_with_one_invalid_record_writes_nothing(catalog: Catalog) 
 
 def test_per_record_import_keeps_the_valid_records(catalog: Catalog) -> None:
     data = document(org_ttl(), service_ttl("ASP-0001"), service_ttl("ASP-0003", title_ro=None))
-    report = catalog.import_records(catalog.parse(data, "turtle"), author="a", atomic=False)
+    report = import_records(catalog, catalog.parse(data, "turtle"), author="a", atomic=False)
     assert report.summary() == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
     assert [o.iri for o in report.rejected] == [service_iri("ASP-0003")]
     assert set(catalog.ledger.published()) == {ASP_IRI, IRI}
@@ -248,13 +249,13 @@ def test_per_record_import_keeps_the_valid_records(catalog: Catalog) -> None:
 
 # --- withdrawal ---------------------------------------------------------------------------
 def test_withdraw_appends_a_change_and_the_graph_leaves_the_store(catalog: Catalog) -> None:
-    catalog.import_records(catalog.parse(document(org_ttl(), service_ttl("ASP-0001")),
+    import_records(catalog, catalog.parse(document(org_ttl(), service_ttl("ASP-0001")),
                                          "turtle"), author="a")
     assert catalog.store is not None
     assert IRI in catalog.store.graph_names()
     seq, versions = catalog.ledger.last_seq(), catalog.ledger.versions(IRI)
 
-    catalog.withdraw(IRI, author="b")
+    withdraw(catalog, IRI, author="b")
     last = _change_rows(catalog.ledger)[-1]
     assert last[1:] == ("withdraw", 1)  # names the version withdrawn
     assert last[0] == catalog.ledger.last_seq() > seq
@@ -272,13 +273,13 @@ def test_withdraw_appends_a_change_and_the_graph_leaves_the_store(catalog: Catal
 
     # withdrawing again changes nothing; an unknown record is NotFound
     counts = table_counts(catalog.engine)
-    catalog.withdraw(IRI, author="b")
+    withdraw(catalog, IRI, author="b")
     assert table_counts(catalog.engine) == counts
     with pytest.raises(NotFound):
-        catalog.withdraw(service_iri("ASP-9999"), author="b")
+        withdraw(catalog, service_iri("ASP-9999"), author="b")
 
     # publishing the same content again is a new version and brings the graph back
-    report = catalog.import_records(catalog.parse(document(service_ttl("ASP-0001")), "turtle"),
+    report = import_records(catalog, catalog.parse(document(service_ttl("ASP-0001")), "turtle"),
                                     author="c")
     assert report.summary()["updated"] == 1  # a new version of a record that exists
     assert [v.number for v in catalog.ledger.versions(IRI)] == [1, 2]

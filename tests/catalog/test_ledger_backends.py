@@ -12,7 +12,7 @@ from catalog import rdfio
 from catalog.core import Catalog
 from catalog.errors import Conflict, InvalidRecord
 from catalog.ledger import NewVersion
-from tests.builders import service_draft
+from tests.builders import import_records, service_draft, withdraw
 
 
 def _new(iri: str, content: str, author: str = "t") -> NewVersion:
@@ -30,18 +30,18 @@ def test_migrations_create_the_ledger_tables(ref_catalog: Catalog) -> None:
 
 def test_import_creates_version_1_and_reimport_changes_nothing(ref_catalog: Catalog) -> None:
     draft = service_draft("ASP-9001")
-    first = ref_catalog.import_records([draft], author="alice")
+    first = import_records(ref_catalog, [draft], author="alice")
     assert first.summary() == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 0}
     seq = ref_catalog.ledger.last_seq()
-    again = ref_catalog.import_records([service_draft("ASP-9001")], author="alice")
+    again = import_records(ref_catalog, [service_draft("ASP-9001")], author="alice")
     assert again.summary() == {"created": 0, "updated": 0, "unchanged": 1, "rejected": 0}
     assert ref_catalog.ledger.last_seq() == seq
     assert [v.number for v in ref_catalog.ledger.versions(draft.iri)] == [1]
 
 
 def test_changed_content_is_a_new_immutable_version(ref_catalog: Catalog) -> None:
-    ref_catalog.import_records([service_draft("ASP-9002", title_ro="Prima")], author="a")
-    ref_catalog.import_records([service_draft("ASP-9002", title_ro="A doua")], author="b")
+    import_records(ref_catalog, [service_draft("ASP-9002", title_ro="Prima")], author="a")
+    import_records(ref_catalog, [service_draft("ASP-9002", title_ro="A doua")], author="b")
     versions = ref_catalog.ledger.versions(service_draft("ASP-9002").iri)
     assert [v.number for v in versions] == [1, 2]
     assert '"Prima"@ro' in versions[0].content
@@ -56,7 +56,7 @@ def test_changed_content_is_a_new_immutable_version(ref_catalog: Catalog) -> Non
 
 def test_ro_cedilla_text_is_stored_as_given(ref_catalog: Catalog) -> None:
     title = "Certificat de naştere şi ţară"  # cedilla forms, as the source wrote them
-    ref_catalog.import_records([service_draft("ASP-9003", title_ro=title)], author="a")
+    import_records(ref_catalog, [service_draft("ASP-9003", title_ro=title)], author="a")
     stored = ref_catalog.ledger.version(service_draft("ASP-9003").iri).content
     assert f'"{title}"@ro' in stored
     assert "ș" not in stored.split('"Certificat')[1].split("@ro")[0]
@@ -70,7 +70,7 @@ def test_all_or_nothing_import_writes_nothing_when_one_record_is_invalid(
     bad = service_draft("ASP-9005")
     bad.triples = [t for t in bad.triples if not t.predicate.value.endswith("hasLegalResource")]
     with pytest.raises(InvalidRecord) as err:
-        ref_catalog.import_records([good, bad], author="a")
+        import_records(ref_catalog, [good, bad], author="a")
     assert "nothing was written" in str(err.value)
     assert err.value.report.violations
     assert any(f.path and f.path.endswith("hasLegalResource") for f in err.value.report.violations)
@@ -84,7 +84,7 @@ def test_per_record_import_keeps_the_valid_and_reports_the_rejected(ref_catalog:
     bad = service_draft("ASP-9007")
     bad.triples = [t for t in bad.triples if not t.predicate.value.endswith("/title")
                    or t.subject.value != bad.iri]
-    report = ref_catalog.import_records([service_draft("ASP-9006"), bad], author="a",
+    report = import_records(ref_catalog, [service_draft("ASP-9006"), bad], author="a",
                                         atomic=False)
     assert report.summary() == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 1}
     rejected = report.rejected[0]
@@ -98,8 +98,8 @@ def test_per_record_import_keeps_the_valid_and_reports_the_rejected(ref_catalog:
 
 def test_withdraw_removes_the_graph_and_keeps_the_history(ref_catalog: Catalog) -> None:
     draft = service_draft("ASP-9008")
-    ref_catalog.import_records([draft], author="a")
-    ref_catalog.withdraw(draft.iri, author="admin")
+    import_records(ref_catalog, [draft], author="a")
+    withdraw(ref_catalog, draft.iri, author="admin")
     assert ref_catalog.store is not None
     assert draft.iri not in ref_catalog.store.graph_names()
     assert [v.number for v in ref_catalog.ledger.versions(draft.iri)] == [1]
@@ -165,7 +165,7 @@ def test_a_failed_import_leaves_no_reference_data_behind(sqlite_catalog: Catalog
     broken = service_draft("NEWAG-0002")
     broken.triples = [t for t in broken.triples if not t.predicate.value.endswith("/title")]
     with pytest.raises(InvalidRecord):
-        sqlite_catalog.import_records([org_draft, broken], author="a")
+        import_records(sqlite_catalog, [org_draft, broken], author="a")
     assert sqlite_catalog.ledger.record_iri("organisation", "NEWAG") is None
     report = sqlite_catalog.validate(service)
     assert any(f.path and f.path.endswith("hasCompetentAuthority") for f in report.violations)

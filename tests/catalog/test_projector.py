@@ -23,6 +23,7 @@ from catalog.ledger import Ledger
 from catalog.projections import store as projector_module
 from catalog.settings import Settings
 from catalog.store import GraphOp
+from tests.builders import import_records, withdraw
 from tests.factories import (
     ASP_IRI,
     BASE,
@@ -55,7 +56,7 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _import(cat: Catalog, *parts: str) -> None:
-    cat.import_records(cat.parse(document(*parts), "turtle"), author="test")
+    import_records(cat, cat.parse(document(*parts), "turtle"), author="test")
 
 
 def populate(cat: Catalog) -> None:
@@ -64,8 +65,8 @@ def populate(cat: Catalog) -> None:
     _import(cat, org_ttl(), *(service_ttl(c, f"Serviciul {c}") for c in CODES))
     _import(cat, service_ttl(CODES[1], "Serviciul revizuit", description_ro="Descriere"))
     _import(cat, service_ttl(CODES[1], "Serviciul revizuit de două ori", cost="99.90"))
-    cat.withdraw(service_iri(CODES[2]), author="test")
-    cat.withdraw(service_iri(CODES[3]), author="test")
+    withdraw(cat, service_iri(CODES[2]), author="test")
+    withdraw(cat, service_iri(CODES[3]), author="test")
     _import(cat, service_ttl(CODES[3], "Serviciul republicat"))
 
 
@@ -101,7 +102,7 @@ def test_changes_written_without_a_store_are_replayed_when_it_opens(
 
         # a ledger-only writer keeps going; the open catalog projects on demand
         _import(ledger_only, service_ttl("ASP-0100", "Scris fără depozit"))
-        ledger_only.withdraw(service_iri(CODES[0]), author="test")
+        withdraw(ledger_only, service_iri(CODES[0]), author="test")
         assert cat.status().lag == 2
         assert service_iri("ASP-0100") not in cat.store.graph_names()
         assert cat.project() == 2

@@ -36,7 +36,7 @@ from catalog.records import RecordDraft
 from catalog.records.passport import to_triples
 from catalog.settings import Settings
 from catalog.text import search_fold
-from tests.builders import BASE, passport
+from tests.builders import BASE, import_records, passport, withdraw
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def draft(code: str, *, title: dict[str, str], description: dict[str, str] | Non
 
 
 def publish(cat: Catalog, *drafts: RecordDraft) -> None:
-    report = cat.import_records(list(drafts), author="test")
+    report = import_records(cat, list(drafts), author="test")
     assert not report.rejected, report.to_dict()
 
 
@@ -416,7 +416,7 @@ def test_withdrawal_removes_a_service_from_results(ref_catalog: Catalog) -> None
     publish(ref_catalog, draft("ASP-9112", title={"ro": "Licență pentru ghiocei"}))
     assert find(ref_catalog, "ghiocei") == ["ASP-9112"]
     before = ref_catalog.search_index.search("licenta").total
-    ref_catalog.withdraw(f"{BASE}id/service/ASP-9112", "test")
+    withdraw(ref_catalog, f"{BASE}id/service/ASP-9112", "test")
     assert find(ref_catalog, "ghiocei") == []
     assert ref_catalog.search_index.search("licenta").total == before - 1
     assert ref_catalog.search_index.watermark() == ref_catalog.ledger.last_seq()

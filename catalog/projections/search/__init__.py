@@ -21,15 +21,16 @@ import binascii
 import hashlib
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, bindparam, text
 
 from catalog.errors import InvalidInput
-from catalog.ledger import Ledger
+from catalog.ledger import ChangeRow, Ledger
 from catalog.ledger.db import WRITE_OPTION, is_sqlite
+from catalog.projections import Follower
 from catalog.projections.search.analysis import (
     MAX_QUERY_CHARS,
     Terms,
@@ -47,6 +48,8 @@ from catalog.projections.search.documents import (
     SearchDocument,
     load_texts,
 )
+from catalog.records.builtin import builtin_kinds
+from catalog.records.kinds import Kinds
 
 __all__ = [
     "COUNT_LIMIT",
@@ -64,6 +67,8 @@ __all__ = [
 
 #: Changes read from the ledger, and documents written, per transaction.
 BATCH = 500
+#: Each kind's documents have ids in a range of their own (:meth:`SearchIndex._slot`).
+SLOT_BITS = 40
 #: Largest page.
 MAX_LIMIT = 100
 #: Matches counted exactly, and candidates ranked per kind (title matches, any matches).
@@ -107,9 +112,14 @@ class SearchPage:
 class SearchIndex:
     """The search index in ``engine``'s database (tables of migration 0004)."""
 
-    def __init__(self, engine: Engine, *, count_limit: int = COUNT_LIMIT) -> None:
+    name = "search"
+
+    def __init__(self, engine: Engine, *, count_limit: int = COUNT_LIMIT,
+                 kinds: Kinds | None = None) -> None:
         self.engine = engine
         self.count_limit = count_limit
+        self.kinds = kinds if kinds is not None else builtin_kinds()
+        self._slots: dict[str, int] = {}
         self.backend: Backend = SqliteBackend() if is_sqlite(engine) else PostgresBackend()
         self._lock = threading.Lock()
 
@@ -148,87 +158,117 @@ class SearchIndex:
 
     def catch_up(self, ledger: Ledger) -> int:
         """Apply every change after the watermark; returns how many changes were read."""
-        applied = 0
-        with self._lock:
-            while True:
-                mark = self.watermark()
-                rows = ledger.changes_after(mark, BATCH)
-                if not rows:
-                    return applied
-                changes: dict[str, SearchDocument | None] = {}  # the last change wins
-                for r in rows:
-                    if r.kind != "service" or r.op not in ("publish", "withdraw"):
-                        continue
-                    changes[r.iri] = (SearchDocument.parse(r.iri, r.content)
-                                      if r.op == "publish" and r.content else None)
-                with self._writing() as conn:
-                    if self._mark(conn, lock=True) != mark:
-                        continue  # another process moved it meanwhile: read again
-                    self._replace(conn, changes)
-                    self.backend.written(conn)
-                    self._set_mark(conn, rows[-1].seq)
-                applied += len(rows)
+        return Follower(self, ledger).catch_up()
+
+    def apply(self, rows: Sequence[ChangeRow], since: int) -> bool:
+        changes: dict[str, tuple[str, SearchDocument | None]] = {}  # the last change wins
+        for r in rows:
+            kind = self.kinds.get(r.kind)
+            if kind is None or kind.search is None or r.op not in ("publish", "withdraw"):
+                continue
+            changes[r.iri] = (r.kind, SearchDocument.parse(r.iri, r.content, kind)
+                              if r.op == "publish" and r.content else None)
+        with self._lock, self._writing() as conn:
+            if self._mark(conn, lock=True) != since:
+                return False  # another process moved it meanwhile: read again
+            self._replace(conn, changes)
+            self.backend.written(conn)
+            self._set_mark(conn, rows[-1].seq)
+        return True
 
     def rebuild(self, ledger: Ledger) -> int:
-        """Index every published service afresh, in one transaction; returns how many.
+        """Index every published record of a searchable kind afresh, in one transaction;
+        returns how many.
 
-        A service keeps its row id, so the index order of broad queries survives a rebuild."""
+        A record keeps its row id, so the index order of broad queries survives a rebuild."""
         with self._lock:
             seq = ledger.last_seq()  # what is published below is at least this recent
-            iris = sorted(ledger.published_iris("service"))
             count = 0
             with self._writing() as conn:
                 self._mark(conn, lock=True)
                 ids = {str(iri): int(i) for iri, i in
                        conn.execute(text("SELECT iri, id FROM search_doc"))}
                 self.backend.clear(conn)
-                next_id = max(ids.values(), default=0) + 1
-                for start in range(0, len(iris), BATCH):
-                    content = ledger.published(iris=iris[start:start + BATCH])
-                    rows: list[tuple[int, SearchDocument]] = []
-                    for iri in iris[start:start + BATCH]:
-                        doc = SearchDocument.parse(iri, content[iri]) if iri in content else None
-                        if doc is None:
-                            continue
-                        if iri not in ids:
-                            ids[iri], next_id = next_id, next_id + 1
-                        rows.append((ids[iri], doc))
-                    self.backend.insert(conn, sorted(rows, key=lambda r: r[0]))
-                    count += len(rows)
+                for kind in self.kinds:
+                    if kind.search is None:
+                        continue
+                    slot = self._slot(conn, kind.name, create=True)
+                    assert slot is not None
+                    next_id = _next_id(ids.values(), slot)
+                    iris = sorted(ledger.published_iris(kind.name))
+                    for start in range(0, len(iris), BATCH):
+                        content = ledger.published(iris=iris[start:start + BATCH])
+                        rows: list[tuple[int, SearchDocument]] = []
+                        for iri in iris[start:start + BATCH]:
+                            doc = SearchDocument.parse(iri, content[iri], kind) \
+                                if iri in content else None
+                            if doc is None:
+                                continue
+                            if iri not in ids or not _in_slot(ids[iri], slot):
+                                ids[iri], next_id = next_id, next_id + 1
+                            rows.append((ids[iri], doc))
+                        self.backend.insert(conn, sorted(rows, key=lambda r: r[0]))
+                        count += len(rows)
                 self.backend.written(conn)
                 self._set_mark(conn, seq)
             return count
 
-    def load(self, docs: Sequence[SearchDocument]) -> None:
+    def load(self, docs: Sequence[SearchDocument], kind: str = "service") -> None:
         """Index documents that do not come from the ledger, replacing those of the same IRI
         (bulk loads for benchmarks); the watermark does not move."""
         with self._lock, self._writing() as conn:
             for start in range(0, len(docs), BATCH):
-                self._replace(conn, {d.iri: d for d in docs[start:start + BATCH]})
+                self._replace(conn, {d.iri: (kind, d) for d in docs[start:start + BATCH]})
             self.backend.written(conn)
 
-    def _replace(self, conn: Connection, changes: dict[str, SearchDocument | None]) -> None:
+    # the id range of each kind ---------------------------------------------------------
+    def _slot(self, conn: Connection, kind: str, *, create: bool = False) -> int | None:
+        """The kind's slot: its documents have ids in ``[slot << 40, (slot + 1) << 40)``, so
+        a search of one kind is a range of the index (services have slot 0)."""
+        if kind in self._slots:
+            return self._slots[kind]
+        found = conn.execute(text("SELECT slot FROM search_kind WHERE name = :k"),
+                             {"k": kind}).scalar_one_or_none()
+        if found is None:
+            if not create:
+                return None
+            found = int(conn.execute(text("SELECT coalesce(max(slot), -1) + 1 FROM search_kind"))
+                        .scalar_one())
+            conn.execute(text("INSERT INTO search_kind (name, slot) VALUES (:k, :s)"),
+                         {"k": kind, "s": found})
+        self._slots[kind] = int(found)
+        return int(found)
+
+    def _replace(self, conn: Connection,
+                 changes: dict[str, tuple[str, SearchDocument | None]]) -> None:
         if not changes:
             return
         ids = {str(iri): int(i) for iri, i in conn.execute(
             text("SELECT iri, id FROM search_doc WHERE iri IN :iris").bindparams(
                 bindparam("iris", expanding=True)), {"iris": list(changes)})}
         self.backend.delete(conn, list(ids.values()))
-        next_id = int(conn.execute(text("SELECT coalesce(max(id), 0) FROM search_doc"))
-                      .scalar_one()) + 1
         rows: list[tuple[int, SearchDocument]] = []
-        for iri, doc in changes.items():
+        next_ids: dict[int, int] = {}
+        for iri, (kind, doc) in changes.items():
             if doc is None:
                 continue
-            if iri not in ids:
-                ids[iri], next_id = next_id, next_id + 1
+            slot = self._slot(conn, kind, create=True)
+            assert slot is not None
+            if iri not in ids or not _in_slot(ids[iri], slot):
+                if slot not in next_ids:
+                    lo, hi = slot << SLOT_BITS, (slot + 1) << SLOT_BITS
+                    next_ids[slot] = int(conn.execute(text(
+                        "SELECT coalesce(max(id), :lo) FROM search_doc "
+                        "WHERE id > :lo AND id < :hi"), {"lo": lo, "hi": hi}).scalar_one()) + 1
+                ids[iri], next_ids[slot] = next_ids[slot], next_ids[slot] + 1
             rows.append((ids[iri], doc))
         self.backend.insert(conn, rows)
 
     # searching -----------------------------------------------------------------------
     def search(self, q: str, *, lang: str | None = None, limit: int = 20,
-               cursor: str | None = None) -> SearchPage:
-        """One page of the services matching ``q`` (see the module's docstring)."""
+               cursor: str | None = None, kind: str = "service") -> SearchPage:
+        """One page of the records of ``kind`` (services by default) matching ``q`` (see the
+        module's docstring)."""
         q = check_query(q)
         if lang is not None and lang not in LANGS:
             raise InvalidInput(f"unknown language {lang!r}", field="lang", value=lang,
@@ -239,12 +279,20 @@ class SearchIndex:
                                value=limit, expected=f"1..{MAX_LIMIT}",
                                message_ro=f"limit trebuie să fie între 1 și {MAX_LIMIT}")
         terms = parse_query(q)
-        scope = _scope(terms, lang)
+        spec = self.kinds[kind]
+        if spec.search is None:
+            raise InvalidInput(f"{spec.labels['en']} records are not searched", field="kind",
+                               value=kind, message_ro=f"înregistrările {spec.labels['ro']} nu "
+                               "sunt căutate", expected=", ".join(
+                                   k.name for k in self.kinds if k.search is not None))
+        scope = _scope(terms, lang) if kind == "service" else _scope(terms, f"{lang}|{kind}")
         offset = _offset(cursor, scope) if cursor else 0
         with self._reading() as conn:
-            if terms.empty:
+            slot = self._slot(conn, kind)
+            if terms.empty or slot is None:
                 return SearchPage(q, lang, (), 0, False, None, self._mark(conn))
-            found = self.backend.search(conn, terms, lang, self.count_limit, offset, limit)
+            found = self.backend.search(conn, terms, lang, self.count_limit, offset, limit,
+                                        (slot << SLOT_BITS, (slot + 1) << SLOT_BITS))
         cap = self.count_limit
         bound = found.in_titles > cap or (found.matches or 0) > cap
         total = cap if bound else (found.matches or 0)
@@ -262,6 +310,14 @@ class SearchIndex:
 
 
 # --- helpers -------------------------------------------------------------------------------
+def _in_slot(doc_id: int, slot: int) -> bool:
+    return doc_id >> SLOT_BITS == slot
+
+
+def _next_id(ids: Iterable[int], slot: int) -> int:
+    return max((i for i in ids if _in_slot(i, slot)), default=slot << SLOT_BITS) + 1
+
+
 def _hit(doc: StoredDoc, score: float, tier: int, terms: Terms, lang: str | None) -> Hit:
     title, texts = load_texts(doc.title, doc.texts)
     out: list[Highlight] = []

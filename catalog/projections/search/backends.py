@@ -77,7 +77,7 @@ class Backend(Protocol):
     def clear(self, conn: Connection) -> None: ...
     def written(self, conn: Connection) -> None: ...
     def search(self, conn: Connection, terms: Terms, lang: str | None, limit: int,
-               offset: int, n: int) -> Found: ...
+               offset: int, n: int, ids: tuple[int, int]) -> Found: ...
     def explain(self, conn: Connection, terms: Terms, lang: str | None) -> list[str]: ...
 
 
@@ -132,11 +132,12 @@ def fts_expression(terms: Terms, lang: str | None, tier: int | None) -> str:
 
 
 _FTS_FIRST = ("SELECT rowid FROM search_fts WHERE search_fts MATCH :q "
-              "ORDER BY rowid LIMIT :n")
+              "AND rowid > :lo AND rowid < :hi ORDER BY rowid LIMIT :n")
 _FTS_TITLES = (f"SELECT rowid, {_bm25(True)} FROM search_fts "  # noqa: S608
-               "WHERE search_fts MATCH :q ORDER BY rowid LIMIT :n")
+               "WHERE search_fts MATCH :q AND rowid > :lo AND rowid < :hi "
+               "ORDER BY rowid LIMIT :n")
 _FTS_OTHERS = (f"SELECT rowid, {_bm25(False)} FROM search_fts "  # noqa: S608
-               "WHERE search_fts MATCH :q AND rowid <= :last")
+               "WHERE search_fts MATCH :q AND rowid > :lo AND rowid <= :last")
 
 
 class SqliteBackend:
@@ -165,23 +166,27 @@ class SqliteBackend:
         pass
 
     def search(self, conn: Connection, terms: Terms, lang: str | None, limit: int,
-               offset: int, n: int) -> Found:
+               offset: int, n: int, ids: tuple[int, int]) -> Found:
         mark = int(conn.execute(text(_WATERMARK)).scalar_one())
+        lo, hi = ids
         # bm25 is better when lower: scores are its negation
         titles = [(-float(r), int(i)) for i, r in conn.execute(
-            text(_FTS_TITLES), {"q": fts_expression(terms, lang, 0), "n": limit + 1})]
+            text(_FTS_TITLES), {"q": fts_expression(terms, lang, 0), "n": limit + 1,
+                                "lo": lo, "hi": hi})]
         matches = others = None
         cands = [(0, s, i) for s, i in sorted(titles[:limit], key=lambda x: (-x[0], x[1]))]
         if len(titles) <= limit or _deep(offset, n, limit):
             first = conn.execute(text(_FTS_FIRST), {"q": fts_expression(terms, lang, None),
-                                                    "n": limit + 1}).scalars().all()
+                                                    "n": limit + 1, "lo": lo, "hi": hi}
+                                 ).scalars().all()
             matches = len(first)
             last = first[min(matches, limit) - 1] if first else 0
             if offset + n <= len(cands):  # the page stays in tier 0: count tier 1 only
                 others = min(matches, limit) - sum(i <= last for _, i in titles)
             else:
                 rest = [(-float(r), int(i)) for i, r in conn.execute(
-                    text(_FTS_OTHERS), {"q": fts_expression(terms, lang, 1), "last": last})]
+                    text(_FTS_OTHERS), {"q": fts_expression(terms, lang, 1), "last": last,
+                                        "lo": lo})]
                 others = len(rest)
                 cands += [(1, s, i) for s, i in sorted(rest, key=lambda x: (-x[0], x[1]))]
         page = cands[offset:offset + n]
@@ -260,7 +265,7 @@ def tsquery_literal(terms: Terms, lang: str | None, *, ranking: bool = False,
 _PG_SEARCH = """
 WITH t AS MATERIALIZED (
     SELECT id, ts_rank(tsv, CAST(:r AS tsquery), 1) AS r
-    FROM {titles} WHERE tsv @@ CAST(:q AS tsquery) LIMIT :n1
+    FROM {titles} WHERE tsv @@ CAST(:q AS tsquery) AND id > :lo AND id < :hi LIMIT :n1
 ), m AS MATERIALIZED (
     SELECT id, t, r, row_number() OVER () AS k FROM (
         SELECT id, tsv @@ CAST(:qa AS tsquery) AS t,
@@ -268,7 +273,8 @@ WITH t AS MATERIALIZED (
                          AND NOT tsv @@ CAST(:qa AS tsquery)
                     THEN ts_rank(CAST(:w AS real[]), tsv, CAST(:r AS tsquery)) END AS r
         FROM {key}
-        WHERE tsv @@ CAST(:q AS tsquery) AND (:deep OR (SELECT count(*) FROM t) <= :n)
+        WHERE tsv @@ CAST(:q AS tsquery) AND id > :lo AND id < :hi
+              AND (:deep OR (SELECT count(*) FROM t) <= :n)
         LIMIT :n1) s
 ), c AS (
     SELECT 0 AS tier, id, r FROM (SELECT id, r FROM t LIMIT :n) t0
@@ -326,7 +332,7 @@ class PostgresBackend:
             "WHERE pg_has_role(c.relowner, 'USAGE')"), {"ix": list(_PG_INDEXES)})
 
     def search(self, conn: Connection, terms: Terms, lang: str | None, limit: int,
-               offset: int, n: int) -> Found:
+               offset: int, n: int, ids: tuple[int, int]) -> Found:
         conn.execute(_PG_READ_SETTINGS)
         key, titles_table = PG_KEYS[lang]
         deep = _deep(offset, n, limit)
@@ -334,7 +340,7 @@ class PostgresBackend:
             "q": tsquery_literal(terms, lang), "qa": tsquery_literal(terms, lang, weight="A"),
             "r": tsquery_literal(terms, lang, ranking=True), "w": PG_RANK_WEIGHTS,
             "n": limit, "n1": limit + 1, "page": n, "o": offset, "end": offset + n,
-            "deep": deep}).all()
+            "deep": deep, "lo": ids[0], "hi": ids[1]}).all()
         mark, titles, matches, others = (int(v) for v in rows[0][:4])
         counted = titles <= limit or deep
         page = [(int(r[4]), float(r[5]), StoredDoc(r[6], r[7], r[8], r[9]))

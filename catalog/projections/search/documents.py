@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+import pyoxigraph as ox
 from pydantic import ValidationError
 
 from catalog import rdfio
 from catalog.projections.search.analysis import words
+from catalog.records.kinds import RecordKind
 from catalog.records.passport import Passport, from_triples
 
 log = logging.getLogger(__name__)
@@ -52,10 +55,7 @@ class SearchDocument:
         texts: Texts = {}
 
         def add(field: str, lang: str, value: str) -> None:
-            items = texts.setdefault(field, {}).setdefault(bucket(lang), [])
-            used = sum(len(t) for t in items)
-            if value.strip() and used < MAX_FIELD_CHARS:
-                items.append(value[:MAX_FIELD_CHARS - used])
+            _add(texts, field, lang, value)
 
         for lang, text in passport.title.items():
             add("title", lang, text)
@@ -71,10 +71,28 @@ class SearchDocument:
         return cls(iri, passport.code, dict(passport.title), texts)
 
     @classmethod
-    def parse(cls, iri: str, content: str) -> SearchDocument | None:
-        """The document of a published service version, or None (logged) when its content
-        does not read as a passport."""
+    def of_record(cls, kind: RecordKind, iri: str, triples: Sequence[ox.Triple]
+                  ) -> SearchDocument | None:
+        """The document of a record as its kind's search spec says; None: not searchable."""
+        if kind.search is None:
+            return None
+        texts: Texts = {}
+        title: dict[str, str] = {}
+        for spec in kind.search.fields:
+            for lang, value in spec.texts(iri, triples):
+                _add(texts, spec.name, lang, value)
+                if spec.name == "title":
+                    title[lang] = value
+        return cls(iri, kind.code_of(iri, triples) or "", title, texts)
+
+    @classmethod
+    def parse(cls, iri: str, content: str, kind: RecordKind | None = None
+              ) -> SearchDocument | None:
+        """The document of a published version (a passport unless ``kind`` says otherwise),
+        or None (logged) when its content does not read as one."""
         try:
+            if kind is not None:
+                return cls.of_record(kind, iri, rdfio.parse_canonical(content))
             return cls.of(from_triples(rdfio.parse_canonical(content), iri), iri)
         except (ValidationError, SyntaxError, ValueError) as exc:
             log.warning("search: %s is not indexed, its content is not a passport: %s",
@@ -103,6 +121,13 @@ class SearchDocument:
                   for field, by_lang in self.texts.items()}
         return (json.dumps(self.title, ensure_ascii=False, sort_keys=True),
                 json.dumps(stored, ensure_ascii=False, sort_keys=True))
+
+
+def _add(texts: Texts, field: str, lang: str, value: str) -> None:
+    items = texts.setdefault(field, {}).setdefault(bucket(lang), [])
+    used = sum(len(t) for t in items)
+    if value.strip() and used < MAX_FIELD_CHARS:
+        items.append(value[:MAX_FIELD_CHARS - used])
 
 
 def load_texts(title_json: str, texts_json: str) -> tuple[dict[str, str], StoredTexts]:
