@@ -1,7 +1,8 @@
 """API models of answers: what each route declares as its ``response_model``.
 
 The tables live in catalog/ledger/ and catalog/workflow/, the RDF in
-catalog/records/passport.py; these are the shapes clients read, with field descriptions shown in the OpenAPI document.
+catalog/records/passport.py; these are the shapes clients read, with field descriptions shown in
+the OpenAPI document.
 """
 
 from __future__ import annotations
