@@ -1,7 +1,7 @@
 """The catalog: the composition of the core's parts, and nothing more.
 
 Settings, the kinds of record, the ledger, the quad store, the validator (the shapes of every
-kind, loaded once: the hub refuses to start when a kind's shapes are missing or empty) and the
+kind, loaded once: :mod:`catalog.shapes` refuses to start without them) and the
 projections that follow the ledger (the store, the search index, the reference index). Every
 surface (HTTP, CLI, adapters) goes through :class:`Catalog`; writes go through
 :class:`catalog.workflow.publishing.Publishing`, the one governed write path.
@@ -10,12 +10,11 @@ surface (HTTP, CLI, adapters) goes through :class:`Catalog`; writes go through
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pyoxigraph as ox
 
-from catalog import paths, rdfio
-from catalog.errors import ConfigurationError, InvalidInput, NotFound, StoreUnavailable
+from catalog import rdfio, shapes
+from catalog.errors import InvalidInput, NotFound, StoreUnavailable
 from catalog.ledger import Ledger
 from catalog.ledger.db import create_db_engine, migrate
 from catalog.projections import Follower
@@ -34,7 +33,7 @@ from catalog.store.remote import RemoteStore
 from catalog.validation import ValidationReport, Validator
 from catalog.workflow.bulk import ImportReport, RecordOutcome
 
-__all__ = ["Catalog", "ImportReport", "RecordOutcome", "open_store", "shape_files"]
+__all__ = ["Catalog", "ImportReport", "RecordOutcome", "open_store"]
 
 log = logging.getLogger(__name__)
 
@@ -48,34 +47,13 @@ def open_store(settings: Settings) -> QuadStore:
     return EmbeddedStore(settings.resolved_store_path)
 
 
-def shape_files(kinds: Kinds, folder: Path | None = None) -> list[Path]:
-    """The shapes files of every kind; a kind whose file is missing is a configuration error
-    (validation fails closed: without shapes it would accept everything)."""
-    folder = folder or paths.SHAPES_DIR
-    files: dict[Path, None] = {}
-    for kind in kinds:
-        if not kind.shapes:
-            raise ConfigurationError(f"the kind {kind.name} declares no shapes",
-                                     field="shapes", value=kind.name)
-        for name in kind.shapes:
-            path = Path(name) if Path(name).is_absolute() else folder / name
-            if not path.is_file():
-                raise ConfigurationError(
-                    f"the shapes of the kind {kind.name} are missing: {path} is not a file; "
-                    "the hub does not start without them (validation would accept anything)",
-                    message_ro=f"lipsesc formele SHACL ale tipului {kind.name}: {path}",
-                    field="shapes", value=str(path))
-            files[path] = None
-    return list(files)
-
-
 class Catalog:
     def __init__(self, settings: Settings, *, kinds: Kinds | None = None,
                  store: QuadStore | None = None, with_store: bool = True) -> None:
         self.settings = settings
         self.kinds = kinds if kinds is not None else builtin_kinds()
-        self.validator = Validator.from_files(shape_files(self.kinds),
-                                              settings.validation_engine)
+        self.validator = Validator(shapes.profile_shapes(self.kinds),
+                                   settings.validation_engine)
         self.engine = create_db_engine(settings.resolved_database_url)
         migrate(self.engine)
         self.ledger = Ledger(self.engine)
