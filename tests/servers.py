@@ -48,14 +48,16 @@ class Served:
 
 
 def start_semcat(log: Path, env: dict[str, str], *, port: int | None = None,
-                 timeout_s: float = 60) -> Served:
+                 timeout_s: float = 60, exe: Path | None = None, cwd: Path | None = None
+                 ) -> Served:
     """`semcat serve` on ``port`` (a free loopback port by default) with ``env`` (the test's
-    SEMCAT_* only), once it answers ``/health``."""
+    SEMCAT_* only), once it answers ``/health``; ``exe`` is this environment's `semcat` unless
+    given, run in ``cwd`` (this process's by default)."""
     port = port or free_port()
     full = {k: v for k, v in os.environ.items() if not k.startswith("SEMCAT_")} | env
-    exe = Path(sys.executable).parent / "semcat"
+    exe = exe or Path(sys.executable).parent / "semcat"
     with log.open("wb") as sink:
-        proc = subprocess.Popen([str(exe), "serve", "--port", str(port)], env=full,
+        proc = subprocess.Popen([str(exe), "serve", "--port", str(port)], env=full, cwd=cwd,
                                 stdout=sink, stderr=subprocess.STDOUT)
     served = Served(f"http://127.0.0.1:{port}", proc, log)
     deadline = time.monotonic() + timeout_s
@@ -73,9 +75,9 @@ def start_semcat(log: Path, env: dict[str, str], *, port: int | None = None,
 
 
 @contextmanager
-def semcat_serving(log: Path, env: dict[str, str], *, port: int | None = None
-                   ) -> Iterator[Served]:
-    served = start_semcat(log, env, port=port)
+def semcat_serving(log: Path, env: dict[str, str], *, port: int | None = None,
+                   exe: Path | None = None, cwd: Path | None = None) -> Iterator[Served]:
+    served = start_semcat(log, env, port=port, exe=exe, cwd=cwd)
     try:
         yield served
     finally:
