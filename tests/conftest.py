@@ -1,5 +1,6 @@
 """Shared fixtures: settings in temporary folders, the two ledger back ends, a real
-``oxigraph serve`` process, the ../shared material, and a guard that keeps tests on loopback."""
+``oxigraph serve`` process, the ../shared material, headless Chromium, and a guard that keeps
+tests on loopback."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ from tests.servers import free_port, postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "external"
-_KEEP_ENV = {"SEMCAT_REQUIRE_POSTGRES", "SEMCAT_REQUIRE_SHARED", "SEMCAT_TEST_POSTGRES_URL"}
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package `chromium`
+_KEEP_ENV = {"SEMCAT_REQUIRE_POSTGRES", "SEMCAT_REQUIRE_SHARED", "SEMCAT_REQUIRE_BROWSER",
+             "SEMCAT_TEST_POSTGRES_URL"}
 
 
 # --- hermetic environment -----------------------------------------------------------------
@@ -120,6 +123,19 @@ def shared() -> Path:
             pytest.fail(f"{SHARED} is required in CI but absent")
         pytest.skip(f"{SHARED} is absent (these tests read the official shapes and suites)")
     return SHARED
+
+
+# --- headless Chromium ----------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """The browser of the browser tests; they skip where it is absent, or fail when
+    SEMCAT_REQUIRE_BROWSER=1 (as in .ci/run, which installs it)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("SEMCAT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"headless Chromium is required here but absent at {CHROMIUM} "
+                        "(Debian package `chromium`)")
+        pytest.skip(f"headless Chromium is not installed at {CHROMIUM}")
+    return CHROMIUM
 
 
 # --- catalogs with the shipped reference data -----------------------------------------------
