@@ -2,13 +2,14 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+ROLE ?= publisher
 
-.PHONY: help run test lint bench clean
+.PHONY: help run token test lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
@@ -17,7 +18,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP) ## start the hub with the demo nomenclature at http://127.0.0.1:8000
 	SEMCAT_LOAD_DEMO=true $(VENV)/bin/semcat serve
 
-test: $(STAMP) ## run the test suite (PostgreSQL/oxigraph/shared tests skip with a reason where absent)
+token: $(STAMP) ## an API token, shown once: make token INSTITUTION=ASP ROLE=publisher (after make run)
+	@test -n "$(INSTITUTION)" || { echo "usage: make token INSTITUTION=ASP [ROLE=publisher|reviewer|admin]" >&2; exit 2; }
+	$(VENV)/bin/semcat token create --institution "$(INSTITUTION)" --role "$(ROLE)"
+
+test: $(STAMP) ## run the test suite (PostgreSQL, ../shared and Chromium tests skip with a reason where absent)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff and mypy --strict
