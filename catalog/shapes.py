@@ -68,8 +68,12 @@ def profile_shapes(kinds: Kinds | None = None) -> Graph:
     """The shapes graph every record is validated against, checked once at start: the files
     the kinds declare (every file of the folder when no kinds are given)."""
     files = kind_files(kinds) if kinds is not None else shape_files()
-    graph = load_shapes(files)
-    if not any((None, RDF.type, kind) in graph for kind in (SH.NodeShape, SH.PropertyShape)):
-        raise _refuse(files[0].parent, "declares no sh:NodeShape or sh:PropertyShape",
-                      "nu declară niciun sh:NodeShape sau sh:PropertyShape")
-    return graph
+    for f in files:  # each kind's file, not only the union
+        if not _has_shapes(load_shapes([f])):
+            raise _refuse(f.parent, f"declares no sh:NodeShape or sh:PropertyShape in {f.name}",
+                          f"nu declară niciun sh:NodeShape sau sh:PropertyShape în {f.name}")
+    return load_shapes(files)
+
+
+def _has_shapes(graph: Graph) -> bool:
+    return any((None, RDF.type, kind) in graph for kind in (SH.NodeShape, SH.PropertyShape))

@@ -54,7 +54,19 @@ def test_turtle_without_any_shape_refuses_start_up(tmp_path: Path, settings: Set
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "shapes"
     folder.mkdir()
-    (folder / "labels.ttl").write_bytes((ROOT / "vocabularies" / "profile.ttl").read_bytes())
+    for name in ("passport.ttl", "reference.ttl"):  # the files the kinds name, but no shapes
+        (folder / name).write_bytes((ROOT / "vocabularies" / "profile.ttl").read_bytes())
     monkeypatch.setattr(paths, "SHAPES_DIR", folder)
     message = refusal(settings)
-    assert f"{folder} declares no sh:NodeShape or sh:PropertyShape" in message
+    assert f"{folder} declares no sh:NodeShape or sh:PropertyShape in" in message
+
+
+def test_a_kind_whose_shapes_file_is_missing_refuses_start_up(
+        tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "shapes"
+    folder.mkdir()
+    (folder / "passport.ttl").write_bytes((ROOT / "shapes" / "passport.ttl").read_bytes())
+    monkeypatch.setattr(paths, "SHAPES_DIR", folder)  # reference.ttl is not there
+    message = refusal(settings)
+    assert "the shapes of the kind codelist are missing" in message
+    assert str(folder / "reference.ttl") in message
