@@ -10,24 +10,30 @@ from fastapi import FastAPI
 
 from api import errors
 from api.pages import routes as pages
-from api.routes import audit, catalogue, feed, health, home, publishing, services, sparql
+from api.routes import audit, catalogue, feed, health, home, publishing, sparql
 from api.routes import search as search_routes
+from api.routes.records import router_for
 from api.routes.sparql import SparqlFastLane
 from catalog.core import Catalog
 from catalog.demo import load_demo
 from catalog.projections.store import ProjectorThread
 from catalog.queries.endpoint import QueryService
+from catalog.records.builtin import builtin_kinds
+from catalog.records.kinds import Kinds
 from catalog.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) -> FastAPI:
+    """The hub for ``settings``, serving the records of ``kinds`` (the shipped kinds by
+    default; each kind that declares a path gets its REST routes)."""
     settings = settings or get_settings()
+    kinds = kinds if kinds is not None else builtin_kinds()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        catalog = Catalog(settings)
+        catalog = Catalog(settings, kinds=kinds)
         if settings.load_demo:
             report = load_demo(catalog)
             log.info("demo data: %s", report.summary())
@@ -54,7 +60,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SparqlFastLane)  # /sparql before the routing of the whole API
     app.include_router(home.router)
     app.include_router(health.router)
-    app.include_router(services.router)
+    for kind in kinds:
+        if kind.path is not None:
+            app.include_router(router_for(kind))
     app.include_router(catalogue.router)
     app.include_router(publishing.router)
     app.include_router(sparql.router)

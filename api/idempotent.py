@@ -42,9 +42,9 @@ async def claim(request: Request, principal: Principal, idem: Idempotency, body:
     key = request.headers.get("idempotency-key")
     if key is None:
         return None
-    digest = request_hash(request.method, request.url.path, request.url.query,
-                          request.headers.get("content-type", ""),
-                          request.headers.get("if-match", ""), body)
+    digest = await run_in_threadpool(
+        request_hash, request.method, request.url.path, request.url.query,
+        request.headers.get("content-type", ""), request.headers.get("if-match", ""), body)
     return await run_in_threadpool(idem.begin, principal.institution_id, key, digest)
 
 

@@ -58,15 +58,6 @@ PREFIXES: Final[dict[str, str]] = {
 
 RDF_TYPE: Final = RDF + "type"
 
-#: Classes whose instances are the roots of records, with the record kind they start.
-ROOT_CLASSES: Final[dict[str, str]] = {
-    CPSV + "PublicService": "service",
-    CV + "PublicOrganisation": "organisation",
-    SKOS + "ConceptScheme": "codelist",
-    ELI + "LegalResource": "legal",
-    DCT + "Location": "location",
-}
-
 #: Graph that holds the projection's own bookkeeping (the watermark) inside the quad store.
 META_GRAPH: Final = "urn:semcat:meta"
 WATERMARK_SUBJECT: Final = "urn:semcat:projection"

@@ -252,7 +252,7 @@ def build_router(settings: Settings) -> APIRouter:
             return Response(status_code=304, headers=headers)
         assert catalog.store is not None
         try:
-            found = await run_in_threadpool(describe, catalog.store, iri)
+            found = await run_in_threadpool(describe, catalog.store, iri, catalog.kinds)
         except NotFound:
             if media != "text/html":
                 raise

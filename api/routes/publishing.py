@@ -1,24 +1,24 @@
-"""Writing passports: create, replace, patch, submit, publish, withdraw, reject; bulk import;
-dry-run validation; the published JSON Schema.
+"""Writes that are not addressed to one record: bulk import, dry-run validation, and the
+published JSON Schema of the passport. The writes of one record are the routes of its kind
+(:mod:`api.routes.records`).
 
-Handlers parse, authorise through :mod:`catalog.publishing` and answer; the rules live there.
+Handlers parse, authorise through :mod:`catalog.workflow.publishing` and answer; the rules live
+there. Nothing body-sized runs on the event loop.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Header, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api import idempotent
 from api.body import read_capped
 from api.deps import CatalogDep, IdempotencyDep, PrincipalDep, PublishingDep, SettingsDep
-from api.schemas import ERRORS, ImportOut, ValidationOut, VersionStateOut
-from catalog import rdfio
-from catalog.errors import InvalidInput
-from catalog.intake.readers import JSON_MEDIA, bulk_items, media_of, single_passport
+from api.schemas import ERRORS, ImportOut, ValidationOut
+from catalog.intake.readers import bulk_items, media_of, single_passport
 from catalog.ledger.idempotency import Claim, Replay
 from catalog.records.passport import Passport
 from catalog.workflow.states import VersionState
@@ -51,88 +51,6 @@ def passport_schema() -> dict[str, Any]:
     return schema
 
 
-@router.post("/services", status_code=201, response_model=VersionStateOut,
-             openapi_extra={"requestBody": RDF_BODY})
-async def create_service(request: Request, principal: PrincipalDep, pub: PublishingDep,
-                         settings: SettingsDep, idem: IdempotencyDep,
-                         reason: str | None = REASON) -> JSONResponse:
-    """Create a passport; its first version is a draft. Honours `Idempotency-Key`."""
-    body = await read_capped(request, settings.max_record_bytes)
-    media = media_of(request.headers.get("content-type"))
-
-    def write(hook: Any) -> VersionState:
-        draft = single_passport(body, media, settings)
-        return pub.create(principal, draft, reason=reason, on_commit=hook)
-
-    return await idempotent.run(request, principal, idem, body, write, _answer(201), 201)
-
-
-@router.put("/services/{code}", response_model=VersionStateOut,
-            openapi_extra={"requestBody": RDF_BODY})
-async def replace_service(code: str, request: Request, principal: PrincipalDep,
-                          pub: PublishingDep, settings: SettingsDep,
-                          if_match: str | None = Header(None), reason: str | None = REASON
-                          ) -> JSONResponse:
-    """A new draft version with the whole passport (needs `If-Match`)."""
-    body = await read_capped(request, settings.max_record_bytes)
-    media = media_of(request.headers.get("content-type"))
-
-    def write() -> VersionState:
-        draft = single_passport(body, media, settings, expected_iri=pub.catalog.service_iri(code))
-        return pub.replace(principal, code, draft, if_match, reason=reason)
-
-    return _answer(200)(await run_in_threadpool(write))
-
-
-@router.patch("/services/{code}", response_model=VersionStateOut,
-              openapi_extra={"requestBody": {"content": {
-                  "application/merge-patch+json": {"schema": {"type": "object"}}}}})
-async def patch_service(code: str, request: Request, principal: PrincipalDep,
-                        pub: PublishingDep, settings: SettingsDep,
-                        if_match: str | None = Header(None), reason: str | None = REASON
-                        ) -> JSONResponse:
-    """A new draft version from a JSON Merge Patch (RFC 7396) of the latest version."""
-    body = await read_capped(request, settings.max_record_bytes)
-    media = media_of(request.headers.get("content-type"), "application/merge-patch+json")
-    if media not in JSON_MEDIA:
-        raise InvalidInput(f"PATCH takes application/merge-patch+json, not {media}",
-                           message_ro="PATCH acceptă application/merge-patch+json",
-                           field="Content-Type", value=media,
-                           expected="application/merge-patch+json")
-    from catalog.intake import gates
-
-    patch = rdfio.load_json(gates.decode_utf8(body, what="JSON body"),
-                            max_nesting=settings.max_nesting)
-    gates.check_storable_text(patch)
-    state = await run_in_threadpool(lambda: pub.patch(principal, code, patch, if_match,
-                                                      reason=reason))
-    return _answer(200)(state)
-
-
-def _transition(to: str) -> Any:
-    async def handler(code: str, request: Request, principal: PrincipalDep,
-                      pub: PublishingDep, idem: IdempotencyDep,
-                      if_match: str | None = Header(None),
-                      reason: str | None = Body(None, embed=True, max_length=2000)
-                      ) -> JSONResponse:
-        body = (reason or "").encode("utf-8")
-
-        def write(hook: Any) -> VersionState:
-            return pub.transition(principal, code, to, if_match, reason=reason, on_commit=hook)
-
-        return await idempotent.run(request, principal, idem, body, write, _answer(200), 200)
-    return handler
-
-
-for _verb, _status, _doc in (
-        ("submit", "submitted", "Send the latest draft for review (owner; needs If-Match)."),
-        ("publish", "published", "Publish the submitted version (reviewer; needs If-Match)."),
-        ("withdraw", "withdrawn", "Withdraw the published version (reviewer; If-Match of it)."),
-        ("reject", "draft", "Send a submission back to draft, with a reason (reviewer).")):
-    router.add_api_route(f"/services/{{code}}/{_verb}", _transition(_status), methods=["POST"],
-                         summary=_doc, response_model=VersionStateOut)
-
-
 @router.post("/validate", response_model=ValidationOut, openapi_extra={"requestBody": RDF_BODY})
 async def validate(request: Request, catalog: CatalogDep, settings: SettingsDep
                    ) -> JSONResponse:
@@ -160,14 +78,14 @@ async def bulk_import(request: Request, principal: PrincipalDep, pub: Publishing
     """Many passports at once: JSON Lines, a JSON list, CSV, N-Quads, TriG, Turtle, JSON-LD."""
     body = await read_capped(request, settings.max_bulk_bytes)
     media = media_of(request.headers.get("content-type"))
-    if media == "application/json" and body.lstrip()[:1] == b"{" and b"\n{" in body:
-        media = "application/x-ndjson"
     got = await idempotent.claim(request, principal, idem, body)
     if isinstance(got, Replay):
         return idempotent.replayed(got)
     try:
         def work() -> dict[str, Any]:
-            items = bulk_items(body, media, settings)  # 400 naming the formats for others
+            sniffed = "application/x-ndjson" if media == "application/json" and \
+                body.lstrip()[:1] == b"{" and b"\n{" in body else media
+            items = bulk_items(body, sniffed, settings)  # 400 naming the formats for others
             report = pub.import_records(principal, items, atomic=mode == "atomic",
                                         publish=publish, reason=reason)
             return {"mode": mode, "publish": publish, **report.to_dict()}

@@ -80,17 +80,20 @@ async def search(
         lang: str | None = Query(None, description="Only texts in this language: ro, en, ru."),
         limit: int = Query(20, description=f"Services per page, 1 to {MAX_LIMIT}."),
         cursor: str | None = Query(None, description="The `next_cursor` of the previous page."),
+        kind: str = Query("service", max_length=32, description="The kind of record searched: "
+                          "service passports by default."),
 ) -> SearchOut | Response:
     """Services whose title, keywords, description, evidence or outputs hold every word (as
     a prefix, less its ending), those with every word in the title first."""
     text = check_query(q)
     index = catalog.search_index
     mark = await run_in_threadpool(index.watermark)
-    etag = conditional.etag_for(mark, "search", text, lang, limit, cursor)
+    tag = (text, lang, limit, cursor) if kind == "service" else (text, lang, limit, cursor, kind)
+    etag = conditional.etag_for(mark, "search", *tag)
     if conditional.not_modified(request, etag, None):
         return conditional.answer_304(etag, None)
     page = await run_in_threadpool(
-        lambda: index.search(text, lang=lang, limit=limit, cursor=cursor))
+        lambda: index.search(text, lang=lang, limit=limit, cursor=cursor, kind=kind))
     response.headers.update(conditional.headers(
-        conditional.etag_for(page.watermark, "search", text, lang, limit, cursor), None))
+        conditional.etag_for(page.watermark, "search", *tag), None))
     return SearchOut.of(page)

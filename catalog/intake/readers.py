@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from catalog import rdfio
 from catalog.errors import CatalogError, InvalidInput, InvalidRecord
 from catalog.intake import gates
-from catalog.namespaces import CPSV, DCT, RDF_TYPE, SC
+from catalog.namespaces import DCT, RDF_TYPE, SC
 from catalog.records import RecordDraft, split
 from catalog.records.builtin import SERVICE
 from catalog.records.kinds import RecordKind
@@ -198,20 +198,24 @@ def _json_items(text: str, max_nesting: int) -> list[tuple[str, Any]]:
 
 
 # --- RDF passports -----------------------------------------------------------------------
-def own_passport(quads: Sequence[ox.Quad], expected_iri: str | None) -> RecordDraft:
-    """The one service a single-passport document describes, and nothing else.
+def own_passport(quads: Sequence[ox.Quad], expected_iri: str | None,
+                 kind: RecordKind = SERVICE) -> RecordDraft:
+    """The one record a single-record document describes, and nothing else.
 
-    Every triple must be about the service, a resource under its IRI (``<service>/...``,
-    ``<service>#...``) or a blank node reached from those; triples about anything else (another
-    service, an organisation, a code list) are refused with a finding each.
+    Every triple must be about the record's root (a service), a resource under its IRI
+    (``<service>/...``, ``<service>#...``) or a blank node reached from those; triples about
+    anything else (another service, an organisation, a code list) are refused with a finding
+    each.
     """
+    root_class = kind.root_class
+    shown = "cpsv:PublicService" if kind is SERVICE else f"<{root_class}>"
     services = sorted({q.subject.value for q in quads if q.predicate.value == RDF_TYPE
                        and isinstance(q.subject, ox.NamedNode)
-                       and q.object == ox.NamedNode(CPSV + "PublicService")})
+                       and q.object == ox.NamedNode(root_class)})
     if not services:
-        raise InvalidInput("the document describes no cpsv:PublicService",
-                           message_ro="documentul nu descrie niciun cpsv:PublicService",
-                           expected="one resource typed cpsv:PublicService")
+        raise InvalidInput(f"the document describes no {shown}",
+                           message_ro=f"documentul nu descrie niciun {shown}",
+                           expected=f"one resource typed {shown}")
     iri = expected_iri or services[0]
     graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
     owned_bnodes: set[str] = set()
@@ -251,7 +255,7 @@ def own_passport(quads: Sequence[ox.Quad], expected_iri: str | None) -> RecordDr
             f"resursele lui; {len(findings)} problem(e), nu s-a salvat nimic",
             value=iri,
         )
-    return RecordDraft(iri, "service", triples)
+    return RecordDraft(iri, kind.name, triples, declared=kind)
 
 
 def _root_of(term: Any, services: list[str]) -> str:
@@ -296,12 +300,20 @@ def check_draft_text(draft: RecordDraft) -> None:
 def single_passport(data: bytes, media: str, settings: Settings,
                     expected_iri: str | None = None) -> RecordDraft:
     """The draft of one passport from a request body (JSON, CSV of one row, or RDF)."""
-    gates.check_size(data, settings.max_record_bytes, what="the passport")
+    return single_record(SERVICE, data, media, settings, expected_iri)
+
+
+def single_record(kind: RecordKind, data: bytes, media: str, settings: Settings,
+                  expected_iri: str | None = None) -> RecordDraft:
+    """The draft of one record of ``kind`` from a request body (its plain JSON, RDF, or, for
+    passports, a CSV of one row)."""
+    gates.check_size(data, settings.max_record_bytes,
+                     what="the passport" if kind is SERVICE else "the record")
     if media in JSON_MEDIA:
         text = gates.decode_utf8(data, what="JSON body")
         doc = rdfio.load_json(text, max_nesting=settings.max_nesting)
-        draft = draft_of(passport_from_data(doc), settings.base_uri)
-    elif media == CSV_MEDIA:
+        draft = draft_from_data(kind, doc, settings.base_uri)
+    elif media == CSV_MEDIA and kind.model is Passport:
         from catalog.intake import csvformat
 
         rows = list(csvformat.iter_csv(data))
@@ -316,7 +328,7 @@ def single_passport(data: bytes, media: str, settings: Settings,
         quads = rdfio.parse(data, rdfio.format_for(media), base_iri=settings.base_uri,
                             max_bytes=settings.max_record_bytes,
                             max_nesting=settings.max_nesting)
-        draft = own_passport(quads, expected_iri)
+        draft = own_passport(quads, expected_iri, kind)
     check_draft_text(draft)
     return draft
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from catalog.errors import NotFound
-from catalog.namespaces import RDF_TYPE, ROOT_CLASSES
+from catalog.namespaces import RDF_TYPE
 from catalog.queries import load as named_query
+from catalog.records.builtin import builtin_kinds
+from catalog.records.kinds import Kinds
 from catalog.store import QuadStore
 
 
@@ -31,8 +33,9 @@ def _under(term: object, iri: str) -> bool:
         term.value == iri or term.value.startswith((iri + "/", iri + "#")))
 
 
-def describe(store: QuadStore, iri: str) -> Description:
+def describe(store: QuadStore, iri: str, kinds: Kinds | None = None) -> Description:
     """The description of ``iri`` from the published catalogue, or NotFound."""
+    kinds = kinds if kinds is not None else builtin_kinds()
     query = named_query("graph_of").text.replace(
         "#VALUES", f"VALUES ?s {{ {ox.NamedNode(iri)} }}")
     rows = store.select(query)
@@ -43,7 +46,8 @@ def describe(store: QuadStore, iri: str) -> Description:
     graph = store.graph(record)
     record_types = [t.object.value for t in graph if t.subject == ox.NamedNode(record)
                     and t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)]
-    kind = next((ROOT_CLASSES[t] for t in record_types if t in ROOT_CLASSES), None)
+    spec = kinds.of_types(record_types)
+    kind = spec.name if spec is not None else None
     if record == iri:
         own = graph
     else:

@@ -3,10 +3,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from catalog.namespaces import CPSV, CV, DCAT, DCT, ELI, SC, SKOS
 from catalog.records.ids import IriFamily
 from catalog.records.kinds import Kinds, RecordKind, SearchField, SearchSpec
 from catalog.records.passport import CODE_PATTERN, Passport, PassportMapping
+
+
+class PassportCsv:
+    """The passports' CSV layout (docs/csv.md)."""
+
+    def export(self, records: Sequence[Any]) -> bytes:
+        from catalog.intake.csvformat import export_csv  # the layout lives with the reader
+
+        return export_csv(list(records))
+
 
 SERVICE = RecordKind(
     name="service",
@@ -27,6 +40,7 @@ SERVICE = RecordKind(
         SearchField("evidence", (CPSV + "hasInput", DCT + "title")),
         SearchField("outputs", (CPSV + "produces", DCT + "title")),
     )),
+    csv=PassportCsv(),
     import_order=4,
     path="services",
 )

@@ -25,6 +25,12 @@ from catalog.errors import ConfigurationError, InvalidInput
 from catalog.records.ids import IriFamily
 
 
+class CsvCodec(Protocol):
+    """A kind's CSV layout (the passport's: docs/csv.md)."""
+
+    def export(self, records: Sequence[Any]) -> bytes: ...
+
+
 class RdfMapping(Protocol):
     """The one JSON <-> RDF mapping of a kind's model."""
 
@@ -108,6 +114,7 @@ class RecordKind:
     #: ro/en labels of the model's fields (for diffs), when the model's own are not enough
     field_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     search: SearchSpec | None = None
+    csv: CsvCodec | None = None
     import_order: int = 9  # reference data first: records that point to it validate
     path: str | None = None  # REST: /api/v1/{path}; None: no routes of its own
     #: besides the resources under its IRI (``<root>/...``), the record holds the resources
@@ -131,12 +138,12 @@ class RecordKind:
 
     def check_code(self, code: str) -> str:
         if self.code_pattern is not None and not re.fullmatch(self.code_pattern, code):
-            example = f" (e.g. {self.code_example})" if self.code_example else ""
+            noun = "service" if self.name == "service" else self.labels["en"]
             raise InvalidInput(
-                f"{code!r} is not a {self.labels['en']} code{example}",
+                f"{code!r} is not a {noun} code",
                 message_ro=f"{code!r} nu este un cod de {self.labels['ro']}",
                 field="code", value=code,
-                expected=f"{self.code_example or 'a code'} ({self.code_pattern})")
+                expected=f"e.g. {self.code_example or 'a code'} (^{self.code_pattern}$)")
         return code
 
     def iri(self, base: str, code: str) -> str:
