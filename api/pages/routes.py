@@ -269,8 +269,8 @@ def build_router(settings: Settings) -> APIRouter:
             body = (await run_in_threadpool(page, catalog, found, lang, request)).encode()
             headers["Content-Language"] = lang
             return Response(body, media_type="text/html; charset=utf-8", headers=headers)
-        return Response(rdfio.serialize(found.triples, RDF_MEDIA[media]), media_type=media,
-                        headers=headers)
+        body = await run_in_threadpool(rdfio.serialize, found.triples, RDF_MEDIA[media])
+        return Response(body, media_type=media, headers=headers)
 
     for root in ("id", "codelist", "eli"):
         router.add_api_route(f"{prefix}/{root}/{{path:path}}", dereference,
