@@ -8,11 +8,12 @@ import json
 import sys
 from pathlib import Path
 
-from catalog.core import Catalog, ImportReport
+from catalog.core import Catalog
 from catalog.errors import CatalogError, InvalidRecord, StoreUnavailable
 from catalog.intake.readers import BulkItem, Unreadable, bulk_items
 from catalog.settings import get_settings, settings_markdown
 from catalog.workflow.access import Principal, Tokens
+from catalog.workflow.bulk import ImportReport
 from catalog.workflow.publishing import Publishing
 
 

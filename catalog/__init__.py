@@ -1,9 +1,11 @@
-"""semcat's domain core: records, versions, the quad store, validation and projection.
+"""semcat's domain core: records of every kind, their versions and review, validation, and the
+projections that serve them (the quad store, the search index).
 
-It knows nothing of HTTP or of any registry; ``api/`` and ``adapters/`` call it.
+It knows nothing of HTTP or of any registry; ``api/`` and ``adapters/`` call it. The parts and
+what each may import: docs/architecture.md.
 """
 
-from catalog.core import Catalog, ImportReport, RecordOutcome
+from catalog.core import Catalog
 from catalog.errors import (
     CatalogError,
     Conflict,
@@ -16,9 +18,14 @@ from catalog.errors import (
     StoreUnavailable,
     UnsafeInput,
 )
+from catalog.records.builtin import builtin_kinds
+from catalog.records.kinds import Kinds, RecordKind
 from catalog.records.passport import Passport
 from catalog.settings import Settings, get_settings
 from catalog.validation import Finding, ValidationReport
+from catalog.workflow.access import Principal
+from catalog.workflow.bulk import ImportReport, RecordOutcome
+from catalog.workflow.publishing import Publishing
 
 __all__ = [
     "Catalog",
@@ -29,14 +36,19 @@ __all__ = [
     "ImportReport",
     "InvalidInput",
     "InvalidRecord",
+    "Kinds",
     "NotFound",
     "Passport",
+    "Principal",
+    "Publishing",
     "QueryRejected",
     "QueryTimeout",
+    "RecordKind",
     "RecordOutcome",
     "Settings",
     "StoreUnavailable",
     "UnsafeInput",
     "ValidationReport",
+    "builtin_kinds",
     "get_settings",
 ]

@@ -31,9 +31,8 @@ from catalog.store import QuadStore
 from catalog.store.embedded import EmbeddedStore
 from catalog.store.remote import RemoteStore
 from catalog.validation import ValidationReport, Validator
-from catalog.workflow.bulk import ImportReport, RecordOutcome
 
-__all__ = ["Catalog", "ImportReport", "RecordOutcome", "open_store"]
+__all__ = ["Catalog", "open_store"]
 
 log = logging.getLogger(__name__)
 

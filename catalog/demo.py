@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from catalog import paths
-from catalog.core import Catalog, ImportReport
+from catalog.core import Catalog
 from catalog.records import RecordDraft
 from catalog.workflow.access import Principal
+from catalog.workflow.bulk import ImportReport
 from catalog.workflow.publishing import Publishing
 
 LOADER = Principal.loader("demo")

@@ -17,8 +17,8 @@ from typing import Any, Final
 
 import pyoxigraph as ox
 
+from catalog import gates
 from catalog.errors import InvalidInput, UnsafeInput
-from catalog.intake import gates
 from catalog.namespaces import PREFIXES
 
 

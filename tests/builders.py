@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from functools import cache
 
 from catalog import paths
-from catalog.core import Catalog, ImportReport
+from catalog.core import Catalog
 from catalog.intake.readers import Unreadable
 from catalog.records import RecordDraft
 from catalog.records.passport import Passport, from_triples, to_triples
 from catalog.workflow.access import Principal
-from catalog.workflow.bulk import OnAck
+from catalog.workflow.bulk import ImportReport, OnAck
 from catalog.workflow.publishing import Publishing
 from catalog.workflow.states import version_etag
 

@@ -20,8 +20,8 @@ from api.negotiation import choose
 from api.schemas import ERRORS
 from catalog.core import Catalog
 from catalog.errors import NotFound
-from catalog.intake import csvformat
 from catalog.queries.browse import Browse, ServiceFilter
+from catalog.records import csvformat
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"], responses=ERRORS)
 _FACET_DOC = "An IRI or a short code: "

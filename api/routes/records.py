@@ -22,10 +22,9 @@ from api.body import read_capped
 from api.deps import IdempotencyDep, OptionalPrincipalDep, PrincipalDep, SettingsDep
 from api.negotiation import RDF_MEDIA, choose
 from api.schemas import ERRORS, VersionsOut, VersionStateOut
-from catalog import rdfio
+from catalog import gates, rdfio
 from catalog.core import Catalog
 from catalog.errors import InvalidInput
-from catalog.intake import gates
 from catalog.intake.readers import JSON_MEDIA, media_of, single_record
 from catalog.records.kinds import RecordKind
 from catalog.settings import Settings

@@ -17,9 +17,8 @@ from typing import Any
 import pyoxigraph as ox
 from pydantic import BaseModel, ValidationError
 
-from catalog import rdfio
+from catalog import gates, rdfio
 from catalog.errors import CatalogError, InvalidInput, InvalidRecord
-from catalog.intake import gates
 from catalog.namespaces import DCT, RDF_TYPE, SC
 from catalog.records import RecordDraft, split
 from catalog.records.builtin import SERVICE
@@ -314,7 +313,7 @@ def single_record(kind: RecordKind, data: bytes, media: str, settings: Settings,
         doc = rdfio.load_json(text, max_nesting=settings.max_nesting)
         draft = draft_from_data(kind, doc, settings.base_uri)
     elif media == CSV_MEDIA and kind.model is Passport:
-        from catalog.intake import csvformat
+        from catalog.records import csvformat
 
         rows = list(csvformat.iter_csv(data))
         if len(rows) != 1:
@@ -360,7 +359,7 @@ def bulk_items(data: bytes, media_or_name: str, settings: Settings) -> list[Bulk
             except CatalogError as exc:
                 items.append(Unreadable(position, exc))
     elif name == CSV_MEDIA or name.endswith(".csv"):
-        from catalog.intake import csvformat
+        from catalog.records import csvformat
 
         for row in csvformat.iter_csv(data):
             if row.passport is None:

@@ -21,8 +21,8 @@ from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from catalog import gates
 from catalog.errors import QueryRejected
-from catalog.intake import gates
 
 QueryForm = Literal["SELECT", "CONSTRUCT", "DESCRIBE", "ASK"]
 _FORMS: dict[str, QueryForm] = {

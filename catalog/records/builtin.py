@@ -16,7 +16,7 @@ class PassportCsv:
     """The passports' CSV layout (docs/csv.md)."""
 
     def export(self, records: Sequence[Any]) -> bytes:
-        from catalog.intake.csvformat import export_csv  # the layout lives with the reader
+        from catalog.records.csvformat import export_csv  # the layout lives with the reader
 
         return export_csv(list(records))
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from catalog import rdfio
-from catalog.core import Catalog
 from catalog.errors import Forbidden, NotFound
 from catalog.ledger import Change, Institution, Record, Version
 from catalog.ledger.db import read_session
@@ -25,6 +25,9 @@ from catalog.records.kinds import RecordKind
 from catalog.records.passport import Passport, from_triples
 from catalog.workflow.access import Principal
 from catalog.workflow.states import version_etag
+
+if TYPE_CHECKING:
+    from catalog.core import Catalog
 
 
 @dataclass(frozen=True)

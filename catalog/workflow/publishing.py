@@ -18,13 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from catalog import rdfio
-from catalog.core import Catalog
 from catalog.errors import (
     Conflict,
     Forbidden,
@@ -52,6 +51,9 @@ from catalog.records.kinds import RecordKind
 from catalog.workflow.access import Principal, Role, require_edit, require_review
 from catalog.workflow.bulk import Importer, ImportReport, OnAck
 from catalog.workflow.states import TRANSITIONS, Transition, VersionState, version_etag
+
+if TYPE_CHECKING:
+    from catalog.core import Catalog
 
 #: Called inside a write's transaction with the resulting state (stores an idempotent answer).
 OnCommit = Callable[[Session, VersionState], None]

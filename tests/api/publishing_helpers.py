@@ -19,10 +19,10 @@ from api.app import create_app
 from catalog import rdfio
 from catalog.core import Catalog
 from catalog.demo import load_reference
-from catalog.intake import csvformat
 from catalog.ledger import Change, Record, Version
 from catalog.ledger.audit import AuditEntry, AuditLog
 from catalog.ledger.idempotency import IdempotencyRecord
+from catalog.records import csvformat
 from catalog.records.passport import Passport, from_triples
 from catalog.settings import Settings
 from catalog.workflow.access import Tokens

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from catalog.intake import csvformat
+from catalog.records import csvformat
 from catalog.settings import Settings
 from tests.api.read_helpers import (
     API,

@@ -243,7 +243,7 @@ def test_every_format_says_the_same_and_json_and_rdf_round_trip(hub: Hub, who: W
     assert from_triples([q.triple for q in turtle], iri) == as_json
     [row] = list(csv.DictReader(io.StringIO(answers["text/csv"].decode("utf-8-sig"))))
     assert (row["code"], row["title@ro"]) == (code, "Serviciu de test")
-    from catalog.intake.csvformat import read_csv
+    from catalog.records.csvformat import read_csv
 
     assert read_csv(answers["text/csv"]) == [as_json]
     assert hub.client.get(f"{API}/services/{code}",

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalog.errors import InvalidInput, TooLarge
-from catalog.intake import csvformat
-from catalog.intake.csvformat import CSV_MEDIA_TYPE, column_layout, export_csv, iter_csv, read_csv
+from catalog.records import csvformat
+from catalog.records.csvformat import CSV_MEDIA_TYPE, column_layout, export_csv, iter_csv, read_csv
 from catalog.records.passport import Cost, Evidence, Passport
 from tests.builders import passport
 from tests.strategies import BASE, csv_passports

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog import rdfio
+from catalog import gates, rdfio
 from catalog.errors import InvalidInput, TooLarge, UnsafeInput
-from catalog.intake import gates
 
 BASE = "http://127.0.0.1:8000/"
 LIMITS = {"base_iri": BASE, "max_bytes": 2 * 1024 * 1024, "max_nesting": 64}

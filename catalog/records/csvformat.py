@@ -28,8 +28,8 @@ from typing import Any, Final, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from catalog import gates
 from catalog.errors import InvalidInput, TooLarge
-from catalog.intake import gates
 from catalog.records.passport import Passport
 
 CSV_MEDIA_TYPE: Final = "text/csv"
