@@ -158,6 +158,18 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from catalog.demo import load_demo
+
+    catalog = _open_for_writing(args.ledger_only)
+    try:
+        report = load_demo(catalog)
+        _print_report(report)
+        return 1 if report.rejected else 0
+    finally:
+        catalog.close()
+
+
 def cmd_settings(args: argparse.Namespace) -> int:
     if args.markdown:
         print(settings_markdown())
@@ -205,6 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--id", type=int, help="token id (revoke)")
     s.add_argument("--author", help="who acts (audit log; default: your login name)")
     s.set_defaults(func=cmd_token)
+    s = sub.add_parser("demo", help="load the demo nomenclature (only the records that are "
+                       "missing: it never writes over a record that exists)")
+    s.add_argument("action", choices=["load"])
+    s.add_argument("--ledger-only", action="store_true",
+                   help="write the ledger only; a running server projects the changes")
+    s.set_defaults(func=cmd_demo)
     s = sub.add_parser("settings", help="show the effective settings")
     s.add_argument("--markdown", action="store_true", help="the README table")
     s.set_defaults(func=cmd_settings)

@@ -1,6 +1,11 @@
 """Loading the reference data and the demo nomenclature shipped in ``vocabularies/``, through
 the one write path as the loader (``loader:demo``): every record it writes has its transition
-and audit entry like any other."""
+and audit entry like any other.
+
+The demo never writes over a record that exists, in whatever state (an edited, withdrawn or
+draft demo passport stays as its institution left it): it loads into an empty catalogue, and a
+later load (``SEMCAT_LOAD_DEMO`` at every start, ``semcat demo load``) adds only the records
+that are missing."""
 
 from __future__ import annotations
 
@@ -36,8 +41,12 @@ def drafts(catalog: Catalog, files: list[Path]) -> list[RecordDraft]:
 
 
 def _publish(catalog: Catalog, files: list[Path]) -> ImportReport:
-    return Publishing(catalog).import_records(LOADER, drafts(catalog, files), atomic=True,
-                                              publish=True)
+    found = drafts(catalog, files)
+    existing = catalog.ledger.existing([d.iri for d in found])
+    missing = [d for d in found if d.iri not in existing]
+    report = Publishing(catalog).import_records(LOADER, missing, atomic=True, publish=True)
+    report.counts["kept"] += len(existing)  # there already: never written over
+    return report
 
 
 def load_reference(catalog: Catalog) -> ImportReport:

@@ -68,7 +68,9 @@ class Settings(BaseSettings):
         description="uvicorn worker processes for `semcat serve`; more than 1 needs a remote "
         "store (`SEMCAT_SPARQL_URL`), since the embedded store is one process's.")
     load_demo: bool = Field(
-        False, description="Load the demo nomenclature from `vocabularies/demo/` at start."
+        False, description="Load the demo nomenclature from `vocabularies/demo/` at start: only "
+        "the records that are missing (an edited or withdrawn demo record is never written "
+        "over)."
     )
     validation_engine: Literal["pyshacl", "turbo"] = Field(
         "turbo",

@@ -38,9 +38,11 @@ tr:nth-child(even){{background:#f4f4f4}}code{{white-space:nowrap}}</style></head
 @router.get("/", response_class=HTMLResponse)
 async def home(catalog: CatalogDep) -> HTMLResponse:
     services = await run_in_threadpool(catalog.published_services)
-    base = urlsplit(catalog.settings.base_uri).path  # the pages live under the base IRI's path
+    base = catalog.settings.base_uri
+    path = urlsplit(base).path  # the pages live under the base IRI's path
+    service = catalog.kinds["service"]
     rows = "\n".join(
-        f'<tr><td><a href="{escape(base)}id/service/{escape(s["code"])}"><code>'
+        f'<tr><td><a href="{escape(path + service.iri(base, s["code"])[len(base):])}"><code>'
         f'{escape(s["code"])}'
         f'</code></a></td><td>{escape(s.get("title_ro", ""))}</td>'
         f'<td lang="en">{escape(s.get("title_en", ""))}</td></tr>'

@@ -404,6 +404,15 @@ class Ledger:
             return VersionRow(rec.iri, rec.kind, rec.code, v.number, v.status, v.content,
                               v.content_hash, v.author, v.comment, v.created_at)
 
+    def existing(self, iris: Sequence[str]) -> set[str]:
+        """Which of ``iris`` name records of the ledger (in any state)."""
+        found: set[str] = set()
+        with read_session(self.engine) as s:
+            for start in range(0, len(iris), 500):
+                chunk = list(iris[start:start + 500])
+                found |= set(s.exec(select(Record.iri).where(col(Record.iri).in_(chunk))))
+        return found
+
     def record_iri(self, kind: str, code: str) -> str | None:
         with read_session(self.engine) as s:
             rec = s.exec(select(Record).where(Record.kind == kind, Record.code == code)).first()

@@ -86,3 +86,7 @@ def owner_by_prefix(iri: str, roots: Container[str], exclude: str | None = None)
 def is_under(iri: str, root: str) -> bool:
     """``iri`` is ``root`` or a resource under it (``<root>/...``, ``<root>#...``)."""
     return iri == root or iri.startswith((root + "/", root + "#"))
+
+
+#: The concepts of a code list: ``codelist/{scheme}/{concept}`` (part of the scheme's record).
+CONCEPTS = IriFamily("codelist/{scheme}/{concept}")

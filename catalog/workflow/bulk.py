@@ -107,8 +107,9 @@ class ImportReport:
     def summary(self) -> dict[str, int]:
         """Counts by status; ``valid`` (not written) only in a refused all-or-nothing import."""
         out = {s: self.count(s) for s in STATUSES}
-        if self.count("valid"):
-            out["valid"] = self.count("valid")
+        for extra in ("valid", "kept"):  # not written: a refused batch; records left as they are
+            if self.count(extra):
+                out[extra] = self.count(extra)
         return out
 
     def to_dict(self) -> dict[str, object]:
