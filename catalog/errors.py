@@ -1,9 +1,16 @@
 """Errors of the catalog core.
 
-Every error carries a stable ``code``, a ``message`` in Romanian and English, and where it
-helps the ``field`` it is about, the ``value`` seen, what was ``expected`` and a ``link`` to read.
-The delivery layers (HTTP, CLI) map the classes to statuses in one table; this module knows
-nothing of HTTP.
+Every error carries a stable ``code``, a ``message`` in English, Romanian and Russian, and
+where it helps the ``field`` it is about, the ``value`` seen, what was ``expected`` and a
+``link`` to read. The delivery layers (HTTP, CLI) map the classes to statuses in one table;
+this module knows nothing of HTTP.
+
+Raise by message id, so that the three texts come from :mod:`catalog.messages`::
+
+    raise InvalidInput.of("search.limit", field="limit", value=limit, low=1, high=100)
+
+The constructor with inline texts (``InvalidInput("...", message_ro="...")``) still works for
+call sites not yet converted; their Russian text falls back to the English one.
 
     CatalogError
     ├── InvalidInput          input that cannot be read: too large, too deep, malformed, unsafe
@@ -23,7 +30,12 @@ nothing of HTTP.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
+
+from catalog.messages import render
+
+#: Attributes of an error besides its texts, in the order they are shown.
+DETAILS = ("field", "value", "expected", "link", "line", "column")
 
 
 class CatalogError(Exception):
@@ -36,6 +48,8 @@ class CatalogError(Exception):
         message: str,
         *,
         message_ro: str | None = None,
+        message_ru: str | None = None,
+        message_id: str | None = None,
         field: str | None = None,
         value: Any = None,
         expected: str | None = None,
@@ -46,6 +60,8 @@ class CatalogError(Exception):
         super().__init__(message)
         self.message = message
         self.message_ro = message_ro or message
+        self.message_ru = message_ru or message
+        self.message_id = message_id
         self.field = field
         self.value = value
         self.expected = expected
@@ -53,13 +69,28 @@ class CatalogError(Exception):
         self.line = line
         self.column = column
 
+    @classmethod
+    def of(cls, message_id: str, /, *, field: str | None = None, value: Any = None,
+           expected: str | None = None, link: str | None = None, line: int | None = None,
+           column: int | None = None, **params: Any) -> Self:
+        """The error with the texts of ``message_id`` (:mod:`catalog.messages`); the
+        placeholders are filled from ``params`` and from the details given (``{field}``,
+        ``{value!r}``, ``{line}`` ...)."""
+        details = {"field": field, "value": value, "expected": expected, "link": link,
+                   "line": line, "column": column}
+        texts = render(message_id, **{k: v for k, v in details.items() if v is not None},
+                       **params)
+        return cls(texts["en"], message_ro=texts["ro"], message_ru=texts["ru"],
+                   message_id=message_id, **details)
+
+    @property
+    def messages(self) -> dict[str, str]:
+        return {"en": self.message, "ro": self.message_ro, "ru": self.message_ru}
+
     def to_dict(self) -> dict[str, Any]:
         """The error as plain data, the one shape every surface shows."""
-        body: dict[str, Any] = {
-            "code": self.code,
-            "message": {"en": self.message, "ro": self.message_ro},
-        }
-        for key in ("field", "value", "expected", "link", "line", "column"):
+        body: dict[str, Any] = {"code": self.code, "message": self.messages}
+        for key in DETAILS:
             val = getattr(self, key)
             if val is not None:
                 body[key] = val if isinstance(val, (int, float, bool)) else str(val)
@@ -140,6 +171,12 @@ class TooManyQueries(CatalogError):
 
 class StoreUnavailable(CatalogError):
     code = "store_unavailable"
+
+
+class LedgerUnavailable(StoreUnavailable):
+    """The ledger database cannot be read: connection refused or lost, pool exhausted."""
+
+    code = "ledger_unavailable"
 
 
 class ConfigurationError(CatalogError):

@@ -21,12 +21,8 @@ _DOCTYPE_RE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 def check_size(data: bytes | str, limit: int, *, what: str) -> None:
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > limit:
-        raise TooLarge(
-            f"{what} is {size} bytes; at most {limit} bytes are accepted",
-            message_ro=f"{what}: {size} octeți; se acceptă cel mult {limit} octeți",
-            value=size,
-            expected=f"<= {limit} bytes",
-        )
+        raise TooLarge.of("input.too_large", value=size, expected=f"<= {limit} bytes",
+                          what=what, size=size, limit=limit)
 
 
 def nesting_depth(text: str, *, comments: bool = True, iris: bool = True) -> int:
@@ -70,33 +66,24 @@ def nesting_depth(text: str, *, comments: bool = True, iris: bool = True) -> int
 def check_nesting(text: str, limit: int, *, what: str, json: bool = False) -> None:
     depth = nesting_depth(text, comments=not json, iris=not json)
     if depth > limit:
-        raise InvalidInput(
-            f"{what} is nested {depth} levels deep; at most {limit} levels are accepted",
-            message_ro=f"{what} are {depth} niveluri de imbricare; se acceptă cel mult {limit}",
-            value=depth,
-            expected=f"<= {limit} nesting levels",
-        )
+        raise InvalidInput.of("input.too_deep", value=depth,
+                              expected=f"<= {limit} nesting levels",
+                              what=what, depth=depth, limit=limit)
 
 
 def check_no_doctype(data: bytes) -> None:
     """Refuse XML that declares a DOCTYPE or entities (XXE, billion laughs)."""
     if _DOCTYPE_RE.search(data) or b"\x00<\x00!" in data or b"<\x00!\x00" in data:
-        raise UnsafeInput(
-            "XML with a DOCTYPE or entity declaration is refused",
-            message_ro="XML cu declarație DOCTYPE sau ENTITY este refuzat",
-            expected="RDF/XML without <!DOCTYPE> and <!ENTITY>",
-        )
+        raise UnsafeInput.of("input.xml_doctype",
+                             expected="RDF/XML without <!DOCTYPE> and <!ENTITY>")
 
 
 def decode_utf8(data: bytes, *, what: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            f"{what} is not valid UTF-8 (byte {exc.start})",
-            message_ro=f"{what} nu este UTF-8 valid (octetul {exc.start})",
-            expected="UTF-8 text",
-        ) from exc
+        raise InvalidInput.of("input.not_utf8", expected="UTF-8 text", what=what,
+                              byte=exc.start) from exc
     return text.removeprefix("\ufeff")
 
 
@@ -109,10 +96,9 @@ def check_storable_text(value: Any, path: str = "$") -> None:
     if isinstance(value, str):
         m = _UNSTORABLE.search(value)
         if m:
-            raise InvalidInput(
-                f"{path} contains U+{ord(m.group()):04X}, which cannot be stored",
-                message_ro=f"{path} conține U+{ord(m.group()):04X}, care nu poate fi salvat",
-                field=path, expected="text without NUL or lone surrogates")
+            raise InvalidInput.of("input.unstorable", field=path,
+                                  expected="text without NUL or lone surrogates",
+                                  code_point=ord(m.group()))
     elif isinstance(value, dict):
         for k, v in value.items():
             check_storable_text(k, path)
@@ -132,10 +118,8 @@ def check_identifier(value: str, *, field: str) -> None:
     """Refuse codes, identifiers and IRIs holding invisible or direction-changing characters."""
     m = _INVISIBLE.search(value)
     if m:
-        raise InvalidInput(
-            f"{field} contains the invisible character U+{ord(m.group()):04X} at position "
-            f"{m.start()}; identifiers must be visible text",
-            message_ro=f"{field} conține caracterul invizibil U+{ord(m.group()):04X} la poziția "
-            f"{m.start()}; identificatorii trebuie să fie text vizibil",
-            field=field, value=value.encode("unicode_escape").decode("ascii")[:200],
-            expected="an identifier without control, zero-width or bidirectional characters")
+        raise InvalidInput.of(
+            "input.invisible", field=field,
+            value=value.encode("unicode_escape").decode("ascii")[:200],
+            expected="an identifier without control, zero-width or bidirectional characters",
+            code_point=ord(m.group()), position=m.start())

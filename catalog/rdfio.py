@@ -62,12 +62,8 @@ def format_for(name_or_path: str) -> RdfFormatInfo:
     for info in FORMATS.values():
         if key == info.media_type or any(key.endswith(ext) for ext in info.extensions):
             return info
-    raise InvalidInput(
-        f"unknown RDF format {name_or_path!r}",
-        message_ro=f"format RDF necunoscut {name_or_path!r}",
-        value=name_or_path,
-        expected=", ".join(sorted(FORMATS)),
-    )
+    raise InvalidInput.of("rdf.unknown_format", value=name_or_path,
+                          expected=", ".join(sorted(FORMATS)))
 
 
 @cache
@@ -84,7 +80,7 @@ def _inline_contexts(node: Any) -> Any:
             if key == "@context":
                 out[key] = _resolve_context(value)
             elif key == "@import":
-                raise UnsafeInput("JSON-LD @import is refused", field="@import", value=value)
+                raise UnsafeInput.of("rdf.jsonld_import", field="@import", value=value)
             else:
                 out[key] = _inline_contexts(value)
         return out
@@ -99,15 +95,8 @@ def _resolve_context(value: Any) -> Any:
     if isinstance(value, str):
         if value in KNOWN_CONTEXTS:
             return _context(KNOWN_CONTEXTS[value])
-        raise UnsafeInput(
-            f"JSON-LD context {value!r} is not one of the bundled contexts; "
-            "remote and file contexts are never loaded",
-            message_ro=f"Contextul JSON-LD {value!r} nu este printre cele incluse; "
-            "contextele la distanță sau din fișiere nu se încarcă",
-            field="@context",
-            value=value,
-            expected=", ".join(KNOWN_CONTEXTS),
-        )
+        raise UnsafeInput.of("rdf.jsonld_context", field="@context", value=value,
+                             expected=", ".join(KNOWN_CONTEXTS))
     return _inline_contexts(value)
 
 
@@ -117,12 +106,8 @@ def load_json(text: str, *, max_nesting: int, what: str = "JSON") -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            f"malformed {what}: {exc.msg}",
-            message_ro=f"{what} incorect: {exc.msg}",
-            line=exc.lineno,
-            column=exc.colno,
-        ) from exc
+        raise InvalidInput.of("rdf.malformed", line=exc.lineno, column=exc.colno, what=what,
+                              reason=exc.msg) from exc
 
 
 def parse(
@@ -150,14 +135,10 @@ def parse(
     try:
         return list(ox.parse(text, format=info.ox_format, base_iri=base_iri))
     except SyntaxError as exc:
-        raise InvalidInput(
-            f"malformed {info.name}: {exc.msg}",
-            message_ro=f"{info.name} incorect: {exc.msg}",
-            line=exc.lineno,
-            column=exc.offset,
-        ) from exc
+        raise InvalidInput.of("rdf.malformed", line=exc.lineno, column=exc.offset,
+                              what=info.name, reason=exc.msg) from exc
     except (ValueError, OSError) as exc:
-        raise InvalidInput(f"malformed {info.name}: {exc}") from exc
+        raise InvalidInput.of("rdf.malformed", what=info.name, reason=exc) from exc
 
 
 def serialize(

@@ -122,35 +122,20 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if not self.base_uri.endswith("/"):
-            raise ConfigurationError(
-                "SEMCAT_BASE_URI must end with '/'",
-                message_ro="SEMCAT_BASE_URI trebuie să se termine cu '/'",
-                field="SEMCAT_BASE_URI",
-                value=self.base_uri,
-            )
+            raise ConfigurationError.of("settings.base_uri_slash", field="SEMCAT_BASE_URI",
+                                        value=self.base_uri)
         if self.workers > 1 and not self.sparql_url:
-            raise ConfigurationError(
-                "SEMCAT_WORKERS > 1 needs SEMCAT_SPARQL_URL: the embedded store is opened by one "
-                "process only",
-                message_ro="SEMCAT_WORKERS > 1 necesită SEMCAT_SPARQL_URL: depozitul încorporat "
-                "este deschis de un singur proces",
-                field="SEMCAT_WORKERS", value=self.workers,
-            )
+            raise ConfigurationError.of("settings.workers_need_remote", field="SEMCAT_WORKERS",
+                                        value=self.workers)
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ConfigurationError(
-                f"SEMCAT_TIMEZONE {self.timezone!r} is not a known time zone",
-                message_ro=f"SEMCAT_TIMEZONE {self.timezone!r} nu este un fus orar cunoscut",
-                field="SEMCAT_TIMEZONE", value=self.timezone, expected="e.g. Europe/Chisinau",
-            ) from exc
+            raise ConfigurationError.of("settings.timezone", field="SEMCAT_TIMEZONE",
+                                        value=self.timezone,
+                                        expected="e.g. Europe/Chisinau") from exc
         if self.env == "production" and self.base_uri.startswith("http://127."):
-            raise ConfigurationError(
-                "SEMCAT_BASE_URI must be the public base in production",
-                message_ro="În producție SEMCAT_BASE_URI trebuie să fie adresa publică",
-                field="SEMCAT_BASE_URI",
-                value=self.base_uri,
-            )
+            raise ConfigurationError.of("settings.public_base_uri", field="SEMCAT_BASE_URI",
+                                        value=self.base_uri)
         return self
 
     @property

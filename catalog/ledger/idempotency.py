@@ -86,10 +86,8 @@ class Idempotency:
 
     def begin(self, institution_id: int, key: str, digest: str) -> Claim | Replay:
         if not _KEY_RE.fullmatch(key):
-            raise InvalidInput(
-                "Idempotency-Key must be 1 to 255 visible ASCII characters",
-                message_ro="Idempotency-Key trebuie să aibă 1-255 caractere ASCII vizibile",
-                field="Idempotency-Key", value=key[:60], expected="e.g. a UUID")
+            raise InvalidInput.of("idempotency.bad_key", field="Idempotency-Key",
+                                  value=key[:60], expected="e.g. a UUID")
         now = datetime.now(UTC)
         try:
             with write_session(self.engine) as s:
@@ -109,30 +107,20 @@ class Idempotency:
                     assert row.id is not None
                     return Claim(row.id)
                 if row.request_hash != digest:
-                    raise KeyReused(
-                        "this Idempotency-Key was used for a different request; use a new key "
-                        "for a new request",
-                        message_ro="această cheie Idempotency-Key a fost folosită pentru o altă "
-                        "cerere; folosiți o cheie nouă",
-                        field="Idempotency-Key", value=key)
+                    raise KeyReused.of("idempotency.reused", field="Idempotency-Key",
+                                       value=key)
                 if row.state == "done" and row.status_code is not None:
                     return Replay(row.status_code, json.loads(row.response or "{}"))
                 if now - _aware(row.created_at) < timedelta(seconds=IN_FLIGHT_S):
-                    raise KeyInFlight(
-                        "the first request with this Idempotency-Key is still being processed; "
-                        "retry in a few seconds",
-                        message_ro="prima cerere cu această cheie Idempotency-Key este încă în "
-                        "lucru; reîncercați în câteva secunde",
-                        field="Idempotency-Key", value=key)
+                    raise KeyInFlight.of("idempotency.in_flight", field="Idempotency-Key",
+                                         value=key)
                 row.created_at = now  # the first request died: this one takes over
                 s.add(row)
                 assert row.id is not None
                 return Claim(row.id)
         except IntegrityError as exc:  # two first requests raced to claim the key
-            raise KeyInFlight(
-                "another request with this Idempotency-Key is being processed",
-                message_ro="o altă cerere cu această cheie este în lucru",
-                field="Idempotency-Key", value=key) from exc
+            raise KeyInFlight.of("idempotency.raced", field="Idempotency-Key",
+                                 value=key) from exc
 
     @staticmethod
     def _expired(row: IdempotencyRecord, now: datetime) -> bool:

@@ -118,13 +118,9 @@ class ClientLimiter:
         with self._lock:
             n = self._running.get(client, 0)
             if n >= self.per_client:
-                raise TooManyQueries(
-                    f"this client already has {n} queries running; at most {self.per_client} "
-                    "at once: wait for one to finish",
-                    message_ro=f"acest client are deja {n} interogări în curs; cel mult "
-                    f"{self.per_client} simultan",
-                    value=n, expected=f"<= {self.per_client} concurrent queries",
-                )
+                raise TooManyQueries.of(
+                    "sparql.too_many", value=n, expected=f"<= {self.per_client} concurrent "
+                    "queries", running=n, limit=self.per_client)
             self._running[client] = n + 1
         try:
             yield
@@ -275,7 +271,7 @@ class _Body(io.RawIOBase):
                 raise _incomplete() from exc
             self._seen += len(self._buf)
             if self._seen > self._limit:
-                raise StoreUnavailable(f"the SPARQL server's answer exceeds {self._limit} bytes")
+                raise StoreUnavailable.of("store.answer_too_large", limit=self._limit)
         n = min(len(b), len(self._buf))
         b[:n] = self._buf[:n]
         self._buf = self._buf[n:]
@@ -283,15 +279,12 @@ class _Body(io.RawIOBase):
 
 
 def _remote_cut(timeout_s: float) -> QueryTimeout:
-    return QueryTimeout(
-        f"the query ran longer than its {timeout_s:g} s limit",
-        message_ro="interogarea a depășit limita de timp", expected=f"<= {timeout_s:g} s")
+    return QueryTimeout.of("sparql.remote_timeout", expected=f"<= {timeout_s:g} s",
+                           timeout_s=timeout_s)
 
 
 def _incomplete() -> QueryTimeout:
-    return QueryTimeout(
-        "the SPARQL server returned an incomplete answer (cut at its own time limit)",
-        message_ro="serverul SPARQL a întors un răspuns incomplet")
+    return QueryTimeout.of("sparql.remote_incomplete")
 
 
 _TABULAR_ACCEPT = "application/sparql-results+json"
@@ -367,8 +360,8 @@ class _Remote:
                     timeout=max(0.01, deadline - time.monotonic())) as resp:
                 if resp.status_code >= 400:
                     resp.read()
-                    raise StoreUnavailable(f"the SPARQL server answered {resp.status_code}: "
-                                           f"{resp.text[:300]}")
+                    raise StoreUnavailable.of("store.query_status", status=resp.status_code,
+                                              text=resp.text[:300])
                 body = _Body(resp.iter_bytes(), deadline, 8 * self.limits.bytes + (1 << 20),
                              timeout_s)
                 media = resp.headers.get("content-type", "").split(";")[0].strip()
@@ -376,7 +369,7 @@ class _Remote:
         except httpx.TimeoutException as exc:
             raise _remote_cut(timeout_s) from exc
         except httpx.HTTPError as exc:
-            raise StoreUnavailable(f"the SPARQL server failed: {exc}") from exc
+            raise StoreUnavailable.of("store.query_failed_remote", reason=exc) from exc
 
     def _write(self, body: _Body, media: str, fmt: ResultFormat) -> QueryAnswer:
         """Parse the server's answer as it streams in, and write it in ``fmt``; a malformed
@@ -401,9 +394,7 @@ class _Remote:
         deadline = time.monotonic() + self.settings.query_timeout_s
         slot = await self._slots.atake(self.settings.query_timeout_s)
         if slot is None:
-            raise QueryTimeout(
-                f"no query slot became free within {self.settings.query_timeout_s:g} s",
-                message_ro="niciun loc de interogare nu s-a eliberat la timp")
+            raise QueryTimeout.of("sparql.no_slot", timeout_s=self.settings.query_timeout_s)
         try:
             return await asyncio.to_thread(self.run, text, fmt, dataset, deadline)
         finally:

@@ -54,12 +54,9 @@ class CheckedQuery:
 
 
 def read_only_refusal() -> QueryRejected:
-    return QueryRejected(
-        "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused",
-        message_ro="acest punct de acces este doar pentru citire: SPARQL Update este refuzat",
-        field="query", expected="a SELECT, CONSTRUCT, DESCRIBE or ASK query",
-        link="https://www.w3.org/TR/sparql11-protocol/#query-operation",
-    )
+    return QueryRejected.of(
+        "sparql.read_only", field="query", expected="a SELECT, CONSTRUCT, DESCRIBE or ASK query",
+        link="https://www.w3.org/TR/sparql11-protocol/#query-operation")
 
 
 def precheck(text: str, *, max_bytes: int, max_nesting: int) -> QueryForm | None:
@@ -132,26 +129,19 @@ def check_query(text: str, *, max_bytes: int, max_nesting: int) -> CheckedQuery:
     except ParseException as exc:
         if _is_update(text):
             raise read_only_refusal() from exc
-        raise QueryRejected(
-            f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}",
-            message_ro=f"eroare de sintaxă SPARQL la linia {exc.lineno}, coloana {exc.col}",
-            field="query", line=exc.lineno, column=exc.col, link=SPARQL_SPEC,
-        ) from exc
+        raise QueryRejected.of("sparql.syntax", field="query", line=exc.lineno,
+                               column=exc.col, link=SPARQL_SPEC, reason=exc.msg) from exc
     except RecursionError as exc:
-        raise QueryRejected("SPARQL query too deeply nested", field="query") from exc
+        raise QueryRejected.of("sparql.too_nested", field="query") from exc
     form: QueryForm | None = None
     for node in _walk(parsed):
         if isinstance(node, CompValue):
             if node.name == "ServiceGraphPattern":
-                raise QueryRejected(
-                    "SERVICE is refused: this endpoint never sends requests to other servers",
-                    message_ro="SERVICE este refuzat: acest punct de acces nu trimite cereri "
-                    "către alte servere",
-                    field="query", expected="a query without SERVICE",
-                )
+                raise QueryRejected.of("sparql.service", field="query",
+                                       expected="a query without SERVICE")
             form = form or _FORMS.get(node.name)
     if form is None:
-        raise QueryRejected("unsupported query form", field="query")
+        raise QueryRejected.of("sparql.unsupported_form", field="query")
     return CheckedQuery(text, form, _dataset(parsed))
 
 

@@ -242,11 +242,10 @@ def write_triples(triples: Iterable[ox.Triple], fmt: ResultFormat, limits: Limit
     try:
         body = ox.serialize(kept, format=_OX_GRAPH[fmt.name], prefixes=prefixes) or b""
     except (ValueError, OSError) as exc:  # RDF/XML cannot write every predicate IRI
-        raise QueryRejected(
-            f"this answer cannot be written as {fmt.media_type}: {exc}",
-            message_ro=f"acest răspuns nu poate fi scris ca {fmt.media_type}: {exc}",
-            field="Accept", value=fmt.media_type, expected="text/turtle or application/n-triples",
-        ) from exc
+        raise QueryRejected.of(
+            "sparql.unwritable", field="Accept", value=fmt.media_type,
+            expected="text/turtle or application/n-triples", media_type=fmt.media_type,
+            reason=exc) from exc
     return Written(body, fmt.media_type, len(kept), truncated)
 
 

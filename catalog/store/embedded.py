@@ -34,11 +34,7 @@ class EmbeddedStore:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
         except OSError as exc:
-            raise StoreUnavailable(
-                f"cannot open the embedded store at {path}: {exc} "
-                "(is another semcat process using it?)",
-                message_ro=f"depozitul din {path} nu poate fi deschis: {exc}",
-            ) from exc
+            raise StoreUnavailable.of("store.cannot_open", path=path, reason=exc) from exc
         self._snapshot_lock = threading.Lock()
 
     @property

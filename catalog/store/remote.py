@@ -25,13 +25,11 @@ def _mapped(what: str) -> Iterator[None]:
     try:
         yield
     except httpx.TimeoutException as exc:
-        raise StoreUnavailable(f"the SPARQL server timed out during {what}") from exc
+        raise StoreUnavailable.of("store.timeout", what=what) from exc
     except httpx.HTTPError as exc:
-        raise StoreUnavailable(f"the SPARQL server failed during {what}: {exc}") from exc
+        raise StoreUnavailable.of("store.failed", what=what, reason=exc) from exc
     except (SyntaxError, ValueError) as exc:
-        raise StoreUnavailable(
-            f"the SPARQL server sent an incomplete or malformed answer during {what}: {exc}"
-        ) from exc
+        raise StoreUnavailable.of("store.malformed", what=what, reason=exc) from exc
 
 
 class RemoteStore:
@@ -43,9 +41,8 @@ class RemoteStore:
 
     def _check(self, resp: httpx.Response, what: str) -> None:
         if resp.status_code >= 400:
-            raise StoreUnavailable(
-                f"the SPARQL server answered {resp.status_code} to {what}: {resp.text[:300]}"
-            )
+            raise StoreUnavailable.of("store.status", status=resp.status_code, what=what,
+                                      text=resp.text[:300])
 
     def apply(self, ops: Sequence[GraphOp], watermark: int) -> None:
         with _mapped("update"):

@@ -76,7 +76,8 @@ class Job:
 
 _ERRORS: dict[str, type[CatalogError]] = {
     c.__name__: c for c in (QueryRejected, TooLarge, InvalidInput, UnsafeInput)}
-_ERROR_FIELDS = ("message_ro", "field", "value", "expected", "link", "line", "column")
+_ERROR_FIELDS = ("message_ro", "message_ru", "message_id", "field", "value", "expected", "link",
+                 "line", "column")
 
 
 def _dataset_options(checked: CheckedQuery, protocol: QueryDataset | None) -> dict[str, Any]:
@@ -138,8 +139,8 @@ def _answer(reply: tuple[str, Any]) -> tuple[QueryAnswer, CheckedQuery]:
         name, message, fields = payload
         raise _ERRORS.get(name, QueryRejected)(message, **fields)
     if kind == "syntax":
-        raise QueryRejected(f"SPARQL error: {payload}", field="query")
-    raise StoreUnavailable(f"the query failed: {payload}")
+        raise QueryRejected.of("sparql.error", field="query", reason=payload)
+    raise StoreUnavailable.of("store.query_failed", reason=payload)
 
 
 def _unwatch(loop: asyncio.AbstractEventLoop, fd: int) -> None:
@@ -155,18 +156,12 @@ def _resolve(future: asyncio.Future[None]) -> None:
 
 
 def _timeout(timeout_s: float) -> QueryTimeout:
-    return QueryTimeout(
-        f"the query ran longer than its {timeout_s:g} s limit and was stopped",
-        message_ro=f"interogarea a depășit limita de {timeout_s:g} s și a fost oprită",
-        expected=f"<= {timeout_s:g} s",
-    )
+    return QueryTimeout.of("sparql.timeout", expected=f"<= {timeout_s:g} s",
+                           timeout_s=timeout_s)
 
 
 def _busy(timeout_s: float) -> QueryTimeout:
-    return QueryTimeout(
-        f"no query worker became free within {timeout_s:g} s; try again later",
-        message_ro=f"niciun proces de interogare nu s-a eliberat în {timeout_s:g} s",
-    )
+    return QueryTimeout.of("sparql.busy", timeout_s=timeout_s)
 
 
 def _context() -> Any:
@@ -308,10 +303,7 @@ class QuerySandbox:
         for worker in starting:  # the first queries must not wait for workers to boot
             if not worker.wait_ready(_BOOT_S):
                 self.close()
-                raise StoreUnavailable(
-                    "a SPARQL query worker did not start (workers start like multiprocessing's "
-                    "forkserver children: a script that starts the hub needs an "
-                    "`if __name__ == \"__main__\":` guard)")
+                raise StoreUnavailable.of("store.worker_boot")
             self._pool.put(worker)
 
     # --- snapshots ------------------------------------------------------------------------
@@ -396,7 +388,7 @@ class QuerySandbox:
             reply = worker.conn.recv()
         except (EOFError, OSError) as exc:
             self._replace(worker)
-            raise StoreUnavailable("the query worker died; the query was not answered") from exc
+            raise StoreUnavailable.of("store.worker_died") from exc
         self._pool.put(worker)
         return self._remember(reply)
 
@@ -440,7 +432,7 @@ class QuerySandbox:
             reply = await asyncio.to_thread(worker.conn.recv)
         except (EOFError, OSError) as exc:
             await asyncio.to_thread(self._replace, worker)
-            raise StoreUnavailable("the query worker died; the query was not answered") from exc
+            raise StoreUnavailable.of("store.worker_died") from exc
         except asyncio.CancelledError:  # the request went away: the worker may still be busy
             if fd >= 0:
                 _unwatch(loop, fd)

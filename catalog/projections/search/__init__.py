@@ -271,13 +271,11 @@ class SearchIndex:
         module's docstring)."""
         q = check_query(q)
         if lang is not None and lang not in LANGS:
-            raise InvalidInput(f"unknown language {lang!r}", field="lang", value=lang,
-                               message_ro=f"limbă necunoscută {lang!r}",
-                               expected=", ".join(LANGS))
+            raise InvalidInput.of("search.unknown_lang", field="lang", value=lang,
+                                  expected=", ".join(LANGS))
         if not 1 <= limit <= MAX_LIMIT:
-            raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit",
-                               value=limit, expected=f"1..{MAX_LIMIT}",
-                               message_ro=f"limit trebuie să fie între 1 și {MAX_LIMIT}")
+            raise InvalidInput.of("search.limit", field="limit", value=limit,
+                                  expected=f"1..{MAX_LIMIT}", low=1, high=MAX_LIMIT)
         terms = parse_query(q)
         spec = self.kinds[kind]
         if spec.search is None:
@@ -346,9 +344,8 @@ def _cursor(offset: int, scope: str) -> str:
 
 
 def _offset(cursor: str, scope: str) -> int:
-    bad = InvalidInput("the cursor is not one this search returned", field="cursor",
-                       value=cursor[:64], expected="the next_cursor of the previous page",
-                       message_ro="cursorul nu provine din această căutare")
+    bad = InvalidInput.of("search.cursor", field="cursor", value=cursor[:64],
+                          expected="the next_cursor of the previous page")
     if len(cursor) > 200:
         raise bad
     try:

@@ -140,15 +140,12 @@ def check_query(q: str) -> str:
     """The query stripped, or InvalidInput when it is empty or too long."""
     q = q.strip()
     if not q:
-        raise InvalidInput("the search query is empty", field="q", value=q,
-                           message_ro="textul căutat este gol",
-                           expected="one or more words")
+        raise InvalidInput.of("search.empty", field="q", value=q,
+                              expected="one or more words")
     if len(q) > MAX_QUERY_CHARS:
-        raise InvalidInput(f"the search query has {len(q)} characters; at most "
-                           f"{MAX_QUERY_CHARS} are allowed", field="q", value=q[:40] + "…",
-                           message_ro=f"textul căutat are {len(q)} caractere; sunt permise "
-                           f"cel mult {MAX_QUERY_CHARS}",
-                           expected=f"at most {MAX_QUERY_CHARS} characters")
+        raise InvalidInput.of("search.too_long", field="q", value=q[:40] + "…",
+                              expected=f"at most {MAX_QUERY_CHARS} characters",
+                              length=len(q), limit=MAX_QUERY_CHARS)
     return q
 
 
