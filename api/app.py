@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.pages import routes as pages
+from api.request_context import RequestContext
 from api.routes import audit, catalogue, feed, health, home, publishing, sparql
 from api.routes import search as search_routes
 from api.routes.records import router_for
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.state.settings = settings
     errors.install(app)
     app.add_middleware(SparqlFastLane)  # /sparql before the routing of the whole API
+    app.add_middleware(RequestContext)  # outermost: request ids, and no plain-text 500 ever
     app.include_router(home.router)
     app.include_router(health.router)
     for kind in kinds:

@@ -42,10 +42,7 @@ def _optional_principal(request: Request) -> Principal | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated(
-            "the Authorization header must be: Bearer <token>",
-            message_ro="antetul Authorization trebuie să fie: Bearer <token>",
-            field="Authorization")
+        raise Unauthenticated.of("auth.bearer_syntax", field="Authorization")
     cat: Catalog = request.app.state.catalog
     return Tokens(cat.engine).authenticate(token.strip())
 
@@ -54,11 +51,7 @@ def _principal(request: Request) -> Principal:
     """The caller of a write: ``Authorization: Bearer <token>``, or 401."""
     principal = _optional_principal(request)
     if principal is None:
-        raise Unauthenticated(
-            "this needs a bearer token: Authorization: Bearer <token> "
-            "(issued with `semcat token create`)",
-            message_ro="este nevoie de un token: Authorization: Bearer <token>",
-            field="Authorization")
+        raise Unauthenticated.of("auth.token_required", field="Authorization")
     return principal
 
 

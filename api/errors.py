@@ -1,15 +1,30 @@
-"""The one table from domain errors to HTTP statuses, and the one error body shape."""
+"""The one table from domain errors to HTTP statuses, and the handlers that answer every error
+with the one problem document (:mod:`api.problems`).
+
+- :class:`catalog.errors.CatalogError` and its subclasses: the status from :data:`STATUS` (the
+  nearest class in the MRO), ``Retry-After`` on 429 and 503, ``WWW-Authenticate`` on 401;
+- Starlette's ``HTTPException`` (unknown path 404, wrong method 405): ``http_{status}``;
+- FastAPI's request validation: 400 ``invalid_request`` naming the parameter;
+- anything else: the 500 of :mod:`api.request_context`, with a request id in the log.
+
+5xx documents carry ``request_id`` (the ``X-Request-ID`` of the answer).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
 from api.negotiation import NotAcceptable, UnsupportedMediaType
+from api.problems import problem_response
+from api.request_context import request_id_from, server_error_handler
 from catalog import errors as e
 from catalog.ledger.idempotency import KeyReused
+from catalog.messages import render
 from catalog.workflow.access import Unauthenticated
 
 STATUS: dict[type[e.CatalogError], int] = {
@@ -32,6 +47,9 @@ STATUS: dict[type[e.CatalogError], int] = {
     e.StoreUnavailable: 503,
     e.ConfigurationError: 500,
 }
+#: Seconds a client should wait before retrying, per status.
+RETRY_AFTER = {429: "1", 503: "5"}
+_HTTP_MESSAGES = {404: "http.not_found", 405: "http.method_not_allowed"}
 
 
 def status_for(exc: e.CatalogError) -> int:
@@ -41,31 +59,48 @@ def status_for(exc: e.CatalogError) -> int:
     return 500
 
 
+def error_headers(status: int) -> dict[str, str]:
+    """The headers an error answer with ``status`` carries besides its body."""
+    headers: dict[str, str] = {}
+    if status in RETRY_AFTER:
+        headers["Retry-After"] = RETRY_AFTER[status]
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="semcat"'
+    return headers
+
+
+def catalog_error_response(request: Request, exc: e.CatalogError,
+                           headers: Mapping[str, str] | None = None) -> Response:
+    """The problem document of a domain error (also used by the ``/sparql`` fast lane)."""
+    status = status_for(exc)
+    return problem_response(exc, status, headers=error_headers(status) | dict(headers or {}),
+                            request_id=request_id_from(request.scope))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(e.CatalogError)
-    async def _catalog_error(_req: Request, exc: e.CatalogError) -> JSONResponse:
-        status = status_for(exc)
-        headers = {"Retry-After": "5"} if status == 503 else \
-            {"Retry-After": "1"} if status == 429 else None
-        if status == 401:
-            headers = {"WWW-Authenticate": 'Bearer realm="semcat"'}
-        return JSONResponse({"error": exc.to_dict()}, status_code=status, headers=headers)
+    async def _catalog_error(request: Request, exc: e.CatalogError) -> Response:
+        return catalog_error_response(request, exc)
 
     @app.exception_handler(HTTPException)
-    async def _http_error(_req: Request, exc: HTTPException) -> JSONResponse:
-        texts = {404: ("no such resource", "resursa nu există"),
-                 405: ("method not allowed here", "metoda nu este permisă aici")}
-        en, ro = texts.get(exc.status_code, (str(exc.detail), str(exc.detail)))
-        body = {"code": f"http_{exc.status_code}", "message": {"en": en, "ro": ro}}
-        return JSONResponse({"error": body}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+    async def _http_error(request: Request, exc: HTTPException) -> Response:
+        status = exc.status_code
+        if status in _HTTP_MESSAGES:
+            message = render(_HTTP_MESSAGES[status])
+        else:  # raised with its own detail (none of our routes do): shown in all languages
+            message = dict.fromkeys(("en", "ro", "ru"), str(exc.detail))
+        headers = error_headers(status) | dict(getattr(exc, "headers", None) or {})
+        return problem_response({"code": f"http_{status}", "message": message}, status,
+                                headers=headers, request_id=request_id_from(request.scope))
 
     @app.exception_handler(RequestValidationError)
-    async def _request_error(_req: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _request_error(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
         body = {"code": "invalid_request",
-                "message": {"en": f"{where}: {first.get('msg', 'invalid')}",
-                            "ro": f"{where}: cerere invalidă"},
+                "message": render("http.invalid_request", field=where,
+                                  reason=first.get("msg", "invalid")),
                 "field": where}
-        return JSONResponse({"error": body}, status_code=400)
+        return problem_response(body, 400)
+
+    app.add_exception_handler(Exception, server_error_handler)

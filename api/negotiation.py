@@ -57,8 +57,5 @@ def choose(request: Request, offered: list[str]) -> str:
                     return o
         if media in offered:
             return media
-    raise NotAcceptable(
-        f"none of the requested types ({accept}) can be served",
-        message_ro=f"niciunul dintre tipurile cerute ({accept}) nu poate fi servit",
-        field="Accept", value=accept, expected=", ".join(offered),
-    )
+    raise NotAcceptable.of("http.not_acceptable", field="Accept", value=accept,
+                           expected=", ".join(offered))

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 class LangText(BaseModel):
     en: str
     ro: str
+    ru: str
 
 
 class ErrorDetail(BaseModel):
@@ -23,13 +24,23 @@ class ErrorDetail(BaseModel):
     field: str | None = None
     value: Any = None
     expected: str | None = None
+    link: str | None = None
     line: int | None = None
     column: int | None = None
     report: dict[str, Any] | None = None
 
 
-class ErrorBody(BaseModel):
-    error: ErrorDetail
+class ErrorBody(ErrorDetail):
+    """Every error answer: an RFC 9457 problem document (``application/problem+json``) whose
+    extension members are the error's details, with the v1 ``error`` object kept inside."""
+
+    type: str = Field(description="`urn:semcat:problem:{code}`")
+    title: str = Field(description="Short English title of the code.")
+    status: int
+    detail: str = Field(description="The English message.")
+    request_id: str | None = Field(None, description="5xx only: the id in the server's log "
+                                   "(also the X-Request-ID header).")
+    error: ErrorDetail = Field(description="The v1 error object (kept for its clients).")
 
 
 class VersionStateOut(BaseModel):
@@ -96,5 +107,6 @@ class AuditPage(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 412, 413, 422, 428)
+    status: {"model": ErrorBody, "content": {"application/problem+json": {}}}
+    for status in (400, 401, 403, 404, 406, 409, 412, 413, 415, 422, 428, 429, 500, 503)
 }

@@ -21,9 +21,9 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
-from api.errors import status_for
+from api.errors import catalog_error_response
 from api.negotiation import NotAcceptable, UnsupportedMediaType, choose
 from catalog.errors import CatalogError, Forbidden, InvalidInput, TooLarge
 from catalog.namespaces import RDF_TYPE, RDFS, SD, W3C_FORMATS
@@ -90,33 +90,27 @@ def _pairs(raw: bytes | str, what: str) -> list[tuple[str, str]]:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"the {what} is not UTF-8 once percent-decoded",
-                           message_ro=f"{what} nu este UTF-8", field=what, link=PROTOCOL) from exc
+        raise InvalidInput.of("protocol.not_utf8", field=what, link=PROTOCOL,
+                              what=what) from exc
 
 
 async def _body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise TooLarge(f"the request body is {declared} bytes; at most {limit} are accepted",
-                       message_ro=f"corpul cererii are {declared} octeți; maximum {limit}",
-                       value=int(declared), expected=f"<= {limit} bytes")
+        raise TooLarge.of("protocol.body_too_large", value=int(declared),
+                          expected=f"<= {limit} bytes", size=declared, limit=limit)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise TooLarge(f"the request body is over {limit} bytes",
-                           message_ro=f"corpul cererii depășește {limit} octeți",
-                           expected=f"<= {limit} bytes")
+            raise TooLarge.of("protocol.body_over", expected=f"<= {limit} bytes", limit=limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
 
 def _refuse_update() -> Forbidden:
-    return Forbidden(
-        "this endpoint is read-only: SPARQL Update (update=, application/sparql-update) is "
-        "refused",
-        message_ro="acest punct de acces este doar pentru citire: SPARQL Update este refuzat",
-        field="update", expected="a query (query=)", link=PROTOCOL)
+    return Forbidden.of("protocol.update_refused", field="update", expected="a query (query=)",
+                        link=PROTOCOL)
 
 
 def _media(request: Request) -> tuple[str, dict[str, str]]:
@@ -146,9 +140,7 @@ def _gather(pairs: Iterable[tuple[str, str]], direct: str | None) -> ProtocolReq
         elif key in formats and value:
             formats[key].append(value)
     if len(queries) > 1:
-        raise InvalidInput("send one query per request (query= appears more than once)",
-                           message_ro="o singură interogare pe cerere", field="query",
-                           link=PROTOCOL)
+        raise InvalidInput.of("protocol.one_query", field="query", link=PROTOCOL)
     dataset = QueryDataset(tuple(default), tuple(named)) if default or named else None
     query = queries[0] if queries and queries[0].strip() else None
     return ProtocolRequest(query, dataset, tuple(v for k in _FORMAT_PARAMS for v in formats[k]))
@@ -175,29 +167,24 @@ async def read_request(request: Request, *, max_body: int) -> ProtocolRequest:
     if media == _DIRECT:
         charset = options.get("charset", "utf-8")
         if charset not in ("utf-8", "utf8"):
-            raise UnsupportedMediaType(
-                f"a direct POST query must be UTF-8, not {charset}",
-                message_ro=f"interogarea trebuie să fie UTF-8, nu {charset}",
-                field="Content-Type", value=charset, expected="charset=utf-8", link=PROTOCOL)
+            raise UnsupportedMediaType.of("protocol.charset", field="Content-Type",
+                                          value=charset, expected="charset=utf-8",
+                                          link=PROTOCOL)
         body = await _body(request, max_body)
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InvalidInput("the query is not valid UTF-8", message_ro="interogarea nu este "
-                               "UTF-8 valid", field="query", link=PROTOCOL) from exc
+            raise InvalidInput.of("protocol.query_not_utf8", field="query",
+                                  link=PROTOCOL) from exc
         return _gather(url_pairs, text)
     shown = media or "none"
-    raise UnsupportedMediaType(
-        f"a POST query needs Content-Type {_FORM} or {_DIRECT} (got {shown})",
-        message_ro=f"o interogare POST trebuie trimisă ca {_FORM} sau {_DIRECT}",
-        field="Content-Type", value=shown, expected=f"{_FORM} or {_DIRECT}", link=PROTOCOL)
+    raise UnsupportedMediaType.of("protocol.post_media", field="Content-Type", value=shown,
+                                  expected=f"{_FORM} or {_DIRECT}", link=PROTOCOL,
+                                  form=_FORM, direct=_DIRECT)
 
 
 def missing_query() -> MissingQuery:
-    return MissingQuery(
-        "no query: send ?query=... (or POST one); GET with Accept: text/turtle gives the "
-        "service description",
-        message_ro="lipsește interogarea: trimiteți ?query=...", field="query", link=PROTOCOL)
+    return MissingQuery.of("protocol.missing_query", field="query", link=PROTOCOL)
 
 
 # --- negotiation --------------------------------------------------------------------------
@@ -216,10 +203,8 @@ def _negotiate(accept: str, graph: bool, formats: tuple[str, ...]) -> str:
         if name:
             return name
     if formats:
-        raise NotAcceptable(
-            f"format={formats[0]} cannot be served for this query",
-            message_ro=f"formatul {formats[0]} nu poate fi servit pentru această interogare",
-            field="format", value=formats[0],
+        raise NotAcceptable.of(
+            "protocol.format", field="format", value=formats[0],
             expected=", ".join(w for w, k in _FORMAT_WORDS.items() if k[1 if graph else 0]))
     asked = Request({"type": "http", "headers": [(b"accept", accept.encode("latin-1"))]})
     return table[choose(asked, list(table))]
@@ -244,15 +229,12 @@ def answer_response(answer: QueryAnswer, max_rows: int) -> Response:
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
-def error_response(exc: CatalogError) -> JSONResponse:
-    """The one error body, with this endpoint's CORS headers."""
-    status = status_for(exc)
+def error_response(request: Request, exc: CatalogError) -> Response:
+    """The one problem document (:mod:`api.errors`), with this endpoint's CORS headers."""
     headers = dict(CORS)
-    if status in (429, 503):
-        headers["Retry-After"] = "1" if status == 429 else "5"
-    if status == 415:
+    if isinstance(exc, UnsupportedMediaType):
         headers["Accept-Post"] = f"{_FORM}, {_DIRECT}"
-    return JSONResponse({"error": exc.to_dict()}, status_code=status, headers=headers)
+    return catalog_error_response(request, exc, headers)
 
 
 def _sd_triples(endpoint: str) -> list[ox.Triple]:

@@ -152,16 +152,14 @@ async def organisation(code: str, request: Request, catalog: CatalogDep,
     """One organisation, by institution code, with its published services."""
     browse = await run_in_threadpool(_browse, catalog)
     if code.upper() not in browse.institutions:
-        raise NotFound(f"no institution with code {code!r}", field="code", value=code,
-                       message_ro=f"nu există instituția cu codul {code!r}",
-                       expected=", ".join(sorted(browse.institutions)))
+        raise NotFound.of("catalogue.no_institution", field="code", value=code,
+                          expected=", ".join(sorted(browse.institutions)))
     iri = browse.institutions[code.upper()]
 
     def build() -> bytes:
         found = browse.organisations(iri)
         if not found:  # known institution, but its record is not published (withdrawn)
-            raise NotFound(f"the organisation {code!r} is not published", field="code",
-                           value=code, message_ro=f"organizația {code!r} nu este publicată")
+            raise NotFound.of("catalogue.organisation_unpublished", field="code", value=code)
         page = browse.services(ServiceFilter(authority=iri), limit=limit, cursor=cursor)
         return _json({**found[0], "services": [i.to_dict() for i in page.items],
                       "next": _next(request, page.next_cursor)})
@@ -188,8 +186,7 @@ async def location(location_id: str, request: Request, catalog: CatalogDep) -> R
     def build() -> bytes:
         found = browse.locations(iri)["features"]
         if not found:
-            raise NotFound(f"no location {location_id!r}", field="location_id",
-                           message_ro=f"nu există locația {location_id!r}", value=location_id)
+            raise NotFound.of("catalogue.no_location", field="location_id", value=location_id)
         return _json(found[0])
 
     return await _cached(request, catalog, "application/geo+json", build)

@@ -44,7 +44,7 @@ async def answer(request: Request) -> Response:
                                       client=request.client.host if request.client else None)
         return protocol.answer_response(result, queries.limits.rows)
     except CatalogError as exc:
-        return protocol.error_response(exc)
+        return protocol.error_response(request, exc)
     except ClientDisconnect:  # gone while sending its body: nobody to answer
         return Response(status_code=400)
 
