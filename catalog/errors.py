@@ -88,8 +88,10 @@ class CatalogError(Exception):
         return {"en": self.message, "ro": self.message_ro, "ru": self.message_ru}
 
     def to_dict(self) -> dict[str, Any]:
-        """The error as plain data, the one shape every surface shows."""
-        body: dict[str, Any] = {"code": self.code, "message": self.messages}
+        """The error as plain data, the v1 shape every surface shows (``message`` in en and ro;
+        :attr:`messages` has every language)."""
+        body: dict[str, Any] = {"code": self.code,
+                                "message": {"en": self.message, "ro": self.message_ro}}
         for key in DETAILS:
             val = getattr(self, key)
             if val is not None:

@@ -24,11 +24,11 @@ def test_placeholders_agree_across_languages(message_id: str) -> None:
 
 def test_an_error_raised_by_id_carries_three_texts() -> None:
     exc = InvalidInput.of("search.limit", field="limit", value=0, low=1, high=100)
-    assert exc.to_dict() == {
-        "code": "invalid_input",
-        "message": {"en": "limit must be between 1 and 100",
-                    "ro": "limit trebuie să fie între 1 și 100",
-                    "ru": "limit должен быть от 1 до 100"},
+    assert exc.messages == {"en": "limit must be between 1 and 100",
+                            "ro": "limit trebuie să fie între 1 și 100",
+                            "ru": "limit должен быть от 1 до 100"}
+    assert exc.to_dict() == {  # the v1 shape: en and ro
+        "code": "invalid_input", "message": {k: exc.messages[k] for k in ("en", "ro")},
         "field": "limit", "value": 0}
     assert exc.message_id == "search.limit"
     assert str(exc) == "limit must be between 1 and 100 (field limit)"
@@ -42,6 +42,6 @@ def test_details_fill_placeholders_and_format_specs_apply() -> None:
 
 def test_an_inline_error_falls_back_to_english_in_russian() -> None:
     exc = InvalidInput("not converted yet", message_ro="încă neconvertit")
-    assert exc.to_dict()["message"] == {"en": "not converted yet", "ro": "încă neconvertit",
-                                        "ru": "not converted yet"}
+    assert exc.messages == {"en": "not converted yet", "ro": "încă neconvertit",
+                            "ru": "not converted yet"}
     assert exc.message_id is None
