@@ -54,12 +54,25 @@ def internal_error(request_id: str) -> Response:
     return problem_response(error, 500, headers={HEADER: request_id}, request_id=request_id)
 
 
+def _domain_error(exc: BaseException | None) -> CatalogError | None:
+    """The domain error behind ``exc``: itself, the cause of Starlette's "response already
+    started" error, or the one error of a task group."""
+    for _ in range(4):
+        if exc is None or isinstance(exc, CatalogError):
+            return exc
+        if isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+            exc = exc.exceptions[0]
+        else:
+            exc = exc.__cause__
+    return None
+
+
 def _error_answer(exc: BaseException, scope: Scope, request_id: str) -> Response:
     from api.errors import catalog_error_response  # api.errors imports this module
 
-    cause = exc if isinstance(exc, CatalogError) else exc.__cause__
-    if isinstance(cause, CatalogError):
-        return catalog_error_response(Request(scope), cause)
+    domain = _domain_error(exc)
+    if domain is not None:
+        return catalog_error_response(Request(scope), domain)
     return internal_error(request_id)
 
 

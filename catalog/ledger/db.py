@@ -3,10 +3,15 @@
 SQLite runs in WAL mode with ``synchronous=FULL`` so that an acknowledged commit survives a
 kill -9 or a power cut, and every write transaction starts with ``BEGIN IMMEDIATE`` (a deferred
 ``BEGIN`` gave tens of thousands of "database is locked" errors with 8 writers).
+
+A database that cannot be reached while reading (connection refused or lost, a file that cannot
+be opened, a pool with no free connection in time) becomes :class:`LedgerUnavailable` (HTTP 503
+with ``Retry-After``) in :func:`reachable`, the one place that translates SQLAlchemy's errors.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,10 +20,13 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
-from catalog.errors import StoreUnavailable
+from catalog.errors import LedgerUnavailable, StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 WRITE_OPTION = "semcat_write"
 #: PostgreSQL advisory lock that serialises ledger writes, so that change sequence numbers are
@@ -81,8 +89,24 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
+def reachable() -> Iterator[None]:
+    """Translate "the database cannot be reached now" into :class:`LedgerUnavailable`; other
+    database errors (a wrong statement, a broken constraint) pass unchanged."""
+    try:
+        yield
+    except (OperationalError, InterfaceError, PoolTimeout) as exc:
+        log.warning("the ledger database cannot be read: %s", getattr(exc, "orig", exc) or exc)
+        raise LedgerUnavailable.of("ledger.unavailable") from exc
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        log.warning("the ledger database connection was lost: %s", exc.orig)
+        raise LedgerUnavailable.of("ledger.unavailable") from exc
+
+
+@contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
-    with Session(engine) as session:
+    with reachable(), Session(engine) as session:
         yield session
 
 

@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, bindparam, text
 
 from catalog.errors import InvalidInput
 from catalog.ledger import ChangeRow, Ledger
-from catalog.ledger.db import WRITE_OPTION, is_sqlite
+from catalog.ledger.db import WRITE_OPTION, is_sqlite, reachable
 from catalog.projections import Follower
 from catalog.projections.search.analysis import (
     MAX_QUERY_CHARS,
@@ -136,7 +136,7 @@ class SearchIndex:
     def _reading(self) -> Iterator[Connection]:
         """One snapshot for the counts, the page and the watermark (SQLite: one read
         transaction; PostgreSQL: one statement)."""
-        with self.engine.connect() as conn, conn.begin():
+        with reachable(), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @staticmethod
