@@ -64,7 +64,8 @@ _SD_MEDIA = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFo
 
 CORS = {"Access-Control-Allow-Origin": "*",
         "Access-Control-Expose-Headers":
-            "X-SPARQL-Truncated, X-SPARQL-Truncated-By, X-SPARQL-Max-Rows, Retry-After"}
+            "X-SPARQL-Truncated, X-SPARQL-Truncated-By, X-SPARQL-Max-Rows, Retry-After, "
+            "X-Request-ID"}
 PREFLIGHT = CORS | {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
                     "Access-Control-Allow-Headers": "Accept, Content-Type",
                     "Access-Control-Max-Age": "86400", "Allow": "GET, POST, OPTIONS"}

@@ -183,9 +183,9 @@ MESSAGES: dict[str, Texts] = {
         "ru": "не удаётся открыть встроенное хранилище в {path}: {reason} (его использует "
               "другой процесс semcat?)"},
     "store.query_failed": {
-        "en": "the query failed: {reason}",
-        "ro": "interogarea a eșuat: {reason}",
-        "ru": "запрос завершился ошибкой: {reason}"},
+        "en": "the query failed in its worker process; the reason is in the server's log",
+        "ro": "interogarea a eșuat în procesul de lucru; motivul este în jurnalul serverului",
+        "ru": "запрос завершился ошибкой в рабочем процессе; причина записана в журнал сервера"},
     "store.worker_boot": {
         "en": "a SPARQL query worker did not start (workers start like multiprocessing's "
               "forkserver children: a script that starts the hub needs an "

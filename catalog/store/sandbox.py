@@ -15,6 +15,7 @@ waits on the worker's pipe with the event loop, holding no thread) use the same 
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing as mp
 import os
 import shutil
@@ -39,6 +40,8 @@ from catalog.errors import (
 )
 from catalog.queries.guard import CheckedQuery, QueryDataset
 from catalog.queries.results import Limits, Truncation
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _BOOT_S = 60.0
@@ -140,7 +143,8 @@ def _answer(reply: tuple[str, Any]) -> tuple[QueryAnswer, CheckedQuery]:
         raise _ERRORS.get(name, QueryRejected)(message, **fields)
     if kind == "syntax":
         raise QueryRejected.of("sparql.error", field="query", reason=payload)
-    raise StoreUnavailable.of("store.query_failed", reason=payload)
+    log.error("a query worker failed: %s", payload)  # the reason stays in the log
+    raise StoreUnavailable.of("store.query_failed")
 
 
 def _unwatch(loop: asyncio.AbstractEventLoop, fd: int) -> None:
