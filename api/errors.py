@@ -12,6 +12,7 @@ with the one problem document (:mod:`api.problems`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
@@ -26,6 +27,8 @@ from catalog import errors as e
 from catalog.ledger.idempotency import KeyReused
 from catalog.messages import render
 from catalog.workflow.access import Unauthenticated
+
+log = logging.getLogger("api.requests")
 
 STATUS: dict[type[e.CatalogError], int] = {
     NotAcceptable: 406,
@@ -73,8 +76,12 @@ def catalog_error_response(request: Request, exc: e.CatalogError,
                            headers: Mapping[str, str] | None = None) -> Response:
     """The problem document of a domain error (also used by the ``/sparql`` fast lane)."""
     status = status_for(exc)
+    request_id = request_id_from(request.scope)
+    if status >= 500:  # the id in the answer finds this line in the log
+        log.warning("%s %s: %d %s (request_id=%s): %s", request.method, request.url.path,
+                    status, exc.code, request_id, exc.message)
     return problem_response(exc, status, headers=error_headers(status) | dict(headers or {}),
-                            request_id=request_id_from(request.scope))
+                            request_id=request_id)
 
 
 def install(app: FastAPI) -> None:

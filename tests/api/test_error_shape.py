@@ -247,6 +247,7 @@ def test_request_ids_are_taken_when_safe_and_minted_otherwise(client: TestClient
 # --- the ledger database goes away: 503 on a read --------------------------------------------
 @pytest.mark.parametrize("gone", ["sqlite-unopenable", "postgres-closed-port"])
 def test_a_ledger_that_goes_away_is_503_on_a_read(client: TestClient, tmp_path: Path,
+                                                  caplog: pytest.LogCaptureFixture,
                                                   gone: str) -> None:
     ledger = client.app.state.catalog.ledger  # type: ignore[attr-defined]
     if gone == "sqlite-unopenable":  # the database file is now something SQLite cannot open
@@ -256,11 +257,15 @@ def test_a_ledger_that_goes_away_is_503_on_a_read(client: TestClient, tmp_path: 
         url = f"postgresql://semcat@127.0.0.1:{free_port()}/semcat"
     healthy, ledger.engine = ledger.engine, create_db_engine(url)
     try:
-        r = client.get("/api/v1/changes")
+        with caplog.at_level(logging.WARNING):
+            r = client.get("/api/v1/changes")
     finally:
         ledger.engine.dispose()
         ledger.engine = healthy
     doc = assert_problem(r, 503, "ledger_unavailable")
     assert r.headers["retry-after"] == "5"
     assert doc["message"]["en"] == "the ledger database cannot be read right now; try again later"
+    logged = "\n".join(rec.getMessage() for rec in caplog.records)
+    assert doc["request_id"] in logged  # the answer's id finds the log line
+    assert "the ledger database cannot be read:" in logged  # with the database's own reason
     assert client.get("/api/v1/changes").status_code == 200  # and back when it is
