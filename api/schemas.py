@@ -107,6 +107,7 @@ class AuditPage(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "content": {"application/problem+json": {}}}
+    status: {"model": ErrorBody, "content": {"application/problem+json": {
+        "schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
     for status in (400, 401, 403, 404, 406, 409, 412, 413, 415, 422, 428, 429, 500, 503)
 }
