@@ -14,7 +14,7 @@ CATALOG = ROOT / "catalog"
 
 #: Part of catalog/ -> the parts it may import (besides itself). The foundation (errors,
 #: settings, namespaces, text, paths, gates, rdfio) is open to every part.
-FOUNDATION = {"errors", "settings", "namespaces", "text", "paths", "gates", "rdfio"}
+FOUNDATION = {"errors", "messages", "settings", "namespaces", "text", "paths", "gates", "rdfio"}
 MAY_IMPORT: dict[str, set[str]] = {
     **dict.fromkeys(FOUNDATION, FOUNDATION),
     "records": FOUNDATION,
