@@ -106,6 +106,20 @@ class Catalog:
         applied = [p.catch_up() for p in self.projections]
         return applied[0] if self.store_projection is not None else 0
 
+    def project_after_commit(self) -> bool:
+        """Project what a write just committed, if the projections can take it now: a write
+        that committed is acknowledged as committed whatever the store says (the projector
+        retries; ``/health`` shows the lag). False when something is left pending."""
+        pending = False
+        for p in self.projections:
+            try:
+                p.catch_up()
+            except Exception:  # whatever failed, the write is committed: the projector retries
+                pending = True
+                log.exception("projection %s is pending after a commit (it will be retried)",
+                              p.projection.name)
+        return not pending
+
     def rebuild(self) -> int:
         """Every projection made again from the ledger; how many graphs the store holds."""
         if self.store_projection is None:

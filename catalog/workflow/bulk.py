@@ -144,7 +144,7 @@ class Importer:
         except BaseException:  # Ctrl-C or a failed commit: undo what this batch indexed
             self.catalog.reference_data.restore([nv.iri for nv, _ in pending])
             raise
-        self.catalog.project()
+        self.catalog.project_after_commit()
         return report
 
     def _one(self, item: RecordDraft | Unreadable, report: ImportReport

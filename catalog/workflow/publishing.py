@@ -177,7 +177,7 @@ class Publishing:
                 if on_commit is not None:
                     on_commit(s, state)
         if to in ("published", "withdrawn"):
-            self.catalog.project()
+            self.catalog.project_after_commit()
         return state
 
     def import_records(self, principal: Principal,

@@ -1,0 +1,114 @@
+"""A write that committed is acknowledged as committed: with the SPARQL server down, publish
+and withdraw answer 200 (never 503), /health shows the projection lagging, and the projector
+brings the store up to the ledger once the server is back (a real `oxigraph serve`)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from catalog.demo import load_reference
+from catalog.settings import Settings
+from catalog.workflow.access import Tokens
+from tests.builders import passport
+from tests.servers import free_port
+
+API = "/api/v1/services"
+
+
+class Oxigraph:
+    """`oxigraph serve` that a test stops and starts again on the same port and folder."""
+
+    def __init__(self, location: Path) -> None:
+        self.exe = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+        self.location, self.port = location, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [self.exe, "serve", "--location", str(self.location), "--bind",
+             f"127.0.0.1:{self.port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(self.url + "/query", params={"query": "ASK {}"}, timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        pytest.fail("oxigraph serve did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+
+@pytest.fixture
+def oxigraph(tmp_path: Path) -> Iterator[Oxigraph]:
+    server = Oxigraph(tmp_path / "oxi")
+    server.start()
+    yield server
+    server.stop()
+
+
+def _ok(r: httpx.Response) -> httpx.Response:
+    assert r.status_code in (200, 201), r.text
+    return r
+
+
+def test_writes_committed_while_the_store_is_down_are_acknowledged_and_projected_later(
+        tmp_path: Path, oxigraph: Oxigraph) -> None:
+    settings = Settings(env="test", data_dir=tmp_path / "data",
+                        sparql_url=oxigraph.url + "/query", projector_interval_s=0.1)
+    with TestClient(create_app(settings)) as client:
+        catalog = client.app.state.catalog  # type: ignore[attr-defined]
+        load_reference(catalog)
+        tokens = Tokens(catalog.engine)
+        asp = {"Authorization": f"Bearer {tokens.create('ASP', 'publisher')[1]}"}
+        age = {"Authorization": f"Bearer {tokens.create('AGE', 'reviewer')[1]}"}
+        codes = ("ASP-9601", "ASP-9602")
+        etags = {}
+        for code in codes:
+            r = _ok(client.post(API, content=passport(code).model_dump_json(),
+                                headers={**asp, "Content-Type": "application/json"}))
+            etags[code] = _ok(client.post(f"{API}/{code}/submit",
+                                          headers={**asp, "If-Match": r.headers["etag"]})
+                              ).headers["etag"]
+        published = _ok(client.post(f"{API}/ASP-9602/publish",
+                                    headers={**age, "If-Match": etags["ASP-9602"]}))
+        oxigraph.stop()
+        # the store is down: the ledger commits, and the answer says so
+        r = client.post(f"{API}/ASP-9601/publish", headers={**age, "If-Match": etags["ASP-9601"]})
+        assert (r.status_code, r.json()["status"]) == (200, "published")
+        r = client.post(f"{API}/ASP-9602/withdraw",
+                        headers={**age, "If-Match": published.headers["etag"]})
+        assert (r.status_code, r.json()["status"]) == (200, "withdrawn")
+        health = client.get("/health")
+        assert health.json()["store"]["status"] != "ok" or health.json()["store"]["lag"] > 0
+        assert health.json()["status"] != "ok"
+        # the ledger holds what was acknowledged
+        versions = client.get(f"{API}/ASP-9601/versions").json()
+        assert versions["published_version"] == 1
+        oxigraph.start()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            body = client.get("/health").json()
+            if body["status"] == "ok" and body["store"]["lag"] == 0:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail(f"the projector did not catch up: {body}")
+        graphs = catalog.store.graph_names()
+        assert catalog.service_iri("ASP-9601") in graphs
+        assert catalog.service_iri("ASP-9602") not in graphs
