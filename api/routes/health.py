@@ -1,44 +1,107 @@
-"""``GET /health``: are the ledger, the store and the search index reachable, and how far
-behind the ledger are the projections."""
+"""``GET /health``: can the hub serve, each part checked by a cheap real operation.
+
+- the ledger: its last change sequence and record counts (a read);
+- the store: its watermark (a read) and how far it lags the ledger;
+- the search index: its watermark and lag;
+- the data folder: a small file written, synced and removed (a full disk or a read-only
+  folder fails here before a write does);
+- user queries: a trivial query run where user queries run (a worker on the current
+  snapshot, or the remote server), never from the cache.
+
+``ok``; ``degraded`` (200) with the reasons when the hub serves but something is not right (a
+projection lags, the data folder is not writable, queries fail); ``error`` (503) when it cannot
+serve (the ledger or the store cannot be reached). No filesystem path and no exception text is
+shown: the details are in the server's log.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+import uuid
+from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import CatalogDep
-from catalog.errors import CatalogError
+from catalog.core import Catalog
+from catalog.queries.endpoint import QueryService
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger(__name__)
 
 
-@router.get("/health")
-def health(catalog: CatalogDep) -> JSONResponse:
-    body: dict[str, Any] = {"status": "ok"}
+def _write_probe(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = folder / f".health-{uuid.uuid4().hex}"
     try:
-        body["ledger"] = {"status": "ok", "last_seq": catalog.ledger.last_seq(),
-                          "records": catalog.ledger.counts()}
-    except Exception as exc:  # any driver error means the ledger is down
-        body["ledger"] = {"status": "error", "error": type(exc).__name__}
+        with probe.open("wb") as f:
+            f.write(b"\0" * 4096)
+            f.flush()
+            os.fsync(f.fileno())
+    finally:
+        probe.unlink(missing_ok=True)
+
+
+def _check(body: dict[str, Any], part: str, reason: str, fatal: bool) -> None:
+    body[part] = {**body.get(part, {}), "status": "error"}
+    body["reasons"].append(reason)
+    if fatal:
         body["status"] = "error"
+    elif body["status"] == "ok":
+        body["status"] = "degraded"
+
+
+def _health(catalog: Catalog, queries: QueryService | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": "ok", "reasons": []}
+    last: int | None = None
+    try:
+        last = catalog.ledger.last_seq()
+        body["ledger"] = {"status": "ok", "last_seq": last, "records": catalog.ledger.counts()}
+    except Exception:  # any driver error means the ledger is down
+        log.exception("health: the ledger cannot be read")
+        _check(body, "ledger", "the ledger database cannot be read", fatal=True)
     try:
         st = catalog.status()
         body["store"] = {"status": "ok", "kind": catalog.store.describe() if catalog.store
                          else None, "watermark": st.store_watermark, "lag": st.lag}
-        if st.lag:
-            body["status"] = "degraded" if body["status"] == "ok" else body["status"]
-    except (CatalogError, OSError) as exc:
-        body["store"] = {"status": "error", "error": str(exc)}
-        body["status"] = "error"
+        if st.lag and body["status"] == "ok":
+            body["status"] = "degraded"
+            body["reasons"].append(f"the store is {st.lag} change(s) behind the ledger")
+    except Exception:
+        log.exception("health: the store cannot be read")
+        _check(body, "store", "the quad store cannot be reached", fatal=True)
     try:
         mark = catalog.search_index.watermark()
-        lag = max(0, body.get("ledger", {}).get("last_seq", mark) - mark)
+        lag = max(0, (last if last is not None else mark) - mark)
         body["search"] = {"status": "ok", "watermark": mark, "lag": lag}
-        if lag and body["status"] == "ok":
-            body["status"] = "degraded"
-    except Exception as exc:  # the index lives in the ledger database: any driver error
-        body["search"] = {"status": "error", "error": type(exc).__name__}
-        body["status"] = "error"
+        if lag:
+            body["reasons"].append(f"the search index is {lag} change(s) behind the ledger")
+            if body["status"] == "ok":
+                body["status"] = "degraded"
+    except Exception:  # the index lives in the ledger database: any driver error
+        log.exception("health: the search index cannot be read")
+        _check(body, "search", "the search index cannot be read", fatal=True)
+    try:
+        _write_probe(catalog.settings.data_dir)
+        body["data_dir"] = {"status": "ok"}
+    except OSError as exc:
+        log.warning("health: the data folder cannot be written: %s", exc)
+        _check(body, "data_dir", "the data folder cannot be written (full, or read-only)",
+               fatal=False)
+    if queries is not None:
+        try:
+            queries.probe()
+            body["queries"] = {"status": "ok"}
+        except Exception:
+            log.exception("health: user queries cannot run")
+            _check(body, "queries", "SPARQL queries cannot run", fatal=False)
+    return body
+
+
+@router.get("/health")
+def health(request: Request, catalog: CatalogDep) -> JSONResponse:
+    body = _health(catalog, getattr(request.app.state, "queries", None))
     return JSONResponse(body, status_code=200 if body["status"] != "error" else 503)

@@ -220,6 +220,17 @@ class QueryService:
         self.cache.put(key, answer)
         return answer
 
+    def probe(self, timeout_s: float = 2.0) -> None:
+        """Run a trivial query where user queries run (a worker on the current snapshot, or
+        the remote server), never from the cache; raises when they cannot answer."""
+        text, fmt, dataset, mark, _key = self._start("ASK {}", None, None)
+        if self._sandbox is not None:
+            self._sandbox.run(self._job(text, fmt, dataset), mark=mark,
+                              timeout_s=min(timeout_s, self.settings.query_timeout_s))
+        else:
+            assert self._remote is not None
+            self._remote.run(text, fmt, dataset, time.monotonic() + timeout_s)
+
     async def answer(self, text: str, *, result_format: str | None = None,
                      dataset: QueryDataset | None = None, client: str | None = None
                      ) -> QueryAnswer:

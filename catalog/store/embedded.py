@@ -93,7 +93,7 @@ class EmbeddedStore:
         return len(self._store)
 
     def describe(self) -> str:
-        return f"embedded Oxigraph at {self.path}" if self.path else "in-memory Oxigraph"
+        return "embedded Oxigraph" if self.path else "in-memory Oxigraph"
 
     def snapshot(self, target: Path) -> Path:
         """A consistent read-only copy (RocksDB checkpoint: hard links, cheap)."""

@@ -112,3 +112,44 @@ def test_writes_committed_while_the_store_is_down_are_acknowledged_and_projected
         graphs = catalog.store.graph_names()
         assert catalog.service_iri("ASP-9601") in graphs
         assert catalog.service_iri("ASP-9602") not in graphs
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 MiB tmpfs mounted for the test (root only), unmounted after."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(folder)],
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_health_says_degraded_while_the_data_folder_is_full_and_recovers(
+        small_disk: Path) -> None:
+    settings = Settings(env="test", data_dir=small_disk / "data")
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/health").json()["status"] == "ok"
+        filler = small_disk / "filler"
+        with filler.open("wb") as f:  # fill the disk to the last block
+            try:
+                while True:
+                    f.write(b"\0" * (1 << 20))
+                    f.flush()
+            except OSError:
+                pass
+        try:
+            body = client.get("/health")
+            assert body.status_code == 200  # it still serves reads
+            assert body.json()["status"] == "degraded"
+            assert body.json()["data_dir"] == {"status": "error"}
+            assert "the data folder cannot be written (full, or read-only)" in \
+                body.json()["reasons"]
+            assert str(small_disk) not in body.text  # no path is shown
+        finally:
+            filler.unlink()
+        assert client.get("/health").json()["status"] == "ok"
