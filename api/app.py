@@ -19,6 +19,7 @@ from catalog.core import Catalog
 from catalog.demo import load_demo
 from catalog.projections.store import ProjectorThread
 from catalog.queries.endpoint import QueryService
+from catalog.queries.spool import SpoolLimits, Spools
 from catalog.records.builtin import builtin_kinds
 from catalog.records.kinds import Kinds
 from catalog.settings import Settings, get_settings
@@ -43,6 +44,8 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
         loop = ProjectorThread(catalog.project, settings.projector_interval_s)
         loop.start()
         app.state.catalog, app.state.queries, app.state.settings = catalog, queries, settings
+        app.state.spools = Spools(settings.data_dir / "spool", SpoolLimits(
+            settings.dump_max_per_client, settings.dump_max_total))
         try:
             yield
         finally:

@@ -115,6 +115,13 @@ class Settings(BaseSettings):
     )
     max_record_bytes: int = Field(2 * MiB, ge=1024, description="Largest body for one record.")
     max_bulk_bytes: int = Field(50 * MiB, ge=1024, description="Largest bulk import file.")
+    dump_max_per_client: int = Field(
+        2, ge=1, le=1000,
+        description="Dumps (`/api/v1/dump`) one client address may have running at once; more "
+        "get 429. A dump is spooled under the data folder, so a slow client holds no ledger "
+        "connection.")
+    dump_max_total: int = Field(
+        16, ge=1, le=10_000, description="Dumps all clients together may have running at once.")
     projector_interval_s: float = Field(
         0.5, gt=0, description="How often the server looks for ledger changes to project."
     )

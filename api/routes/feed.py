@@ -13,6 +13,7 @@ from starlette.background import BackgroundTask
 from api.deps import CatalogDep
 from api.schemas import ERRORS
 from catalog.queries.feed import DUMP_FORMATS, Dump, changes
+from catalog.queries.spool import Spools
 
 router = APIRouter(prefix="/api/v1", tags=["integration"], responses=ERRORS)
 
@@ -42,9 +43,18 @@ async def dump(request: Request, catalog: CatalogDep,
                                    "it), trig, or turtle (the union of the records)")
                ) -> StreamingResponse:
     """Every published record, consistent at one change sequence number (header
-    `X-Change-Seq`: continue with `/api/v1/changes?after=` it)."""
+    `X-Change-Seq`: continue with `/api/v1/changes?after=` it). The dump is read from the
+    ledger into a spool as fast as the ledger gives it, and sent from there: a slow client
+    holds no ledger connection. A client runs at most 2 dumps at once (429 beyond)."""
     gzip = accepts_gzip(request.headers.get("accept-encoding", ""))
-    stream = await run_in_threadpool(Dump, catalog.ledger, format, gzip=gzip)
+    spools: Spools = request.app.state.spools
+    release = spools.acquire(request.client.host if request.client else "unknown")
+    try:
+        stream = spools.start(await run_in_threadpool(Dump, catalog.ledger, format, gzip=gzip),
+                              release)
+    except BaseException:
+        release()
+        raise
     ext = {"nquads": "nq", "trig": "trig", "turtle": "ttl"}[format]
     tag = f"dump-{format}{'-gz' if gzip else ''}-{stream.seq}"
     headers = {"X-Change-Seq": str(stream.seq), "ETag": f'"{tag}"',
