@@ -2,7 +2,7 @@
 with the one problem document (:mod:`api.problems`).
 
 - :class:`catalog.errors.CatalogError` and its subclasses: the status from :data:`STATUS` (the
-  nearest class in the MRO), ``Retry-After`` on 429 and 503, ``WWW-Authenticate`` on 401;
+  nearest class in the MRO), ``Retry-After`` on 429, 503 and 507, ``WWW-Authenticate`` on 401;
 - Starlette's ``HTTPException`` (unknown path 404, wrong method 405): ``http_{status}``;
 - FastAPI's request validation: 400 ``invalid_request`` naming the parameter;
 - anything else: the 500 of :mod:`api.request_context`, with a request id in the log.
@@ -48,10 +48,11 @@ STATUS: dict[type[e.CatalogError], int] = {
     e.QueryRejected: 400,
     e.QueryTimeout: 503,
     e.StoreUnavailable: 503,
+    e.InsufficientStorage: 507,
     e.ConfigurationError: 500,
 }
 #: Seconds a client should wait before retrying, per status.
-RETRY_AFTER = {429: "1", 503: "5"}
+RETRY_AFTER = {429: "1", 503: "5", 507: "30"}
 _HTTP_MESSAGES = {404: "http.not_found", 405: "http.method_not_allowed"}
 
 

@@ -181,5 +181,12 @@ class LedgerUnavailable(StoreUnavailable):
     code = "ledger_unavailable"
 
 
+class InsufficientStorage(CatalogError):
+    """The data folder or the database is full (or read-only): nothing was written; the write
+    may be retried once space returns (HTTP 507)."""
+
+    code = "insufficient_storage"
+
+
 class ConfigurationError(CatalogError):
     code = "configuration_error"

@@ -11,6 +11,7 @@ with ``Retry-After``) in :func:`reachable`, the one place that translates SQLAlc
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
-from catalog.errors import LedgerUnavailable, StoreUnavailable
+from catalog.errors import InsufficientStorage, LedgerUnavailable, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +84,32 @@ def write_session(engine: Engine) -> Iterator[Session]:
                                     {"k": LEDGER_WRITE_LOCK})
                 yield session
                 session.commit()
-            except BaseException:
+            except BaseException as exc:
                 session.rollback()
+                if _out_of_space(exc):
+                    log.error("a ledger write failed for want of space: %s", exc)
+                    raise InsufficientStorage(
+                        "the catalogue's storage is full or read-only: nothing was written; "
+                        "retry once space is freed",
+                        message_ro="spațiul de stocare al catalogului este plin sau doar "
+                        "pentru citire: nu s-a scris nimic; reîncercați după eliberarea "
+                        "spațiului", expected="free space in the data folder") from exc
                 raise
+
+
+_NO_SPACE = ("database or disk is full", "no space left on device", "disk full",
+             "readonly database", "read-only file system", "could not extend file")
+
+
+def _out_of_space(exc: BaseException) -> bool:
+    """A write refused by a full disk or a read-only data folder (SQLite, PostgreSQL, OS)."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT):
+        return True
+    if isinstance(exc, DBAPIError):
+        text_ = str(getattr(exc, "orig", exc)).lower()
+        return any(s in text_ for s in _NO_SPACE) or \
+            getattr(getattr(exc, "orig", None), "sqlstate", None) == "53100"
+    return False
 
 
 @contextmanager

@@ -153,3 +153,42 @@ def test_health_says_degraded_while_the_data_folder_is_full_and_recovers(
         finally:
             filler.unlink()
         assert client.get("/health").json()["status"] == "ok"
+
+
+def _fill(folder: Path) -> Path:
+    filler = folder / "filler"
+    with filler.open("wb") as f:  # to the last block
+        try:
+            while True:
+                f.write(b"\0" * (1 << 20))
+                f.flush()
+        except OSError:
+            pass
+    return filler
+
+
+def test_a_write_on_a_full_disk_is_507_writes_nothing_and_works_once_space_returns(
+        small_disk: Path) -> None:
+    settings = Settings(env="test", data_dir=small_disk / "data")
+    with TestClient(create_app(settings)) as client:
+        catalog = client.app.state.catalog  # type: ignore[attr-defined]
+        load_reference(catalog)
+        asp = {"Authorization": f"Bearer {Tokens(catalog.engine).create('ASP', 'publisher')[1]}",
+               "Content-Type": "application/json"}
+        big = passport("ASP-9611", description={"ro": "descriere " * 120_000})
+        seq, versions = catalog.ledger.last_seq(), catalog.ledger.counts()
+        filler = _fill(small_disk)
+        try:
+            r = client.post(API, content=big.model_dump_json(), headers=asp)
+            assert r.status_code == 507, r.text
+            assert r.headers["content-type"] == "application/problem+json"
+            assert r.headers["retry-after"]
+            assert r.json()["code"] == "insufficient_storage"
+            assert "nothing was written" in r.json()["detail"]
+        finally:
+            filler.unlink()
+        assert (catalog.ledger.last_seq(), catalog.ledger.counts()) == (seq, versions)
+        assert client.get(f"{API}/ASP-9611?version=latest",
+                          headers=asp).status_code == 404
+        r = client.post(API, content=big.model_dump_json(), headers=asp)
+        assert r.status_code == 201, r.text
