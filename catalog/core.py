@@ -14,9 +14,10 @@ import logging
 import pyoxigraph as ox
 
 from catalog import rdfio, shapes
-from catalog.errors import InvalidInput, NotFound, StoreUnavailable
+from catalog.errors import Conflict, InvalidInput, NotFound, StoreUnavailable
 from catalog.ledger import Ledger
 from catalog.ledger.db import create_db_engine, migrate
+from catalog.ledger.leases import Lease
 from catalog.projections import Follower
 from catalog.projections.references import ReferenceProjection
 from catalog.projections.search import SearchIndex
@@ -65,9 +66,20 @@ class Catalog:
                             Follower(self.search_index, self.ledger)]
         self.store_projection: Follower | None = None
         if self.store is not None:
-            self.store_projection = Follower(StoreProjection(self.store), self.ledger)
+            self.store_projection = Follower(StoreProjection(self.store), self.ledger,
+                                             Lease(self.engine, "store"))
             self.projections.insert(0, self.store_projection)
+            self._resume_rebuild()
         self.project()
+
+    def _resume_rebuild(self) -> None:
+        """A store rebuild killed mid-way is made again before anything else."""
+        assert self.store_projection is not None
+        try:
+            if self.store_projection.resume():
+                log.warning("a store rebuild had not finished: it was made again")
+        except Conflict:  # another process holds the store: it will
+            pass
 
     # identifiers --------------------------------------------------------------------------
     def service_iri(self, code: str) -> str:
@@ -190,6 +202,8 @@ class Catalog:
         return rdfio.serialize(quads, info)
 
     def close(self) -> None:
+        if self.store_projection is not None:
+            self.store_projection.close()
         if self.store is not None:
             self.store.close()
         self.engine.dispose()

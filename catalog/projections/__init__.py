@@ -14,7 +14,9 @@ import threading
 from collections.abc import Sequence
 from typing import Protocol
 
+from catalog.errors import Conflict
 from catalog.ledger import ChangeRow, Ledger
+from catalog.ledger.leases import Lease
 
 #: Changes read from the ledger per batch.
 BATCH = 500
@@ -39,16 +41,21 @@ class Projection(Protocol):
 
 
 class Follower:
-    """Keeps one projection up with the ledger; one catch-up at a time per process."""
+    """Keeps one projection up with the ledger; one catch-up at a time per process, and, with
+    a :class:`~catalog.ledger.leases.Lease`, one writer at a time across processes."""
 
-    def __init__(self, projection: Projection, ledger: Ledger) -> None:
-        self.projection, self.ledger = projection, ledger
+    def __init__(self, projection: Projection, ledger: Ledger, lease: Lease | None = None
+                 ) -> None:
+        self.projection, self.ledger, self.lease = projection, ledger, lease
         self._lock = threading.Lock()
 
     def catch_up(self) -> int:
-        """Apply every change after the projection's watermark; how many were applied."""
+        """Apply every change after the projection's watermark; how many were applied (0 when
+        another process holds the projection's lease: it projects)."""
         applied = 0
         with self._lock:
+            if self.lease is not None and not self.lease.acquire():
+                return 0
             while True:
                 mark = self.projection.watermark()
                 rows = self.ledger.changes_after(mark, getattr(self.projection, "batch", BATCH))
@@ -58,8 +65,48 @@ class Follower:
                     applied += len(rows)
 
     def rebuild(self) -> int:
+        """Make the projection again; with a lease, refused while another process holds it,
+        and marked as under way until done, so that a killed rebuild is made again at the
+        next start (:meth:`resume`)."""
         with self._lock:
-            return self.projection.rebuild(self.ledger)
+            if self.lease is None:
+                return self.projection.rebuild(self.ledger)
+            if not self.lease.acquire():
+                holder = self.lease.holder_now() or "another process"
+                raise Conflict(
+                    f"the {self.projection.name} projection is being written by {holder}: stop "
+                    "that server first, or let it finish (its lease ends "
+                    f"{self.lease.lease_s:g} s after it stops)",
+                    message_ro=f"proiecția {self.projection.name} este scrisă de {holder}: "
+                    "opriți mai întâi acel server", field="lease", value=holder)
+            self.lease.mark_rebuilding(True)
+            stop = threading.Event()
+            renewer = threading.Thread(target=self._renew, args=(stop,), daemon=True,
+                                       name=f"semcat-{self.projection.name}-lease")
+            renewer.start()
+            try:
+                count = self.projection.rebuild(self.ledger)
+            finally:
+                stop.set()
+                renewer.join()
+            self.lease.mark_rebuilding(False)
+            return count
+
+    def resume(self) -> bool:
+        """Finish a rebuild that was killed mid-way (True when one was made)."""
+        if self.lease is None or not self.lease.rebuilding():
+            return False
+        self.rebuild()
+        return True
+
+    def close(self) -> None:
+        if self.lease is not None:
+            self.lease.release()
+
+    def _renew(self, stop: threading.Event) -> None:
+        assert self.lease is not None
+        while not stop.wait(self.lease.lease_s / 4):
+            self.lease.acquire()
 
     def lag(self) -> int:
         return max(0, self.ledger.last_seq() - self.projection.watermark())
