@@ -15,6 +15,7 @@ from api.routes import audit, catalogue, feed, health, home, publishing, sparql
 from api.routes import search as search_routes
 from api.routes.records import router_for
 from api.routes.sparql import SparqlFastLane
+from api.security_headers import SecurityHeaders
 from catalog.core import Catalog
 from catalog.demo import load_demo
 from catalog.projections.store import ProjectorThread
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.state.settings = settings
     errors.install(app)
     app.add_middleware(SparqlFastLane)  # /sparql before the routing of the whole API
+    app.add_middleware(SecurityHeaders)  # nosniff, referrer policy; a CSP on every page
     app.add_middleware(RequestContext)  # outermost: request ids, and no plain-text 500 ever
     app.include_router(home.router)
     app.include_router(health.router)

@@ -123,3 +123,28 @@ def check_identifier(value: str, *, field: str) -> None:
             value=value.encode("unicode_escape").decode("ascii")[:200],
             expected="an identifier without control, zero-width or bidirectional characters",
             code_point=ord(m.group()), position=m.start())
+
+
+#: The schemes a link may have where a person can follow it (pages, a channel's address).
+LINK_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+#: Schemes refused in any IRI of a record: they run code or read local files when followed.
+_DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+
+
+def safe_link(value: str | None) -> str | None:
+    """``value`` when a browser may follow it (http, https, mailto, tel), else None."""
+    if value and value.strip().lower().startswith(LINK_SCHEMES):
+        return value
+    return None
+
+
+def check_iri_scheme(iri: str, *, field: str) -> None:
+    """Refuse an IRI whose scheme runs code or reads local files (``javascript:``, ``data:``,
+    ``vbscript:``, ``file:``)."""
+    if iri.strip().lower().startswith(_DANGEROUS_SCHEMES):
+        scheme = iri.split(":", 1)[0]
+        raise InvalidInput(
+            f"{field}: IRIs with the scheme {scheme}: are refused; links are http, https, "
+            "mailto or tel", message_ro=f"{field}: IRI-urile cu schema {scheme}: sunt "
+            "refuzate; legăturile sunt http, https, mailto sau tel", field=field,
+            value=iri[:200], expected="an http, https, mailto, tel or urn IRI")

@@ -20,7 +20,7 @@ from api import conditional
 from api.deps import CatalogDep
 from api.negotiation import RDF_MEDIA, NotAcceptable, choose
 from api.pages.labels import LANGUAGES, language, local_name, pick, property_labels
-from catalog import rdfio
+from catalog import gates, rdfio
 from catalog.core import Catalog
 from catalog.errors import NotFound
 from catalog.queries.describe import Description, describe, services_linking
@@ -118,10 +118,12 @@ class _Links:
         self.base = catalog.settings.base_uri
         self.base_path = urlsplit(self.base).path
 
-    def href(self, iri: str) -> str:
+    def href(self, iri: str) -> str | None:
+        """Where a link to ``iri`` goes: this server's page for our own IRIs, the IRI itself
+        for http(s), mailto and tel, nowhere for any other scheme (shown as text)."""
         if iri.startswith(self.base):  # our own IRIs link to this server's pages
             return f"{self.base_path}{iri[len(self.base):]}?lang={self.lang}"
-        return iri
+        return gates.safe_link(iri)
 
     def of(self, iri: str) -> dict[str, str]:
         text = pick(self.catalog.label(iri) or property_labels().get(iri), self.lang)
@@ -170,7 +172,7 @@ def _passport_page(catalog: Catalog, d: Description, lang: str, request: Request
         outputs=[{"title": text(o.title) or o.identifier, "description": text(o.description)}
                  for o in p.outputs],
         channels=[{"type": links.of(c.type)["text"], "description": text(c.description),
-                   "url": c.url, "locations": [links.of(x) for x in c.locations]}
+                   "url": gates.safe_link(c.url), "locations": [links.of(x) for x in c.locations]}
                   for c in p.channels],
     )
 

@@ -289,6 +289,7 @@ def check_draft_text(draft: RecordDraft) -> None:
         for term in (t.subject, t.predicate, t.object):
             if isinstance(term, ox.NamedNode):
                 gates.check_identifier(term.value, field=f"<{term.value[:80]}>")
+                gates.check_iri_scheme(term.value, field=f"<{term.value[:80]}>")
         if isinstance(t.object, ox.Literal):
             gates.check_storable_text(t.object.value, f"{t.predicate.value}")
             if t.predicate.value in _IDENTIFIERS:

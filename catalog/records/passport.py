@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from catalog.namespaces import CPSV, CV, DCAT, DCT, RDF_TYPE, SC, SCHEMA, XSD
 
@@ -52,7 +52,16 @@ class Channel(_Part):
     type: str = Field(description="Channel-type concept IRI.")
     owned_by: str | None = None
     locations: list[str] = Field(default_factory=list)
-    url: str | None = None
+    url: str | None = Field(None, description="Where to apply: an http, https, mailto or tel "
+                            "link.")
+
+    @field_validator("url")
+    @classmethod
+    def _a_link_people_may_follow(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip().lower().startswith(
+                ("http://", "https://", "mailto:", "tel:")):
+            raise ValueError("a link must start with http://, https://, mailto: or tel:")
+        return value
 
 
 class Passport(BaseModel):
