@@ -125,7 +125,7 @@ class _Links:
             return f"{self.base_path}{iri[len(self.base):]}?lang={self.lang}"
         return gates.safe_link(iri)
 
-    def of(self, iri: str) -> dict[str, str]:
+    def of(self, iri: str) -> dict[str, str | None]:
         text = pick(self.catalog.label(iri) or property_labels().get(iri), self.lang)
         return {"href": self.href(iri), "text": text or local_name(iri)}
 
