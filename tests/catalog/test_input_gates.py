@@ -130,3 +130,19 @@ def test_depth_scan_ignores_brackets_in_strings_comments_and_iris() -> None:
     assert gates.nesting_depth("<http://e/s#a> <http://e/p> [ <http://e/q#b> ( 1 ) ] .") == 2
     assert gates.nesting_depth("[ [ ( ) ] ]") == 3
     assert gates.nesting_depth('{"a": "{{{{", "b": [[1]]}', comments=False, iris=False) == 3
+
+
+def test_unclosed_rdf_star_quotes_count_as_nesting() -> None:
+    """Issue "Hostile input": unclosed ``<<`` escaped the gate, and the parser then took ~290
+    bytes of memory per input byte."""
+    assert gates.nesting_depth("<< <http://e/a> <http://e/b> << <http://e/c> <http://e/d> "
+                               "<http://e/e> >> >> <http://e/p> <http://e/o> .") == 2
+    hostile = ("<< " * 700_000).encode()
+    with pytest.raises(InvalidInput, match="nested 700000 levels deep"):
+        rdfio.parse(hostile, "turtle", base_iri="http://e/", max_bytes=4 << 20, max_nesting=64)
+    assert gates.nesting_depth('{"a": "<<<<", "b": ["<<"]}', comments=False, iris=False) == 2
+
+
+def test_the_nesting_scan_skips_long_literals_in_one_step() -> None:
+    text = '<a> <b> """' + "x" * 2_000_000 + ' [ ( { """ .\n' + '<a> <b> "q\\"[" .'
+    assert gates.nesting_depth(text) == 0
