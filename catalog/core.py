@@ -179,7 +179,7 @@ class Catalog:
         """Code, IRI and titles (ro, en) of every published service, by code."""
         if self.store is None:
             raise StoreUnavailable("no quad store is open")
-        rows = self.store.select(named_query("services").text)
+        rows = self.store.run(named_query("services").bind())
         return [{k: v.value for k, v in r.items()} for r in rows]
 
     def published_passports(self) -> list[Passport]:

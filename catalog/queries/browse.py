@@ -1,8 +1,8 @@
 """Browsing the published catalogue: services by facet, life and business events, public
 organisations and service delivery locations (one-stop shops, consular offices).
 
-Named SPARQL over the quad store (catalog/queries/*.rq). Filter values are IRIs built and
-checked by pyoxigraph and written as SPARQL terms, never user text spliced into a query.
+Named SPARQL over the quad store (catalog/queries/*.rq), each value bound to a declared
+parameter (checked by :meth:`catalog.queries.NamedQuery.bind`), never spliced into a query.
 """
 
 from __future__ import annotations
@@ -23,24 +23,20 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
 _CODE = re.compile(r"[A-Z][A-Z0-9]{1,31}")
 _LANG_CODES = {"ro": "RON", "en": "ENG", "ru": "RUS", "uk": "UKR", "bg": "BUL", "fr": "FRA",
                "de": "DEU", "it": "ITA", "tr": "TUR", "gag": "GAG"}
-_FILTERS = {
-    "authority": "FILTER (?authority = {iri})",
-    "life_event": "FILTER EXISTS {{ ?service cv:isGroupedBy {iri} }}",
-    "business_event": "FILTER EXISTS {{ ?service cv:isGroupedBy {iri} }}",
-    "channel_type": "FILTER EXISTS {{ ?service cv:hasChannel ?c0 . ?c0 dct:type {iri} }}",
-    "location": "FILTER EXISTS {{ ?service cv:hasChannel ?c1 . ?c1 dct:spatial {iri} }}",
-    "thematic_area": "FILTER EXISTS {{ ?service cv:thematicArea {iri} }}",
-    "language": "FILTER EXISTS {{ ?service dct:language {iri} }}",
-}
 #: facet -> the code-list folder its short values live in, under the base IRI
 _SCHEMES = {"life_event": "codelist/life-event/", "business_event": "codelist/business-event/",
             "channel_type": "codelist/channel-type/", "thematic_area": "codelist/thematic-area/",
             "location": "id/location/"}
 
 
+#: the largest page: service_list.rq answers at most this many rows and one more
+MAX_PAGE = 500
+
+
 @dataclass(frozen=True)
 class ServiceFilter:
-    """Facets a service list is filtered by, each an IRI (or None)."""
+    """Facets a service list is filtered by, each an IRI (or None); each is the parameter of
+    the same name of service_list.rq and service_count.rq."""
 
     authority: str | None = None
     life_event: str | None = None
@@ -74,27 +70,15 @@ class ServicePage:
     next_cursor: str | None
 
 
-def _iri_term(iri: str, field: str) -> str:
+def _check_iri(iri: str, field: str) -> None:
+    """Refuse a facet value that is no IRI, with the facet's name (bind would say the same
+    with the query's name)."""
     try:
-        return str(ox.NamedNode(iri))
+        ox.NamedNode(iri)
     except ValueError as exc:
         raise InvalidInput(f"{field}: {iri!r} is not an IRI", field=field, value=iri,
                            message_ro=f"{field}: {iri!r} nu este un IRI",
                            expected="an IRI or a short code") from exc
-
-
-def _values(text: str, **bound: ox.NamedNode | ox.Literal | None) -> str:
-    clauses = "\n  ".join(f"VALUES ?{name} {{ {term} }}" for name, term in bound.items()
-                          if term is not None)
-    return text.replace("#VALUES", clauses)
-
-
-def service_query(name: str, flt: ServiceFilter, after: str = "") -> str:
-    """The text of ``service_list`` or ``service_count`` for these filters."""
-    filters = "\n    ".join(_FILTERS[facet].format(iri=_iri_term(v, facet))
-                            for facet, v in flt.items())
-    text = named_query(name).text.replace("#FILTERS", filters)
-    return _values(text, after=ox.Literal(after) if name == "service_list" else None)
 
 
 def encode_cursor(code: str) -> str:
@@ -158,11 +142,18 @@ class Browse:
     # services -----------------------------------------------------------------------------
     def services(self, flt: ServiceFilter, *, limit: int = 50, cursor: str | None = None
                  ) -> ServicePage:
-        after = decode_cursor(cursor) if cursor else ""
-        rows = self.store.select(service_query("service_list", flt, after) +
-                                 f"\nLIMIT {int(limit) + 1}")
-        total_rows = self.store.select(service_query("service_count", flt))
-        total = int(total_rows[0]["n"].value) if total_rows else 0
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput(f"limit: {limit} is out of range", field="limit", value=limit,
+                               message_ro=f"limit: {limit} nu este în interval",
+                               expected=f"1 to {MAX_PAGE}")
+        facets = dict(flt.items())
+        for facet, iri in facets.items():
+            _check_iri(iri, facet)
+        rows = self.store.run(named_query("service_list").bind(
+            after=decode_cursor(cursor) if cursor else None, **facets), max_rows=limit + 1)
+        # one row per competent authority when no authority is given
+        total = sum(int(r["n"].value) for r in
+                    self.store.run(named_query("service_count").bind(**facets)))
         items = [ServiceItem(r["code"].value, r["service"].value, _langs(r, "title"),
                              r["authority"].value) for r in rows[:limit]]
         nxt = encode_cursor(items[-1].code) if len(rows) > limit and items else None
@@ -171,14 +162,13 @@ class Browse:
     # code lists ---------------------------------------------------------------------------
     def concepts(self, scheme: str) -> list[dict[str, Any]]:
         """The concepts of a scheme (``life-event``, ``business-event``...) with counts."""
-        query = _values(named_query("concepts").text,
-                        scheme=ox.NamedNode(f"{self.base}codelist/{scheme}"))
+        query = named_query("concepts").bind(scheme=f"{self.base}codelist/{scheme}")
         return [{"id": r["notation"].value if "notation" in r else
                  r["concept"].value.rsplit("/", 1)[-1],
                  "iri": r["concept"].value, "label": _langs(r, "label"),
                  "definition": _langs(r, "definition"),
                  "services": int(r["services"].value)}
-                for r in self.store.select(query)]
+                for r in self.store.run(query)]
 
     def concept(self, scheme: str, concept_id: str) -> dict[str, Any]:
         found = [c for c in self.concepts(scheme) if c["id"] == concept_id]
@@ -189,23 +179,20 @@ class Browse:
 
     # organisations ------------------------------------------------------------------------
     def organisations(self, iri: str | None = None) -> list[dict[str, Any]]:
-        query = _values(named_query("organisations").text,
-                        org=ox.NamedNode(iri) if iri else None)
+        query = named_query("organisations").bind(org=iri)
         return [{"code": r["code"].value if "code" in r else None, "iri": r["org"].value,
                  "name": _langs(r, "name"),
                  "identifier": r["identifier"].value if "identifier" in r else None,
                  "homepage": r["homepage"].value if "homepage" in r else None,
                  "services": int(r["services"].value)}
-                for r in self.store.select(query)]
+                for r in self.store.run(query)]
 
     # delivery locations -------------------------------------------------------------------
     def locations(self, iri: str | None = None) -> dict[str, Any]:
         """A GeoJSON FeatureCollection: each location with the services offered there."""
-        bound = ox.NamedNode(iri) if iri else None
-        places = self.store.select(_values(named_query("locations").text, location=bound))
+        places = self.store.run(named_query("locations").bind(location=iri))
         offered: dict[str, list[dict[str, Any]]] = {}
-        for r in self.store.select(_values(named_query("location_services").text,
-                                           location=bound)):
+        for r in self.store.run(named_query("location_services").bind(location=iri)):
             offered.setdefault(r["location"].value, []).append({
                 "code": r["code"].value, "title": _langs(r, "title"),
                 "competent_authority": r["authority"].value,

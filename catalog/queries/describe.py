@@ -36,9 +36,7 @@ def _under(term: object, iri: str) -> bool:
 def describe(store: QuadStore, iri: str, kinds: Kinds | None = None) -> Description:
     """The description of ``iri`` from the published catalogue, or NotFound."""
     kinds = kinds if kinds is not None else builtin_kinds()
-    query = named_query("graph_of").text.replace(
-        "#VALUES", f"VALUES ?s {{ {ox.NamedNode(iri)} }}")
-    rows = store.select(query)
+    rows = store.run(named_query("graph_of").bind(s=iri))
     if not rows:
         raise NotFound(f"the catalogue does not describe {iri}",
                        message_ro=f"catalogul nu descrie {iri}", value=iri)
@@ -72,9 +70,8 @@ class Linked:
 
 def services_linking(store: QuadStore, iri: str) -> list[Linked]:
     """Published services whose passport refers to ``iri``, by code."""
-    query = named_query("services_linking").text.replace(
-        "#VALUES", f"VALUES ?target {{ {ox.NamedNode(iri)} }}")
+    query = named_query("services_linking").bind(target=iri)
     return [Linked(r["code"].value, r["service"].value,
                    {lang: r[f"title_{lang}"].value for lang in ("ro", "en", "ru")
                     if f"title_{lang}" in r})
-            for r in store.select(query)]
+            for r in store.run(query)]

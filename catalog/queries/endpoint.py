@@ -327,7 +327,7 @@ class _Remote:
     def _record_graphs(self) -> tuple[str, ...]:
         mark = self.mark()
         if self._graphs is None or self._graphs[0] != mark:
-            rows = self.store.select(named_query("record_graphs").text)
+            rows = self.store.run(named_query("record_graphs").bind())
             names = sorted(r["g"].value for r in rows
                            if "g" in r and r["g"].value not in _HIDDEN)
             self._graphs = (mark, tuple(names))

@@ -18,7 +18,10 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from catalog.namespaces import META_GRAPH, WATERMARK_PREDICATE, WATERMARK_SUBJECT
+from catalog.queries import BoundQuery
+from catalog.queries import load as named_query
 
+Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
 _Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
@@ -41,8 +44,14 @@ class QuadStore(Protocol):
 
     def graph_names(self) -> set[str]: ...
 
-    def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
-        """Run a trusted, named query (never user text)."""
+    def run(self, query: BoundQuery, *, max_rows: int | None = None) -> list[Row]:
+        """The rows of a named SELECT query with its bound parameters (at most ``max_rows``);
+        unbound variables are left out of a row."""
+        ...
+
+    def select(self, query: str) -> list[Row]:
+        """Run a trusted, fixed query text (tests, tools); the catalog runs named queries
+        through :meth:`run`."""
         ...
 
     def ask(self, query: str) -> bool: ...
@@ -82,6 +91,10 @@ def _ntriples(triples: Sequence[ox.Triple]) -> str:
 def update_text(ops: Sequence[GraphOp], watermark: int) -> str:
     """One SPARQL Update request that applies ``ops`` and sets the watermark.
 
+    This is data, not a query, and so not a named ``.rq`` file: the request carries the graphs'
+    contents, written as N-Triples by pyoxigraph (:func:`graph_triples`), graph IRIs that the
+    ledger minted and checked, and an ``int`` watermark.
+
     Only the last operation on a graph counts; all new contents go in a single ``INSERT DATA``
     (one operation is ~40 % faster to apply than one per graph), with blank nodes made
     distinct per graph (:func:`graph_triples`).
@@ -103,12 +116,12 @@ def update_text(ops: Sequence[GraphOp], watermark: int) -> str:
     return " ;\n".join(parts)
 
 
-#: The highest watermark triple. An insert-only batch adds its watermark before the older
-#: ones are removed, and is only used when the watermark does not go down, so the highest is
-#: always the one last applied.
-WATERMARK_QUERY = (
-    f"SELECT (MAX(?v) AS ?w) WHERE {{ GRAPH <{META_GRAPH}> {{ <{WATERMARK_SUBJECT}> "
-    f"<{WATERMARK_PREDICATE}> ?v }} }}"
-)
+def watermark_query() -> BoundQuery:
+    """The highest watermark triple. An insert-only batch adds its watermark before the older
+    ones are removed, and is only used when the watermark does not go down, so the highest is
+    always the one last applied."""
+    return named_query("watermark").bind(meta=META_GRAPH, subject=WATERMARK_SUBJECT,
+                                         predicate=WATERMARK_PREDICATE)
 
-__all__ = ["WATERMARK_QUERY", "GraphOp", "QuadStore", "graph_triples", "update_text"]
+
+__all__ = ["GraphOp", "QuadStore", "Row", "graph_triples", "update_text", "watermark_query"]

@@ -16,9 +16,9 @@ import pyoxigraph as ox
 
 from catalog.errors import StoreUnavailable
 from catalog.namespaces import META_GRAPH, WATERMARK_PREDICATE, WATERMARK_SUBJECT, XSD
-from catalog.store import WATERMARK_QUERY, GraphOp, graph_triples, update_text
+from catalog.queries import BoundQuery
+from catalog.store import GraphOp, Row, graph_triples, update_text
 
-Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
 _XSD_INTEGER = XSD + "integer"
 _WM_S, _WM_P = ox.NamedNode(WATERMARK_SUBJECT), ox.NamedNode(WATERMARK_PREDICATE)
 _META = ox.NamedNode(META_GRAPH)
@@ -66,10 +66,12 @@ class EmbeddedStore:
         self._store.update(update_text(ops, watermark))
 
     def watermark(self) -> int:
-        res = self._store.query(WATERMARK_QUERY)
-        assert isinstance(res, ox.QuerySolutions)
-        rows = [r["w"] for r in res if r["w"] is not None]
-        return int(rows[0].value) if rows else 0
+        """The highest watermark triple (see :func:`catalog.store.watermark_query`), read by
+        pattern: no query needed."""
+        marks = [int(q.object.value) for q in
+                 self._store.quads_for_pattern(_WM_S, _WM_P, None, _META)
+                 if isinstance(q.object, ox.Literal)]
+        return max(marks, default=0)
 
     def graph(self, iri: str) -> list[ox.Triple]:
         return [q.triple for q in self._store.quads_for_pattern(None, None, None,
@@ -79,11 +81,13 @@ class EmbeddedStore:
         return {g.value for g in self._store.named_graphs()
                 if isinstance(g, ox.NamedNode) and g.value != META_GRAPH}
 
+    def run(self, query: BoundQuery, *, max_rows: int | None = None) -> list[Row]:
+        """The values go to pyoxigraph as ``substitutions``: the text is never changed."""
+        res = self._store.query(query.text, substitutions=query.substitutions())
+        return _rows(res, max_rows)
+
     def select(self, query: str) -> list[Row]:
-        res = self._store.query(query)
-        assert isinstance(res, ox.QuerySolutions)
-        names = [v.value for v in res.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in res]
+        return _rows(self._store.query(query), None)
 
     def ask(self, query: str) -> bool:
         res = self._store.query(query)
@@ -108,3 +112,14 @@ class EmbeddedStore:
     def close(self) -> None:
         self._store.flush()
         del self._store
+
+
+def _rows(res: object, max_rows: int | None) -> list[Row]:
+    assert isinstance(res, ox.QuerySolutions)
+    names = [v.value for v in res.variables]
+    out: list[Row] = []
+    for s in res:  # solutions are read lazily: stop at max_rows
+        if max_rows is not None and len(out) >= max_rows:
+            break
+        out.append({n: s[n] for n in names if s[n] is not None})
+    return out

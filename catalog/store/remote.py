@@ -15,9 +15,9 @@ import pyoxigraph as ox
 
 from catalog.errors import StoreUnavailable
 from catalog.namespaces import META_GRAPH
-from catalog.store import WATERMARK_QUERY, GraphOp, update_text
-
-Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
+from catalog.queries import BoundQuery, values_text
+from catalog.queries import load as named_query
+from catalog.store import GraphOp, Row, update_text, watermark_query
 
 
 @contextmanager
@@ -71,13 +71,19 @@ class RemoteStore:
             names = [v.value for v in res.variables]
             return [{n: s[n] for n in names if s[n] is not None} for s in res]
 
+    def run(self, query: BoundQuery, *, max_rows: int | None = None) -> list[Row]:
+        """The Protocol has no bindings: the values go in a ``VALUES`` block at the start of
+        the top-level WHERE group, written by pyoxigraph (:func:`values_text`)."""
+        rows = self.select(values_text(query))
+        return rows if max_rows is None else rows[:max_rows]
+
     def ask(self, query: str) -> bool:
         resp = self._query(query, "application/sparql-results+json")
         with _mapped("query"):
             return bool(resp.json()["boolean"])
 
     def watermark(self) -> int:
-        rows = [r for r in self.select(WATERMARK_QUERY) if "w" in r]
+        rows = [r for r in self.run(watermark_query()) if "w" in r]
         return int(rows[0]["w"].value) if rows else 0
 
     def graph(self, iri: str) -> list[ox.Triple]:
@@ -90,11 +96,11 @@ class RemoteStore:
             return [q.triple for q in ox.parse(resp.content, format=ox.RdfFormat.N_TRIPLES)]
 
     def graph_names(self) -> set[str]:
-        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self.run(named_query("record_graphs").bind())
         return {r["g"].value for r in rows if r["g"].value != META_GRAPH}
 
     def triple_count(self) -> int:
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self.run(named_query("triple_count").bind())
         return int(rows[0]["n"].value)
 
     def describe(self) -> str:
