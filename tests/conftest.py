@@ -80,15 +80,14 @@ def ledger_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 
 
 # --- a real SPARQL server -----------------------------------------------------------------
-@pytest.fixture
-def oxigraph_server(tmp_path: Path) -> Iterator[str]:
-    """`oxigraph serve` on a free loopback port; yields its base URL."""
+def serve_oxigraph(location: Path) -> Iterator[str]:
+    """`oxigraph serve` on ``location`` and a free loopback port; yields its base URL."""
     exe = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(exe).exists():
         pytest.fail("the `oxigraph` command (PyPI package oxigraph) is not installed")
     port = free_port()
     proc = subprocess.Popen(
-        [exe, "serve", "--location", str(tmp_path / "oxi"), "--bind", f"127.0.0.1:{port}"],
+        [exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
@@ -107,6 +106,12 @@ def oxigraph_server(tmp_path: Path) -> Iterator[str]:
     finally:
         proc.kill()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path: Path) -> Iterator[str]:
+    """`oxigraph serve` on a free loopback port; yields its base URL."""
+    yield from serve_oxigraph(tmp_path / "oxi")
 
 
 @pytest.fixture

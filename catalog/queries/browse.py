@@ -149,11 +149,14 @@ class Browse:
         facets = dict(flt.items())
         for facet, iri in facets.items():
             _check_iri(iri, facet)
-        rows = self.store.run(named_query("service_list").bind(
+        # without facets other than the authority, the queries without their filters (which
+        # cost even when left unbound)
+        which = "_filtered" if set(facets) - {"authority"} else ""
+        rows = self.store.run(named_query("service_list" + which).bind(
             after=decode_cursor(cursor) if cursor else None, **facets), max_rows=limit + 1)
         # one row per competent authority when no authority is given
         total = sum(int(r["n"].value) for r in
-                    self.store.run(named_query("service_count").bind(**facets)))
+                    self.store.run(named_query("service_count" + which).bind(**facets)))
         items = [ServiceItem(r["code"].value, r["service"].value, _langs(r, "title"),
                              r["authority"].value) for r in rows[:limit]]
         nxt = encode_cursor(items[-1].code) if len(rows) > limit and items else None
