@@ -18,16 +18,17 @@ from catalog.errors import InvalidInput, NotFound
 from catalog.namespaces import EU_AUTHORITY
 from catalog.queries import NamedQuery
 from catalog.queries import load as named_query
+from catalog.records.builtin import CODELIST, LOCATION
+from catalog.records.ids import CONCEPTS
 from catalog.store import QuadStore
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
 _CODE = re.compile(r"[A-Z][A-Z0-9]{1,31}")
 _LANG_CODES = {"ro": "RON", "en": "ENG", "ru": "RUS", "uk": "UKR", "bg": "BUL", "fr": "FRA",
                "de": "DEU", "it": "ITA", "tr": "TUR", "gag": "GAG"}
-#: facet -> the code-list folder its short values live in, under the base IRI
-_SCHEMES = {"life_event": "codelist/life-event/", "business_event": "codelist/business-event/",
-            "channel_type": "codelist/channel-type/", "thematic_area": "codelist/thematic-area/",
-            "location": "id/location/"}
+#: facet -> the code list its short values are concepts of (None: a location's slug)
+_SCHEMES = {"life_event": "life-event", "business_event": "business-event",
+            "channel_type": "channel-type", "thematic_area": "thematic-area", "location": None}
 
 
 #: the largest page: service_list.rq answers at most this many rows and one more
@@ -138,7 +139,10 @@ class Browse:
             raise InvalidInput(f"{facet}: {value!r} is not a code", field=facet, value=value,
                                message_ro=f"{facet}: {value!r} nu este un cod",
                                expected="lower-case letters, digits and dashes, or an IRI")
-        return self.base + _SCHEMES[facet] + value
+        scheme = _SCHEMES[facet]
+        if scheme is None:
+            return LOCATION.iris.mint(self.base, slug=value)
+        return CONCEPTS.mint(self.base, scheme=scheme, concept=value)
 
     # services -----------------------------------------------------------------------------
     def services(self, flt: ServiceFilter, *, limit: int = 50, cursor: str | None = None
@@ -176,7 +180,7 @@ class Browse:
     # code lists ---------------------------------------------------------------------------
     def concepts(self, scheme: str) -> list[dict[str, Any]]:
         """The concepts of a scheme (``life-event``, ``business-event``...) with counts."""
-        query = named_query("concepts").bind(scheme=f"{self.base}codelist/{scheme}")
+        query = named_query("concepts").bind(scheme=CODELIST.iris.mint(self.base, scheme=scheme))
         return [{"id": r["notation"].value if "notation" in r else
                  r["concept"].value.rsplit("/", 1)[-1],
                  "iri": r["concept"].value, "label": _langs(r, "label"),
