@@ -23,6 +23,7 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from catalog.errors import CatalogError, Conflict, InvalidInput
 from catalog.ledger.db import write_session
+from catalog.ledger.leases import dead_here, process_holder
 
 IN_FLIGHT_S = 60
 KEEP_S = 24 * 3600
@@ -53,6 +54,9 @@ class IdempotencyRecord(SQLModel, table=True):
     response: str | None = None
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     completed_at: datetime | None = None
+    #: the process instance that holds an in-flight claim (a restarted server takes over the
+    #: claims of a dead process of its host at once)
+    holder: str | None = Field(default=None, max_length=256)
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ class Idempotency:
                 if row is None:
                     row = IdempotencyRecord(institution_id=institution_id, key=key,
                                             request_hash=digest, state="in_flight",
-                                            created_at=now)
+                                            created_at=now, holder=process_holder())
                     s.add(row)
                     s.flush()
                     assert row.id is not None
@@ -111,10 +115,12 @@ class Idempotency:
                                        value=key)
                 if row.state == "done" and row.status_code is not None:
                     return Replay(row.status_code, json.loads(row.response or "{}"))
-                if now - _aware(row.created_at) < timedelta(seconds=IN_FLIGHT_S):
+                if now - _aware(row.created_at) < timedelta(seconds=IN_FLIGHT_S) \
+                        and not dead_here(row.holder):
                     raise KeyInFlight.of("idempotency.in_flight", field="Idempotency-Key",
                                          value=key)
-                row.created_at = now  # the first request died: this one takes over
+                # the first request died (or the process that ran it): this one takes over
+                row.created_at, row.holder = now, process_holder()
                 s.add(row)
                 assert row.id is not None
                 return Claim(row.id)

@@ -16,6 +16,7 @@ import os
 import socket
 import time
 import uuid
+from functools import cache
 
 from sqlalchemy import Engine, text
 
@@ -30,7 +31,17 @@ def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _dead_here(holder: str | None) -> bool:
+@cache
+def _process_holder(pid: int) -> str:
+    return holder_name()
+
+
+def process_holder() -> str:
+    """One name for this process's lifetime (a forked worker gets its own)."""
+    return _process_holder(os.getpid())
+
+
+def dead_here(holder: str | None) -> bool:
     """The holder was a process of this host that is gone (killed, crashed): its lease need
     not run out before a restarted process takes over."""
     if not holder:
@@ -75,7 +86,7 @@ class Lease:
                 s.execute(text("INSERT INTO projection_lease (name, holder, lease_until, "
                                "rebuilding) VALUES (:n, :h, :u, false)"),
                           {"n": self.name, "h": self.holder, "u": now + self.lease_s})
-            elif row[0] == self.holder or row[1] < now or _dead_here(row[0]):
+            elif row[0] == self.holder or row[1] < now or dead_here(row[0]):
                 s.execute(text("UPDATE projection_lease SET holder = :h, lease_until = :u "
                                "WHERE name = :n"),
                           {"n": self.name, "h": self.holder, "u": now + self.lease_s})
