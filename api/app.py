@@ -16,6 +16,7 @@ from api.routes import search as search_routes
 from api.routes.records import router_for
 from api.routes.sparql import SparqlFastLane
 from api.security_headers import SecurityHeaders
+from api.throttle import FailedLogins, TokenBucket
 from catalog.core import Catalog
 from catalog.demo import load_demo
 from catalog.projections.store import ProjectorThread
@@ -61,6 +62,9 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.sparql_rate = TokenBucket(settings.sparql_rate_per_client,
+                                        settings.sparql_burst_per_client)
+    app.state.auth_failures = FailedLogins(settings.auth_failures_per_minute)
     errors.install(app)
     app.add_middleware(SparqlFastLane)  # /sparql before the routing of the whole API
     app.add_middleware(SecurityHeaders)  # nosniff, referrer policy; a CSP on every page

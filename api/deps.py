@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.throttle import FailedLogins
 from catalog.core import Catalog
 from catalog.ledger.idempotency import Idempotency
 from catalog.queries.endpoint import QueryService
@@ -40,11 +41,18 @@ def _optional_principal(request: Request) -> Principal | None:
     header = request.headers.get("authorization", "")
     if not header:
         return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated.of("auth.bearer_syntax", field="Authorization")
-    cat: Catalog = request.app.state.catalog
-    return Tokens(cat.engine).authenticate(token.strip())
+    client = request.client.host if request.client else "unknown"
+    failures: FailedLogins = request.app.state.auth_failures
+    failures.check(client)  # 429 once a client has failed too often this minute
+    try:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated.of("auth.bearer_syntax", field="Authorization")
+        cat: Catalog = request.app.state.catalog
+        return Tokens(cat.engine).authenticate(token.strip())
+    except Unauthenticated:
+        failures.failed(client)
+        raise
 
 
 def _principal(request: Request) -> Principal:

@@ -95,8 +95,21 @@ class Settings(BaseSettings):
     query_max_per_client: int = Field(
         2, ge=1, le=256,
         description="Queries one client address may have running at once; more get 429 with "
-        "`Retry-After` (answers from the cache do not count). Behind a proxy, run uvicorn with "
-        "`--forwarded-allow-ips` so that the address is the client's.")
+        "`Retry-After` (answers from the cache do not count here; they do in the rate below).")
+    sparql_rate_per_client: float = Field(
+        100.0, gt=0,
+        description="SPARQL answers one client address may get a second, cached ones "
+        "included (a token bucket); more get 429 with `Retry-After`.")
+    sparql_burst_per_client: int = Field(
+        200, ge=1, description="How many SPARQL answers a client may get at once before its "
+        "rate applies.")
+    auth_failures_per_minute: int = Field(
+        20, ge=1, description="Failed authentications one client address may make in a "
+        "minute; past it every authentication from it gets 429 until the minute has passed.")
+    trusted_proxies: str = Field(
+        "", description="Addresses of reverse proxies whose `X-Forwarded-For` names the "
+        "client (comma-separated, uvicorn's `forwarded_allow_ips`); empty: the peer's address "
+        "is the client's, whatever the headers say.")
     query_cache_entries: int = Field(
         4096, ge=0,
         description="Complete SPARQL answers kept in memory, keyed by store watermark, query, "

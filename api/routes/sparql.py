@@ -38,10 +38,12 @@ async def answer(request: Request) -> Response:
             if request.method in ("GET", "HEAD") and _wants_html(request):
                 return HTMLResponse(sparql_page(request, queries.settings))
             raise protocol.missing_query()
+        client = request.client.host if request.client else "unknown"
+        request.app.state.sparql_rate.check(client, "SPARQL answers")  # cached ones count too
         form = queries.form(asked.query)
         fmt = protocol.negotiate(request, form, asked.formats)
         result = await queries.answer(asked.query, result_format=fmt, dataset=asked.dataset,
-                                      client=request.client.host if request.client else None)
+                                      client=client)
         return protocol.answer_response(result, queries.limits.rows)
     except CatalogError as exc:
         return protocol.error_response(request, exc)
