@@ -1,22 +1,9 @@
-"""The catalogue of error messages: one id per message, its text in English, Romanian and
-Russian, with named placeholders (``str.format`` fields, e.g. ``{limit}`` or ``{value!r}``).
-
-Errors are raised by id (``InvalidInput.of("search.limit", field="limit", value=v, low=1,
-high=100)``, see :meth:`catalog.errors.CatalogError.of`); the three texts are rendered here, so
-no call site spells a message. The English text is the one tests assert and logs show; every id
-has all three languages with the same placeholders (pinned by ``tests/catalog/test_messages.py``).
-Values put into a message (a file name, a parser's reason) are not translated.
-"""
+"""Messages of the delivery side: input gates, RDF reading, search, SPARQL, the quad store,
+the ledger database, idempotency, settings, HTTP and the SPARQL protocol."""
 
 from __future__ import annotations
 
-from string import Formatter
-from typing import Any
-
-LANGUAGES = ("en", "ro", "ru")
-Texts = dict[str, str]
-
-MESSAGES: dict[str, Texts] = {
+MESSAGES: dict[str, dict[str, str]] = {
     # --- input gates (catalog/intake/gates.py) -------------------------------------------
     "input.too_large": {
         "en": "{what} is {size} bytes; at most {limit} bytes are accepted",
@@ -346,21 +333,3 @@ MESSAGES: dict[str, Texts] = {
         "ro": "formatul {value} nu poate fi servit pentru această interogare",
         "ru": "format={value} не может быть выдан для этого запроса"},
 }
-
-
-def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in Formatter().parse(template) if name}
-
-
-def placeholders(message_id: str) -> dict[str, set[str]]:
-    """The placeholder names of each language's text of ``message_id``."""
-    return {lang: _fields(text) for lang, text in MESSAGES[message_id].items()}
-
-
-def render(message_id: str, **params: Any) -> Texts:
-    """The texts of ``message_id`` in every language, with ``params`` filled in."""
-    texts = MESSAGES[message_id]
-    return {lang: texts[lang].format(**params) for lang in LANGUAGES}
-
-
-__all__ = ["LANGUAGES", "MESSAGES", "Texts", "placeholders", "render"]

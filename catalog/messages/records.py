@@ -1,0 +1,6 @@
+"""Messages of records."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+}
