@@ -18,6 +18,7 @@ from catalog.errors import Conflict, InvalidInput, NotFound, StoreUnavailable
 from catalog.ledger import Ledger
 from catalog.ledger.db import create_db_engine, migrate
 from catalog.ledger.leases import Lease
+from catalog.messages import Localized
 from catalog.projections import Follower
 from catalog.projections.references import ReferenceProjection
 from catalog.projections.search import SearchIndex
@@ -135,28 +136,25 @@ class Catalog:
     def rebuild(self) -> int:
         """Every projection made again from the ledger; how many graphs the store holds."""
         if self.store_projection is None:
-            raise StoreUnavailable("no quad store is open")
+            raise StoreUnavailable.of("core.no_store")
         counts = [p.rebuild() for p in self.projections]
         return counts[0]
 
     def status(self) -> ProjectionStatus:
         if self.store is None:
-            raise StoreUnavailable("no quad store is open")
+            raise StoreUnavailable.of("core.no_store")
         return ProjectionStatus(self.ledger.last_seq(), self.store.watermark())
 
     # reading ------------------------------------------------------------------------------
     def record_graph(self, kind: str, code: str) -> list[ox.Triple]:
         """A published record of a kind with codes, looked up through the store."""
         if self.store is None:
-            raise StoreUnavailable("no quad store is open")
+            raise StoreUnavailable.of("core.no_store")
         spec = self.kinds[kind]
         triples = self.store.graph(spec.iri(self.settings.base_uri, code))
         if not triples:
-            raise NotFound(
-                f"no published {spec.labels['en']} with code {code!r}",
-                message_ro=f"nu există un {spec.labels['ro']} publicat cu codul {code!r}",
-                field="code", value=code,
-            )
+            raise NotFound.of("core.not_published", field="code", value=code,
+                              kind=Localized(spec.labels))
         return triples
 
     def service_graph(self, code: str) -> list[ox.Triple]:
@@ -178,7 +176,7 @@ class Catalog:
     def published_services(self) -> list[dict[str, str]]:
         """Code, IRI and titles (ro, en) of every published service, by code."""
         if self.store is None:
-            raise StoreUnavailable("no quad store is open")
+            raise StoreUnavailable.of("core.no_store")
         rows = self.store.run(named_query("services").bind())
         return [{k: v.value for k, v in r.items()} for r in rows]
 
@@ -192,8 +190,8 @@ class Catalog:
         """Every published record as one dataset (graph per record), from the ledger."""
         info = rdfio.format_for(fmt)
         if not info.datasets:
-            raise InvalidInput(f"export needs a dataset format (trig, nquads), not {fmt}",
-                               field="format", value=fmt, expected="trig, nquads")
+            raise InvalidInput.of("core.export_format", field="format", value=fmt,
+                                  expected="trig, nquads")
         quads: list[ox.Quad] = []
         for iri, content in sorted(self.ledger.published().items()):
             g = ox.NamedNode(iri)

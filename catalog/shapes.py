@@ -9,6 +9,7 @@ no shapes file or its file is missing, or the files declare no ``sh:NodeShape`` 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
@@ -21,23 +22,19 @@ from catalog.validation import load_shapes
 _EXPECTED = "a folder of SHACL Turtle files (*.ttl) with node or property shapes"
 
 
-def _refuse(folder: Path, en: str, ro: str) -> ConfigurationError:
-    return ConfigurationError(
-        f"the SHACL shapes folder {folder} {en}: without shapes every record would pass "
-        "validation, so the hub does not start",
-        message_ro=f"dosarul de forme SHACL {folder} {ro}: fără forme orice înregistrare ar "
-        "trece validarea, deci hubul nu pornește",
-        field="shapes", value=str(folder), expected=_EXPECTED)
+def _refuse(message_id: str, folder: Path, **params: Any) -> ConfigurationError:
+    return ConfigurationError.of(message_id, field="shapes", value=str(folder),
+                                 expected=_EXPECTED, **params)
 
 
 def shape_files() -> list[Path]:
     """The ``*.ttl`` files of :data:`catalog.paths.SHAPES_DIR` (read when called)."""
     folder = paths.SHAPES_DIR
     if not folder.is_dir():
-        raise _refuse(folder, "is missing", "lipsește")
+        raise _refuse("shapes.folder_missing", folder)
     files = sorted(folder.glob("*.ttl"))
     if not files:
-        raise _refuse(folder, "holds no .ttl file", "nu conține niciun fișier .ttl")
+        raise _refuse("shapes.folder_empty", folder)
     return files
 
 
@@ -48,18 +45,14 @@ def kind_files(kinds: Kinds) -> list[Path]:
     files: dict[Path, None] = {}
     for kind in kinds:
         if not kind.shapes:
-            raise ConfigurationError(
-                f"the kind {kind.name} declares no shapes: its records would pass any "
-                "validation, so the hub does not start", field="shapes", value=kind.name,
-                message_ro=f"tipul {kind.name} nu declară forme SHACL")
+            raise ConfigurationError.of("shapes.kind_declares_none", field="shapes",
+                                        value=kind.name)
         for name in kind.shapes:
             path = Path(name) if Path(name).is_absolute() else folder / name
             if not path.is_file():
-                raise ConfigurationError(
-                    f"the shapes of the kind {kind.name} are missing: {path} is not a file; "
-                    "without them its records would pass any validation, so the hub does not "
-                    "start", message_ro=f"lipsesc formele SHACL ale tipului {kind.name}: "
-                    f"{path}", field="shapes", value=str(path), expected=_EXPECTED)
+                raise ConfigurationError.of("shapes.kind_file_missing", field="shapes",
+                                            value=str(path), expected=_EXPECTED,
+                                            kind_name=kind.name)
             files[path] = None
     return list(files)
 
@@ -70,8 +63,7 @@ def profile_shapes(kinds: Kinds | None = None) -> Graph:
     files = kind_files(kinds) if kinds is not None else shape_files()
     for f in files:  # each kind's file, not only the union
         if not _has_shapes(load_shapes([f])):
-            raise _refuse(f.parent, f"declares no sh:NodeShape or sh:PropertyShape in {f.name}",
-                          f"nu declară niciun sh:NodeShape sau sh:PropertyShape în {f.name}")
+            raise _refuse("shapes.file_without_shapes", f.parent, file=f.name)
     return load_shapes(files)
 
 

@@ -143,4 +143,4 @@ def migrate(engine: Engine) -> None:
     try:
         command.upgrade(cfg, "head")
     except OperationalError as exc:
-        raise StoreUnavailable(f"cannot migrate the ledger database: {exc.orig}") from exc
+        raise StoreUnavailable.of("ledger.cannot_migrate", reason=exc.orig) from exc

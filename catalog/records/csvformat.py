@@ -30,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from catalog import gates
 from catalog.errors import InvalidInput, TooLarge
+from catalog.messages import LANGUAGES, Localized, Texts, render
 from catalog.records.passport import Passport
 
 CSV_MEDIA_TYPE: Final = "text/csv"
@@ -177,18 +178,14 @@ def _model_cells(model: BaseModel, part: str | None, n: int, out: dict[str, str]
     for fam in (f for f in _LAYOUT if f.part == part):
         for lang, text in _texts(fam.kind, getattr(model, fam.field)):
             if lang and not re.fullmatch(_LANG_TAG, lang):
-                raise InvalidInput(
-                    f"`{lang}` is not a language tag; the passport cannot be written as CSV",
-                    message_ro=f"`{lang}` nu este o etichetă de limbă; pașaportul nu poate fi "
-                               "scris ca CSV", field=_column(part, n, fam.field, None),
+                raise InvalidInput.of(
+                    "csv.not_language_tag", field=_column(part, n, fam.field, None),
                     value=lang, expected="a BCP 47 language tag, e.g. ro")
             cell, limit = _neutralise(text), csv.field_size_limit()
             if len(cell) > limit:  # the csv module would refuse it on import
-                raise TooLarge(
-                    f"{len(cell)} characters cannot be written in one CSV cell (at most {limit})",
-                    message_ro=f"{len(cell)} caractere nu încap într-o celulă CSV (cel mult "
-                               f"{limit})", field=_column(part, n, fam.field, lang),
-                    value=len(cell), expected=f"<= {limit} characters")
+                raise TooLarge.of("csv.cell_too_long", field=_column(part, n, fam.field, lang),
+                                  value=len(cell), expected=f"<= {limit} characters",
+                                  limit=limit)
             out[_column(part, n, fam.field, lang)] = cell
 
 
@@ -301,40 +298,33 @@ def _records(text: str, max_rows: int, max_columns: int) -> list[_Record]:
     try:
         for row, cells in enumerate(reader, 1):
             if len(cells) > max_columns:
-                raise TooLarge(
-                    f"row {row} has {len(cells)} cells; at most {max_columns} columns are read",
-                    message_ro=f"rândul {row} are {len(cells)} celule; se citesc cel mult "
-                               f"{max_columns} coloane", value=len(cells),
-                    expected=f"<= {max_columns} columns", line=line)
+                raise TooLarge.of("csv.too_many_cells", value=len(cells),
+                                  expected=f"<= {max_columns} columns", line=line, row=row,
+                                  limit=max_columns)
             if any(cells):
                 if len(out) > max_rows:
-                    raise TooLarge(f"the CSV file has more than {max_rows} passports",
-                                   message_ro=f"fișierul CSV are mai mult de {max_rows} "
-                                              "pașapoarte",
-                                   expected=f"<= {max_rows} data rows", line=line)
+                    raise TooLarge.of("csv.too_many_rows", expected=f"<= {max_rows} data rows",
+                                      line=line, limit=max_rows)
                 out.append(_Record(row, line, cells))
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise InvalidInput(f"malformed CSV at line {reader.line_num}: {exc}",
-                           message_ro=f"CSV invalid la linia {reader.line_num}: {exc}",
-                           expected="RFC 4180 CSV", line=reader.line_num) from exc
+        raise InvalidInput.of("csv.malformed", expected="RFC 4180 CSV", line=reader.line_num,
+                              reason=exc) from exc
     return out
 
 
 def _read_header(header: _Record) -> list[_Column]:
     columns: list[_Column] = []
-    problems: list[tuple[str, str, str, int | None]] = []
+    problems: list[tuple[Texts, str, int | None]] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(header.cells, 1):
         name = raw.strip()
         m = _COLUMN_RE.fullmatch(name)
         fam = _FAMILY.get((m["part"], m["field"])) if m else None
         if m is None or fam is None or (m["lang"] and fam.kind not in _LANG_KINDS):
-            problems.append((f"unknown column `{name}` (column {i})",
-                             f"coloană necunoscută `{name}` (coloana {i})", name, i))
+            problems.append((render("csv.header_unknown", name=name, column=i), name, i))
         elif name in seen:
-            problems.append((f"column `{name}` appears twice (columns {seen[name]} and {i})",
-                             f"coloana `{name}` apare de două ori (coloanele {seen[name]} și {i})",
+            problems.append((render("csv.header_twice", name=name, first=seen[name], column=i),
                              name, i))
         else:
             seen[name] = i
@@ -342,18 +332,16 @@ def _read_header(header: _Record) -> list[_Column]:
             columns.append(_Column(i, name, fam, int(m["n"] or 0), lang))
     for part, n in dict.fromkeys((c.family.part, c.n) for c in columns if c.family.part):
         if (key := _column(part, n, "key", None)) not in seen:
-            problems.append((f"the columns {part}.{n}.* need a `{key}` column",
-                             f"coloanele {part}.{n}.* au nevoie de coloana `{key}`", key, None))
+            problems.append((render("csv.header_needs_key", part=part, n=n, name=key), key, None))
     if "code" not in seen:
-        problems.append(("there is no `code` column", "lipsește coloana `code`", "code", None))
+        problems.append((render("csv.header_no_code"), "code", None))
     if problems:
         accepted = ", ".join(f.pattern for f in _LAYOUT)
-        raise InvalidInput(
-            "CSV header: " + "; ".join(p[0] for p in problems) + f". Accepted columns: {accepted}",
-            message_ro="antetul CSV: " + "; ".join(p[1] for p in problems)
-                       + f". Coloane acceptate: {accepted}", field=problems[0][2],
-            value=problems[0][2], expected=f"accepted columns: {accepted}", line=header.line,
-            column=problems[0][3])
+        listed = Localized({lang: "; ".join(p[0][lang] for p in problems) for lang in LANGUAGES})
+        raise InvalidInput.of(
+            "csv.header", field=problems[0][1], value=problems[0][1],
+            expected=f"accepted columns: {accepted}", line=header.line, column=problems[0][2],
+            problems=listed, accepted=accepted)
     return columns
 
 
@@ -474,9 +462,7 @@ def iter_csv(data: bytes | str, *, max_rows: int = MAX_ROWS, max_columns: int = 
     text = data if isinstance(data, str) else gates.decode_utf8(data, what="the CSV file")
     records = _records(text.removeprefix("\ufeff"), max_rows, max_columns)
     if not records:
-        raise InvalidInput("the CSV file is empty; its first row must name the columns",
-                           message_ro="fișierul CSV este gol; primul rând trebuie să numească "
-                                      "coloanele", expected="a header row, e.g. code,title@ro")
+        raise InvalidInput.of("csv.empty", expected="a header row, e.g. code,title@ro")
     columns = _read_header(records[0])
     accepted = None if languages is None else (
         (languages, "") if isinstance(languages, str) else (*languages, ""))

@@ -51,9 +51,8 @@ class IriFamily:
         for name in self.slots:
             value = slots.get(name)
             if not value or "/" in value:
-                raise InvalidInput(f"{name} {value!r} cannot name a resource", field=name,
-                                   value=value, message_ro=f"{name} {value!r} nu poate numi "
-                                   "o resursă", expected="a non-empty value without '/'")
+                raise InvalidInput.of("ids.cannot_name", field=name, value=value,
+                                      expected="a non-empty value without '/'")
             values[name] = quote(value, safe="-._~:@!$&'()*+,;=")
         return base + self.template.format(**values)
 

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from pydantic import BaseModel
 
 from catalog.errors import ConfigurationError, InvalidInput
+from catalog.messages import Localized
 from catalog.records.ids import IriFamily
 
 
@@ -86,7 +87,7 @@ class SearchSpec:
 
     def __post_init__(self) -> None:
         if not any(f.name == "title" for f in self.fields):
-            raise ConfigurationError("a search document needs a title field")
+            raise ConfigurationError.of("kinds.search_title")
 
 
 @dataclass(frozen=True)
@@ -123,12 +124,10 @@ class RecordKind:
 
     def __post_init__(self) -> None:
         if (self.model is None) != (self.mapping is None):
-            raise ConfigurationError(f"kind {self.name}: a JSON model needs its RDF mapping")
+            raise ConfigurationError.of("kinds.model_without_mapping", kind_name=self.name)
         if self.path is not None and (self.code_predicate is None or self.model is None
                                       or not self.iris.mintable):
-            raise ConfigurationError(
-                f"kind {self.name}: REST routes need a code, a JSON model and an IRI template "
-                "with {code}")
+            raise ConfigurationError.of("kinds.routes_need", kind_name=self.name)
 
     # codes ---------------------------------------------------------------------------
     @property
@@ -138,11 +137,9 @@ class RecordKind:
 
     def check_code(self, code: str) -> str:
         if self.code_pattern is not None and not re.fullmatch(self.code_pattern, code):
-            noun = "service" if self.name == "service" else self.labels["en"]
-            raise InvalidInput(
-                f"{code!r} is not a {noun} code",
-                message_ro=f"{code!r} nu este un cod de {self.labels['ro']}",
-                field="code", value=code,
+            noun = {**self.labels, "en": "service"} if self.name == "service" else self.labels
+            raise InvalidInput.of(
+                "kinds.bad_code", field="code", value=code, noun=Localized(noun),
                 expected=f"e.g. {self.code_example or 'a code'} (^{self.code_pattern}$)")
         return code
 
@@ -187,12 +184,12 @@ class Kinds:
         self._by_name: dict[str, RecordKind] = {}
         for k in kinds:
             if k.name in self._by_name:
-                raise ConfigurationError(f"the kind {k.name} is declared twice")
+                raise ConfigurationError.of("kinds.declared_twice", kind_name=k.name)
             self._by_name[k.name] = k
         self._by_class = {k.root_class: k for k in self._by_name.values()}
         self._by_path = {k.path: k for k in self._by_name.values() if k.path}
         if len(self._by_class) != len(self._by_name):
-            raise ConfigurationError("two kinds share a root class")
+            raise ConfigurationError.of("kinds.shared_root_class")
 
     def __iter__(self) -> Iterator[RecordKind]:
         return iter(sorted(self._by_name.values(), key=lambda k: (k.import_order, k.name)))
@@ -204,9 +201,8 @@ class Kinds:
         try:
             return self._by_name[name]
         except KeyError:
-            raise InvalidInput(f"no record kind {name!r}", field="kind", value=name,
-                               message_ro=f"nu există tipul de înregistrare {name!r}",
-                               expected=", ".join(self._by_name)) from None
+            raise InvalidInput.of("kinds.unknown", field="kind", value=name,
+                                  expected=", ".join(self._by_name)) from None
 
     def get(self, name: str) -> RecordKind | None:
         return self._by_name.get(name)

@@ -47,9 +47,8 @@ class FieldMapping:
         missing = set(model.model_fields) - {f.name for f in fields}
         extra = {f.name for f in fields} - set(model.model_fields)
         if missing or extra:
-            raise ConfigurationError(
-                f"the mapping of {model.__name__} must map exactly its fields "
-                f"(unmapped: {sorted(missing)}, unknown: {sorted(extra)})")
+            raise ConfigurationError.of("mapping.fields", model=model.__name__,
+                                        unmapped=sorted(missing), unknown=sorted(extra))
         self.model, self.root_class, self.fields = model, root_class, tuple(fields)
 
     @property

@@ -85,14 +85,8 @@ def split(quads: list[ox.Quad], kinds: Kinds | None = None) -> list[RecordDraft]
         if g not in records:
             kind = kinds.of_types(types.get(g, []))
             if kind is None:
-                raise InvalidInput(
-                    f"graph <{g}> does not describe a resource of that name with a record "
-                    "class (public service, organisation, concept scheme, legal act, location)",
-                    message_ro=f"graful <{g}> nu descrie o resursă cu același nume și o clasă "
-                    "de înregistrare",
-                    value=g,
-                    expected=", ".join(kinds.root_classes),
-                )
+                raise InvalidInput.of("split.graph_not_record", value=g,
+                                      expected=", ".join(kinds.root_classes))
             records[g] = RecordDraft(g, kind.name, declared=kind)
         records[g].triples.append(q.triple)
     if default:
@@ -102,8 +96,7 @@ def split(quads: list[ox.Quad], kinds: Kinds | None = None) -> list[RecordDraft]
             else:
                 records[draft.iri] = draft
     if not records:
-        raise InvalidInput("the document holds no record", message_ro="documentul nu conține "
-                           "nicio înregistrare", expected="at least one typed root resource")
+        raise InvalidInput.of("split.no_record", expected="at least one typed root resource")
     return list(records.values())
 
 
@@ -154,12 +147,7 @@ def _split_default(quads: list[ox.Quad], types: dict[str, list[str]], kinds: Kin
         pending = rest
     if pending:
         subj = pending[0].subject
-        raise InvalidInput(
-            f"triples about {subj} belong to no record: give them an IRI under a record's IRI "
-            "or put them in the record's named graph",
-            message_ro=f"tripletele despre {subj} nu aparțin niciunei înregistrări",
-            value=str(subj),
-        )
+        raise InvalidInput.of("split.orphan_triples", value=str(subj))
     return list(roots.values())
 
 

@@ -62,7 +62,7 @@ class TurboEngine:
             self._compiled = pyshacl_turbo.compile_shapes(  # type: ignore[no-untyped-call]
                 shapes, advanced=True)
         except Exception as exc:  # the engine's own error types, reported as configuration
-            raise ConfigurationError(f"the SHACL shapes cannot be compiled: {exc}") from exc
+            raise ConfigurationError.of("shapes.not_compiled", reason=exc) from exc
 
     def run(self, data: Graph | ox.Store, focus: Sequence[Node] | None = None) -> Graph:
         _, report, _ = self._compiled.validate(
@@ -89,11 +89,11 @@ def load_shapes(paths: Iterable[Path]) -> Graph:
         try:
             g.parse(p, format="turtle")
         except Exception as exc:
-            raise ConfigurationError(f"shapes file {p} cannot be parsed: {exc}") from exc
+            raise ConfigurationError.of("shapes.unparsable", file=p, reason=exc) from exc
     conforms, _, text = pyshacl_turbo.meta_validate(  # type: ignore[no-untyped-call]
         g, inference=None)
     if not conforms:
-        raise ConfigurationError(f"the shapes are not valid SHACL: {text[:2000]}")
+        raise ConfigurationError.of("shapes.not_shacl", reason=text[:2000])
     return g
 
 

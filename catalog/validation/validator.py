@@ -31,8 +31,8 @@ class Validator:
 
     def __init__(self, shapes: Graph, engine: str = "turbo") -> None:
         if engine not in ENGINES:
-            raise ConfigurationError(f"unknown validation engine {engine!r}",
-                                     expected=", ".join(ENGINES))
+            raise ConfigurationError.of("validation.unknown_engine", engine=engine,
+                                        expected=", ".join(ENGINES))
         self.engine = ENGINES[engine](shapes)
 
     @classmethod
