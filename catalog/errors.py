@@ -125,6 +125,17 @@ class InvalidRecord(CatalogError):
         self.report = report
         self.outcomes = outcomes  # an import's per-record report, when a batch was refused
 
+    @classmethod
+    def of(cls, message_id: str, /, *, report: Any = None, outcomes: Any = None,
+           **kwargs: Any) -> Self:
+        """The refusal with the texts of ``message_id`` and its ``report`` (required)."""
+        if report is None:
+            raise TypeError("InvalidRecord.of needs the report")
+        texts = CatalogError.of(message_id, **kwargs)
+        return cls(texts.message, report, outcomes=outcomes, message_ro=texts.message_ro,
+                   message_ru=texts.message_ru, message_id=message_id,
+                   **{key: getattr(texts, key) for key in DETAILS})
+
     def to_dict(self) -> dict[str, Any]:
         body = super().to_dict()
         body["report"] = self.report.to_dict()

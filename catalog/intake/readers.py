@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from catalog import gates, rdfio
 from catalog.errors import CatalogError, InvalidInput, InvalidRecord
+from catalog.messages import Localized
 from catalog.namespaces import DCT, RDF_TYPE, SC
 from catalog.records import RecordDraft, split
 from catalog.records.builtin import SERVICE
@@ -89,10 +90,21 @@ def _finding(err: Any, focus: str) -> Finding:
 _POSITIONS_RO = {"item": "elementul", "line": "linia", "row": "rândul"}
 
 
+_POSITIONS_RU = {"item": "элемент", "line": "строка", "row": "строка"}
+
+
 def _ro(position: str) -> str:
     """``item 3`` -> ``elementul 3``; the default position -> ``pașaportul``."""
     word, _, rest = position.partition(" ")
     return f"{_POSITIONS_RO[word]} {rest}" if word in _POSITIONS_RO else "pașaportul"
+
+
+def _position(position: str) -> Localized:
+    """Where an item sits, in each language (``item 3``, ``elementul 3``, ``элемент 3``)."""
+    word, _, rest = position.partition(" ")
+    ru = f"{_POSITIONS_RU[word]} {rest}" if word in _POSITIONS_RU else \
+        "запись" if position == "the record" else "паспорт"
+    return Localized({"en": position, "ro": _ro(position), "ru": ru})
 
 
 def _check_identifiers(item: dict[str, Any]) -> None:
@@ -110,9 +122,9 @@ def _check_identifiers(item: dict[str, Any]) -> None:
 def passport_from_data(item: Any, position: str = "the passport") -> Passport:
     """A :class:`Passport` from decoded JSON, or InvalidRecord listing every problem."""
     if not isinstance(item, dict):
-        raise InvalidInput(f"{position} must be a JSON object", field=position,
-                           message_ro=f"{_ro(position)} trebuie să fie un obiect JSON",
-                           expected="an object such as {\"code\": \"ASP-0001\", ...}")
+        raise InvalidInput.of("intake.not_object", field=position,
+                              expected="an object such as {\"code\": \"ASP-0001\", ...}",
+                              position=_position(position))
     gates.check_storable_text(item)
     _check_identifiers(item)
     try:
@@ -120,12 +132,8 @@ def passport_from_data(item: Any, position: str = "the passport") -> Passport:
     except ValidationError as exc:
         code = item.get("code") if isinstance(item.get("code"), str) else None
         findings = tuple(_finding(e, code or position) for e in exc.errors())
-        raise InvalidRecord(
-            f"{position} has {len(findings)} problem(s); nothing was stored",
-            report=ValidationReport(findings),
-            message_ro=f"{_ro(position)} are {len(findings)} problem(e); nu s-a salvat nimic",
-            value=code,
-        ) from exc
+        raise InvalidRecord.of("intake.problems", report=ValidationReport(findings), value=code,
+                               position=_position(position), count=len(findings)) from exc
 
 
 def draft_of(p: Passport, base_uri: str) -> RecordDraft:
@@ -140,9 +148,8 @@ def record_from_data(kind: RecordKind, item: Any, position: str = "the record") 
                                   "the passport")
     assert kind.model is not None
     if not isinstance(item, dict):
-        raise InvalidInput(f"{position} must be a JSON object", field=position,
-                           message_ro=f"{_ro(position)} trebuie să fie un obiect JSON",
-                           expected="an object")
+        raise InvalidInput.of("intake.not_object", field=position, expected="an object",
+                              position=_position(position))
     gates.check_storable_text(item)
     if isinstance(item.get("code"), str):
         gates.check_identifier(item["code"], field="code")
@@ -151,12 +158,8 @@ def record_from_data(kind: RecordKind, item: Any, position: str = "the record") 
     except ValidationError as exc:
         code = item.get("code") if isinstance(item.get("code"), str) else None
         findings = tuple(_finding(e, code or position) for e in exc.errors())
-        raise InvalidRecord(
-            f"{position} has {len(findings)} problem(s); nothing was stored",
-            report=ValidationReport(findings),
-            message_ro=f"{_ro(position)} are {len(findings)} problem(e); nu s-a salvat nimic",
-            value=code,
-        ) from exc
+        raise InvalidRecord.of("intake.problems", report=ValidationReport(findings), value=code,
+                               position=_position(position), count=len(findings)) from exc
 
 
 def draft_from_data(kind: RecordKind, item: Any, base_uri: str,
@@ -166,8 +169,8 @@ def draft_from_data(kind: RecordKind, item: Any, base_uri: str,
     record = record_from_data(kind, item, position)
     code = getattr(record, "code", None)
     if not isinstance(code, str):
-        raise InvalidInput(f"{position} has no code", field="code",
-                           message_ro=f"{_ro(position)} nu are cod", expected="a code")
+        raise InvalidInput.of("intake.no_code", field="code", expected="a code",
+                              position=_position(position))
     iri = kind.iri(base_uri, kind.check_code(code))
     return RecordDraft(iri, kind.name, kind.mapping.to_triples(record, iri), declared=kind)
 
@@ -212,9 +215,8 @@ def own_passport(quads: Sequence[ox.Quad], expected_iri: str | None,
                        and isinstance(q.subject, ox.NamedNode)
                        and q.object == ox.NamedNode(root_class)})
     if not services:
-        raise InvalidInput(f"the document describes no {shown}",
-                           message_ro=f"documentul nu descrie niciun {shown}",
-                           expected=f"one resource typed {shown}")
+        raise InvalidInput.of("intake.describes_none", expected=f"one resource typed {shown}",
+                              shown=shown)
     iri = expected_iri or services[0]
     graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
     owned_bnodes: set[str] = set()
@@ -246,14 +248,8 @@ def own_passport(quads: Sequence[ox.Quad], expected_iri: str | None,
                                     f"the document describes {services[0]}, not {expected_iri}",
                                     f"documentul descrie {services[0]}, nu {expected_iri}"))
     if findings:
-        raise InvalidRecord(
-            f"a passport document may describe only the service {iri} and its own resources "
-            f"(IRIs under <{iri}/>, blank nodes); {len(findings)} problem(s), nothing was stored",
-            report=ValidationReport(tuple(findings)),
-            message_ro=f"documentul unui pașaport poate descrie doar serviciul {iri} și "
-            f"resursele lui; {len(findings)} problem(e), nu s-a salvat nimic",
-            value=iri,
-        )
+        raise InvalidRecord.of("intake.foreign_triples", report=ValidationReport(tuple(findings)),
+                               value=iri, count=len(findings))
     return RecordDraft(iri, kind.name, triples, declared=kind)
 
 
@@ -318,9 +314,8 @@ def single_record(kind: RecordKind, data: bytes, media: str, settings: Settings,
 
         rows = list(csvformat.iter_csv(data))
         if len(rows) != 1:
-            raise InvalidInput(f"the CSV must hold one passport, not {len(rows)}",
-                               message_ro="fișierul CSV trebuie să conțină un pașaport",
-                               expected="a header and one row")
+            raise InvalidInput.of("csv.one_passport", expected="a header and one row",
+                                  count=len(rows))
         if rows[0].passport is None:
             raise _row_error(rows[0])
         draft = draft_of(rows[0].passport, settings.base_uri)
@@ -338,10 +333,8 @@ def _row_error(row: Any) -> InvalidRecord:
                              message_en=p.message, message_ro=p.message_ro,
                              severity="violation", shape=None, constraint="csv")
                      for p in row.problems)
-    return InvalidRecord(f"row {row.row} (line {row.line}) of the CSV has {len(findings)} "
-                         "problem(s)", report=ValidationReport(findings),
-                         message_ro=f"rândul {row.row} (linia {row.line}) din CSV are "
-                         f"{len(findings)} problem(e)", line=row.line)
+    return InvalidRecord.of("csv.row_problems", report=ValidationReport(findings),
+                            line=row.line, row=row.row, count=len(findings))
 
 
 def bulk_items(data: bytes, media_or_name: str, settings: Settings) -> list[BulkItem]:
