@@ -230,9 +230,8 @@ def _media(request: Request) -> str:
     fmt = request.query_params.get("format")
     if fmt:
         if fmt not in FORMATS:
-            raise NotAcceptable(f"format={fmt!r} is not offered", field="format", value=fmt,
-                                message_ro=f"formatul {fmt!r} nu este oferit",
-                                expected=", ".join(FORMATS))
+            raise NotAcceptable.of("pages.format", field="format", value=fmt,
+                                   expected=", ".join(FORMATS))
         return FORMATS[fmt]
     return choose(request, OFFERED)
 

@@ -43,9 +43,8 @@ def _as_of(value: str | None) -> date | datetime | None:
     try:
         return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidInput(f"as_of {value!r} is not a date", field="as_of", value=value,
-                           message_ro=f"as_of {value!r} nu este o dată",
-                           expected="YYYY-MM-DD or an ISO 8601 date and time") from exc
+        raise InvalidInput.of("records.as_of", field="as_of", value=value,
+                              expected="YYYY-MM-DD or an ISO 8601 date and time") from exc
 
 
 def _catalog(request: Request) -> Catalog:
@@ -173,10 +172,8 @@ def router_for(kind: RecordKind) -> APIRouter:
         body = await read_capped(request, settings.max_record_bytes)
         media = media_of(request.headers.get("content-type"), "application/merge-patch+json")
         if media not in JSON_MEDIA:
-            raise InvalidInput(f"PATCH takes application/merge-patch+json, not {media}",
-                               message_ro="PATCH acceptă application/merge-patch+json",
-                               field="Content-Type", value=media,
-                               expected="application/merge-patch+json")
+            raise InvalidInput.of("records.patch_media", field="Content-Type", value=media,
+                                  expected="application/merge-patch+json")
         pub = publishing(request)
 
         def write() -> VersionState:

@@ -33,10 +33,7 @@ def _aware(t: datetime | None) -> datetime | None:
 
 
 def concurrent_write() -> Conflict:
-    return Conflict(
-        "a concurrent write used the same version number; retry",
-        message_ro="o scriere concurentă a folosit același număr de versiune; reîncercați",
-    )
+    return Conflict.of("ledger.concurrent_write")
 
 
 class Institution(SQLModel, table=True):
@@ -193,11 +190,8 @@ class Ledger:
         if rec is None:
             rec = Record(iri=item.iri, kind=item.kind, code=item.code, created_at=now)
         elif rec.kind != item.kind:
-            raise Conflict(
-                f"{item.iri} is a {rec.kind} record, not a {item.kind}",
-                message_ro=f"{item.iri} este o înregistrare {rec.kind}, nu {item.kind}",
-                value=item.iri,
-            )
+            raise Conflict.of("ledger.kind_mismatch", value=item.iri, stored=rec.kind,
+                              sent=item.kind)
         else:
             latest = s.exec(
                 select(Version).where(
@@ -392,15 +386,13 @@ class Ledger:
         with read_session(self.engine) as s:
             rec = s.exec(select(Record).where(Record.iri == iri)).first()
             if rec is None:
-                raise NotFound(f"no record {iri}", message_ro=f"nu există înregistrarea {iri}",
-                               value=iri)
+                raise NotFound.of("ledger.no_record", value=iri)
             wanted = number or rec.published_version or rec.latest_version
             v = s.exec(
                 select(Version).where(Version.record_id == rec.id, Version.number == wanted)
             ).first()
             if v is None:
-                raise NotFound(f"{iri} has no version {wanted}",
-                               message_ro=f"{iri} nu are versiunea {wanted}", value=wanted)
+                raise NotFound.of("ledger.no_version", value=wanted, iri=iri)
             return VersionRow(rec.iri, rec.kind, rec.code, v.number, v.status, v.content,
                               v.content_hash, v.author, v.comment, v.created_at)
 

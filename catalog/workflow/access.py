@@ -34,6 +34,7 @@ from catalog.errors import CatalogError, Forbidden, InvalidInput, NotFound
 from catalog.ledger import Institution, audit
 from catalog.ledger.audit import Actor
 from catalog.ledger.db import read_session, write_session
+from catalog.messages import Localized
 
 
 class Role(StrEnum):
@@ -114,43 +115,39 @@ class Principal:
 def require_edit(principal: Principal, authority_iri: str | None, code: str) -> None:
     """The principal may write the passport ``code`` whose competent authority is given."""
     if not principal.can_edit(authority_iri):
-        raise Forbidden(
-            f"{principal.institution} may not write the passport {code}: its competent "
-            f"authority is {authority_iri or 'not given'}, not {principal.institution_iri}",
-            message_ro=f"{principal.institution} nu poate modifica pașaportul {code}: "
-            f"autoritatea competentă este {authority_iri or 'nespecificată'}, nu "
-            f"{principal.institution_iri}",
-            field="competent_authority", value=authority_iri,
-            expected=principal.institution_iri,
-        )
+        authority = Localized({"en": authority_iri or "not given",
+                               "ro": authority_iri or "nespecificată",
+                               "ru": authority_iri or "не указан"})
+        raise Forbidden.of(
+            "access.not_owner", field="competent_authority", value=authority_iri,
+            expected=principal.institution_iri, institution=principal.institution, code=code,
+            authority=authority, institution_iri=principal.institution_iri)
 
 
-#: what a reviewer does, in both languages
+#: what a reviewer does, in every language
 _REVIEW_ACTS = {
-    "publish": ("publishing", "publicarea"),
-    "withdraw": ("withdrawing", "retragerea"),
-    "reject": ("sending back", "returnarea"),
-    "import": ("an import that publishes", "un import care publică"),
+    "publish": Localized({"en": "publishing", "ro": "publicarea", "ru": "публикация"}),
+    "withdraw": Localized({"en": "withdrawing", "ro": "retragerea", "ru": "отзыв"}),
+    "reject": Localized({"en": "sending back", "ro": "returnarea",
+                         "ru": "возврат на доработку"}),
+    "import": Localized({"en": "an import that publishes", "ro": "un import care publică",
+                         "ru": "импорт с публикацией"}),
 }
 
 
 def require_review(principal: Principal, act: str, code: str | None = None) -> None:
     """The principal may ``act`` (publish, withdraw, reject, import) as a reviewer."""
     if not principal.can_review():
-        en, ro = _REVIEW_ACTS[act]
-        what_en = f"{en} the passport {code}" if code else en
-        what_ro = f"{ro} pașaportului {code}" if code else ro
-        raise Forbidden(
-            f"{what_en} needs the reviewer or admin role, not {principal.role.value}",
-            message_ro=f"{what_ro} cere rolul reviewer sau admin, nu {principal.role.value}",
-            field="role", value=principal.role.value, expected="reviewer or admin",
-        )
+        raise Forbidden.of(
+            "access.review_role_passport" if code else "access.review_role", field="role",
+            value=principal.role.value, expected="reviewer or admin", act=_REVIEW_ACTS[act],
+            code=code)
 
 
 def require_admin(principal: Principal) -> None:
     if principal.role is not Role.ADMIN:
-        raise Forbidden("this needs the admin role", message_ro="acțiunea cere rolul admin",
-                        field="role", value=principal.role.value, expected="admin")
+        raise Forbidden.of("access.admin_role", field="role", value=principal.role.value,
+                           expected="admin")
 
 
 #: who acts from the command line when no name is given (an operator of the server)
@@ -173,15 +170,14 @@ class Tokens:
         try:
             parsed = Role(role)
         except ValueError as exc:
-            raise InvalidInput(f"unknown role {role!r}", field="role", value=role,
-                               expected=", ".join(r.value for r in Role)) from exc
+            raise InvalidInput.of("access.unknown_role", field="role", value=role,
+                                  expected=", ".join(r.value for r in Role)) from exc
         secret = "sc_" + secrets.token_urlsafe(32)
         with write_session(self.engine) as s:
             inst = s.exec(select(Institution).where(Institution.code == institution)).first()
             if inst is None or inst.id is None:
-                raise NotFound(f"no institution with code {institution!r}",
-                               message_ro=f"nu există instituția cu codul {institution!r}",
-                               field="institution", value=institution)
+                raise NotFound.of("catalogue.no_institution", field="institution",
+                                  value=institution)
             tok = Token(token_hash=_digest(secret), institution_id=inst.id, role=parsed.value,
                         label=label or f"{institution} {parsed.value}")
             s.add(tok)
@@ -198,9 +194,7 @@ class Tokens:
                          .join(Institution, Institution.id == Token.institution_id)  # type: ignore[arg-type]
                          .where(Token.token_hash == _digest(secret))).first()
         if row is None or row[0].revoked_at is not None or row[0].id is None:
-            raise Unauthenticated("the bearer token is unknown or revoked",
-                                  message_ro="tokenul este necunoscut sau revocat",
-                                  field="Authorization")
+            raise Unauthenticated.of("access.token_unknown", field="Authorization")
         tok, inst = row
         assert tok.id is not None
         assert inst.id is not None
@@ -210,7 +204,7 @@ class Tokens:
         with write_session(self.engine) as s:
             tok = s.get(Token, token_id)
             if tok is None:
-                raise NotFound(f"no token {token_id}", field="token", value=token_id)
+                raise NotFound.of("access.no_token", field="token", value=token_id)
             tok.revoked_at = datetime.now(UTC)
             s.add(tok)
             audit.add(s, by, "token.revoke", f"token:{token_id}")

@@ -24,6 +24,7 @@ from catalog import rdfio
 from catalog.errors import CatalogError, InvalidInput, InvalidRecord
 from catalog.intake.readers import Unreadable
 from catalog.ledger import Appended, NewVersion
+from catalog.messages import Localized
 from catalog.records import RecordDraft
 from catalog.validation import ValidationReport
 
@@ -162,14 +163,12 @@ class Importer:
         report.add(outcome)
         try:
             if kind is None:
-                raise InvalidInput(f"{draft.iri} is of no kind this catalogue knows",
-                                   field="kind", value=draft.kind,
-                                   message_ro=f"{draft.iri} nu are un tip cunoscut")
+                raise InvalidInput.of("bulk.unknown_kind", field="kind", value=draft.kind,
+                                      iri=draft.iri)
             if kind.code_predicate is not None and not draft.code:
-                raise InvalidInput(
-                    f"a {kind.labels['en']} needs its code (<{kind.code_predicate}>)",
-                    message_ro=f"un {kind.labels['ro']} are nevoie de cod "
-                    f"(<{kind.code_predicate}>)", field=kind.code_predicate, value=draft.iri)
+                raise InvalidInput.of("bulk.needs_code", field=kind.code_predicate,
+                                      value=draft.iri, kind=Localized(kind.labels),
+                                      predicate=kind.code_predicate)
             self.authorize(draft)
         except CatalogError as exc:
             outcome.status, outcome.error = "rejected", exc
@@ -205,16 +204,13 @@ class Importer:
             outcome.status = "valid"  # valid, but not written: the batch was refused
             report.settle(outcome)
         first = report.rejected[0]
-        raise InvalidRecord(
-            f"{len(report.rejected)} of {len(report.outcomes)} records are refused; "
-            f"nothing was written (first: {first.iri or first.position})",
+        raise InvalidRecord.of(
+            "bulk.refused",
             report=ValidationReport(tuple(f for o in report.rejected if o.report
                                           for f in o.report.findings)),
-            message_ro=f"{len(report.rejected)} din {len(report.outcomes)} înregistrări "
-            "sunt refuzate; nu s-a scris nimic",
-            value=first.iri or first.position,
-            outcomes=report,
-        )
+            value=first.iri or first.position, outcomes=report,
+            rejected=len(report.rejected), total=len(report.outcomes),
+            first=first.iri or first.position)
 
     def _commit(self, pending: list[tuple[NewVersion, RecordOutcome]],
                 report: ImportReport) -> None:

@@ -20,6 +20,7 @@ from catalog import rdfio
 from catalog.errors import Forbidden, NotFound
 from catalog.ledger import Change, Institution, Record, Version
 from catalog.ledger.db import read_session
+from catalog.messages import Localized
 from catalog.records.diff import PASSPORT_FORM, Form, RecordDiff, diff_versions, form_of
 from catalog.records.kinds import RecordKind
 from catalog.records.passport import Passport, from_triples
@@ -79,21 +80,20 @@ class History:
         self.zone = ZoneInfo(timezone)
         self.kind = catalog.kinds[kind] if isinstance(kind, str) else kind
         passport = self.kind.name == "service"
-        #: (the record in English, in Romanian, of the record in Romanian)
-        self._noun = ("passport", "pașaportul", "pașaportului") if passport else \
-            (self.kind.labels["en"], "înregistrarea", "înregistrării")
+        #: the record in each language, and which variant of a message names it
+        self._noun = Localized({"en": "passport", "ro": "pașaportul", "ru": "паспорт"}) \
+            if passport else Localized({"en": self.kind.labels["en"], "ro": "înregistrarea",
+                                        "ru": "запись"})
+        self._variant = "passport" if passport else "record"
 
     def _record(self, s: Session, code: str) -> tuple[Record, str | None]:
         rec = s.exec(select(Record).where(Record.kind == self.kind.name, Record.code == code)
                      ).first()
         if rec is None or rec.id is None:
             if self.kind.name == "service":
-                raise NotFound(f"no service with code {code!r}",
-                               message_ro=f"nu există serviciul cu codul {code!r}",
-                               field="code", value=code)
-            raise NotFound(f"no {self.kind.labels['en']} with code {code!r}",
-                           message_ro=f"nu există {self.kind.labels['ro']} cu codul {code!r}",
-                           field="code", value=code)
+                raise NotFound.of("history.no_service", field="code", value=code)
+            raise NotFound.of("record.no_such", field="code", value=code,
+                              kind=Localized(self.kind.labels))
         owner = s.get(Institution, rec.institution_id) if rec.institution_id else None
         return rec, owner.iri if owner else None
 
@@ -160,31 +160,22 @@ class History:
         elif version is not None:
             view = by_number.get(version)
             if view is None:
-                raise NotFound(f"the {self._noun[0]} {code} has no version {version}",
-                               message_ro=f"{self._noun[1]} {code} nu are versiunea {version}",
-                               field="version", value=version,
-                               expected=f"1 to {len(views)}")
+                raise NotFound.of("history.no_version", field="version", value=version,
+                                  expected=f"1 to {len(views)}", record=self._noun, code=code)
         else:
             view = by_number.get(rec.published_version or 0)
             if view is None:
-                what_en = "service" if self.kind.name == "service" else self.kind.labels["en"]
-                what_ro = "serviciu" if self.kind.name == "service" else self.kind.labels["ro"]
-                raise NotFound(f"no published {what_en} with code {code!r}",
-                               message_ro=f"nu există un {what_ro} publicat cu codul {code!r}",
-                               field="code", value=code)
+                what = {**self.kind.labels, "en": "service", "ro": "serviciu"} \
+                    if self.kind.name == "service" else self.kind.labels
+                raise NotFound.of("core.not_published", field="code", value=code,
+                                  kind=Localized(what))
         assert view is not None
         if not view.public and not self._may_read_drafts(principal, view.authority):
             if principal is None:
-                raise NotFound(
-                    f"version {view.number} of {code} is not published; unpublished versions "
-                    "are shown to the owning institution and reviewers (send a bearer token)",
-                    message_ro=f"versiunea {view.number} a {self._noun[2]} {code} nu este "
-                    "publicată; versiunile nepublicate se arată instituției titulare și "
-                    "revizorilor", field="version", value=view.number)
-            raise Forbidden(
-                f"{principal.institution} may not read unpublished versions of {code}",
-                message_ro=f"{principal.institution} nu poate citi versiunile nepublicate ale "
-                f"{self._noun[2]} {code}", field="version", value=view.number)
+                raise NotFound.of(f"history.unpublished_{self._variant}", field="version",
+                                  value=view.number, code=code)
+            raise Forbidden.of(f"history.drafts_forbidden_{self._variant}", field="version",
+                               value=view.number, institution=principal.institution, code=code)
         return view
 
     def _in_force(self, code: str, changes: list[Change], when: date | datetime) -> int | None:
@@ -202,13 +193,15 @@ class History:
             current = c.version_number if c.op == "publish" else None
             withdrawn_at = _aware(c.at) if c.op == "withdraw" else None
         if current is None:
-            why_en = (f"it was withdrawn on {withdrawn_at.astimezone(self.zone):%Y-%m-%d %H:%M}"
-                      if withdrawn_at else "it was not yet published")
-            why_ro = (f"fusese retras la {withdrawn_at.astimezone(self.zone):%Y-%m-%d %H:%M}"
-                      if withdrawn_at else "nu era încă publicat")
-            raise NotFound(f"the {self._noun[0]} {code} was not in force on {shown}: {why_en}",
-                           message_ro=f"{self._noun[1]} {code} nu era în vigoare la {shown}: "
-                           f"{why_ro}", field="as_of", value=shown)
+            if withdrawn_at:
+                at = f"{withdrawn_at.astimezone(self.zone):%Y-%m-%d %H:%M}"
+                why = Localized({"en": f"it was withdrawn on {at}", "ro": f"fusese retras la {at}",
+                                 "ru": f"публикация отозвана {at}"})
+            else:
+                why = Localized({"en": "it was not yet published", "ro": "nu era încă publicat",
+                                 "ru": "публикации ещё не было"})
+            raise NotFound.of("history.not_in_force", field="as_of", value=shown,
+                              record=self._noun, code=code, why=why)
         return current
 
     def diff(self, code: str, principal: Principal | None, old: int, new: int) -> RecordDiff:

@@ -46,6 +46,7 @@ from catalog.ledger import (
 )
 from catalog.ledger.audit import AuditLog
 from catalog.ledger.db import read_session, write_session
+from catalog.messages import Localized
 from catalog.records import RecordDraft
 from catalog.records.kinds import RecordKind
 from catalog.workflow.access import Principal, Role, require_edit, require_review
@@ -77,9 +78,8 @@ class Publishing:
         stmt = select(Record).where(Record.kind == self.kind.name, Record.code == code)
         rec = s.exec(stmt.with_for_update() if lock else stmt).first()
         if rec is None:
-            raise NotFound(f"no {self.kind.labels['en']} with code {code!r}",
-                           message_ro=f"nu există {self.kind.labels['ro']} cu codul {code!r}",
-                           field="code", value=code)
+            raise NotFound.of("record.no_such", field="code", value=code,
+                              kind=Localized(self.kind.labels))
         return rec
 
     def _state(self, s: Session, code: str, lock: bool = False
@@ -103,30 +103,21 @@ class Publishing:
     @staticmethod
     def check_etag(etag: str, number: int, if_match: str | None) -> None:
         if not if_match:
-            raise PreconditionRequired(
-                f"say which version you change: send If-Match: {etag}",
-                message_ro=f"indicați versiunea modificată: trimiteți If-Match: {etag}",
-                field="If-Match", expected=etag,
-            )
+            raise PreconditionRequired.of("publish.if_match_required", field="If-Match",
+                                          expected=etag, etag=etag)
         if etag not in (t.strip() for t in if_match.split(",")):
-            raise PreconditionFailed(
-                f"If-Match does not name the current version: version {number} ({etag}) is; "
-                "read it and retry",
-                message_ro=f"If-Match nu indică versiunea curentă: aceasta este versiunea "
-                f"{number} ({etag}); citiți-o și reîncercați",
-                field="If-Match", value=if_match, expected=etag,
-            )
+            raise PreconditionFailed.of("publish.if_match_stale", field="If-Match",
+                                        value=if_match, expected=etag, number=number, etag=etag)
 
     # writes -----------------------------------------------------------------------
     def create(self, principal: Principal, draft: RecordDraft, *, reason: str | None = None,
                on_commit: OnCommit | None = None) -> VersionState:
         if not draft.code:
             example = self.kind.code_example or "a code"
-            raise InvalidInput(
-                f"the {self.kind.labels['en']} has no code: give it a <{self.kind.code_predicate}>"
-                f" such as {example}",
-                message_ro=f"înregistrarea nu are cod: dați-i un <{self.kind.code_predicate}>, "
-                f"de ex. {example}", field="code", expected=f"a code such as {example}")
+            raise InvalidInput.of(
+                "publish.no_code", field="code", expected=f"a code such as {example}",
+                kind=self._words("înregistrarea", "запись типа"),
+                predicate=self.kind.code_predicate, example=example)
         code = draft.code
         with self._refusals(principal, "create", code):
             self._check_draft(principal, draft, code)
@@ -155,9 +146,9 @@ class Publishing:
             merged = merge_patch(self.kind.to_json(current.iri,
                                                    rdfio.parse_canonical(base.content)), patch)
             if isinstance(merged, dict) and merged.get("code") != code:
-                raise InvalidInput(f"the code of a {self.kind.labels['en']} cannot be patched",
-                                   message_ro="codul unei înregistrări nu poate fi modificat",
-                                   field="code", value=merged.get("code"), expected=code)
+                raise InvalidInput.of("publish.code_patched", field="code",
+                                      value=merged.get("code"), expected=code,
+                                      kind=self._words("unei înregistrări", "записи типа"))
             draft = draft_from_data(self.kind, merged, self.catalog.settings.base_uri)
             self._check_draft(principal, draft, code)
             return self._write(principal, "patch", code, draft, if_match, reason, on_commit)
@@ -195,12 +186,10 @@ class Publishing:
                 kind = self.catalog.kinds[draft.kind]
                 if kind.reference:
                     if principal.role is not Role.ADMIN:
-                        raise Forbidden(
-                            f"only an admin imports reference data ({draft.kind} {draft.iri})",
-                            message_ro=f"doar un administrator importă date de referință "
-                            f"({draft.kind} {draft.iri})", field="kind", value=draft.kind,
+                        raise Forbidden.of(
+                            "publish.reference_admin", field="kind", value=draft.kind,
                             expected=", ".join(k.name for k in self.catalog.kinds
-                                               if not k.reference))
+                                               if not k.reference), iri=draft.iri)
                     return
                 stored = self._owner(draft.iri)
                 if stored is not None:
@@ -231,12 +220,10 @@ class Publishing:
             if refused:
                 first = refused[0]
                 who = principal.institution or principal.name
-                raise Forbidden(
-                    f"{len(refused)} record(s) of this import may not be written by "
-                    f"{who}; nothing was written (first: {first.message})",
-                    message_ro=f"{len(refused)} înregistrări din acest import nu pot fi scrise "
-                    f"de {who}; nu s-a scris nimic (prima: {first.message_ro})",
-                    field=first.field, value=first.value, expected=first.expected) from exc
+                raise Forbidden.of(
+                    "publish.import_refused", field=first.field, value=first.value,
+                    expected=first.expected, count=len(refused), who=who,
+                    first=Localized(first.messages)) from exc
             raise
 
     # the transaction of a write -----------------------------------------------------
@@ -248,11 +235,8 @@ class Publishing:
             with write_session(self.engine) as s:
                 if action == "create":
                     if s.exec(select(Record).where(Record.iri == draft.iri)).first():
-                        raise Conflict(
-                            f"a {self.kind.labels['en']} with code {code!r} exists; change it "
-                            "with PUT or PATCH",
-                            message_ro=f"{self.kind.labels['ro']} cu codul {code!r} există "
-                            "deja; modificați-l cu PUT sau PATCH", field="code", value=code)
+                        raise Conflict.of("record.exists", field="code", value=code,
+                                          kind=Localized(self.kind.labels))
                 else:
                     _rec, _ver, locked = self._state(s, code, lock=True)
                     self.check_etag(locked.etag, locked.number, if_match)  # under the lock
@@ -279,9 +263,9 @@ class Publishing:
         assert rec.id is not None
         if to == "withdrawn":
             if rec.published_version is None:
-                raise Conflict(f"the {self.kind.labels['en']} {code} is not published",
-                               message_ro=f"{self.kind.labels['ro']} {code} nu este publicat",
-                               field="status", value=latest.status, expected="published")
+                raise Conflict.of("publish.not_published", field="status", value=latest.status,
+                                  expected="published", kind=Localized(self.kind.labels),
+                                  code=code)
             target = ledger.version_in(s, rec, rec.published_version)
         else:
             target = latest
@@ -289,10 +273,11 @@ class Publishing:
                                      target.content_hash), target.number, if_match)
         if to not in TRANSITIONS.get(target.status, frozenset()):
             allowed = " or ".join(sorted(TRANSITIONS.get(target.status, ()))) or "a new version"
-            raise Conflict(
-                f"a {target.status} {self.kind.labels['en']} version cannot become {to}",
-                message_ro=f"o versiune în starea {target.status} nu poate trece în {to}",
-                field="status", value=target.status, expected=allowed)
+            version = Localized({"en": f"a {target.status} {self.kind.labels['en']} version",
+                                 "ro": f"o versiune în starea {target.status}",
+                                 "ru": f"версия в состоянии {target.status}"})
+            raise Conflict.of("publish.bad_move", field="status", value=target.status,
+                              expected=allowed, version=version, to=to)
         from_status = target.status
         if to == "published":
             ledger.publish_in(s, rec, target, principal.name)
@@ -309,31 +294,29 @@ class Publishing:
         return self._state(s, code)[2]
 
     # helpers ----------------------------------------------------------------------
+    def _words(self, ro: str, ru: str) -> Localized:
+        """The kind as a message names it: its English label, ``ro`` in Romanian, and
+        ``ru «label»`` in Russian (``запись типа «нормативный акт»``)."""
+        labels = self.kind.labels
+        return Localized({"en": labels["en"], "ro": ro,
+                          "ru": f"{ru} «{labels.get('ru') or labels['en']}»"})
+
     def _check_draft(self, principal: Principal, draft: RecordDraft, code: str) -> None:
         expected = self.kind.iri(self.catalog.settings.base_uri, code)
         if draft.kind != self.kind.name or draft.iri != expected:
-            raise InvalidInput(
-                f"the document must describe the {self.kind.labels['en']} {expected}, "
-                f"not {draft.iri}",
-                message_ro=f"documentul trebuie să descrie {self.kind.labels['ro']} {expected}",
-                value=draft.iri, expected=expected)
+            raise InvalidInput.of("publish.other_record", value=draft.iri, expected=expected,
+                                  kind=Localized(self.kind.labels))
         if draft.code != code:
-            raise InvalidInput(f"dct:identifier is {draft.code!r}, the code is {code!r}",
-                               message_ro=f"dct:identifier este {draft.code!r}, codul este "
-                               f"{code!r}", field="code", value=draft.code, expected=code)
+            raise InvalidInput.of("publish.code_differs", field="code", value=draft.code,
+                                  expected=code, code=code)
         require_edit(principal, draft.authority, code)
         report = self.catalog.validate(draft)
         if not report.conforms:
-            noun_en = "passport" if self.kind.name == "service" else self.kind.labels["en"]
-            noun_ro = "pașaportul" if self.kind.name == "service" else self.kind.labels["ro"]
-            raise InvalidRecord(
-                f"the {noun_en} {code} has {len(report.violations)} problem(s); nothing was "
-                "stored",
-                report=report,
-                message_ro=f"{noun_ro} {code} are {len(report.violations)} problem(e); nu s-a "
-                "salvat nimic",
-                value=code,
-            )
+            noun = Localized({"en": "passport", "ro": "pașaportul", "ru": "паспорт"}) \
+                if self.kind.name == "service" else \
+                self._words(self.kind.labels["ro"], "запись типа")
+            raise InvalidRecord.of("record.problems", report=report, value=code, kind=noun,
+                                   count=len(report.violations))
 
     def _new_version(self, principal: Principal, draft: RecordDraft) -> NewVersion:
         canonical = draft.canonical()
