@@ -51,6 +51,20 @@ _RO = {
     "greater_than_equal": "valoarea este prea mică",
     "model_type": "trebuie să fie un obiect",
 }
+_RU = {
+    "missing": "обязательное поле отсутствует",
+    "extra_forbidden": "неизвестное поле (не входит в паспорт)",
+    "string_pattern_mismatch": "не имеет требуемого формата",
+    "string_type": "должно быть текстом",
+    "dict_type": "должно быть объектом (например {\"ro\": \"...\", \"en\": \"...\"})",
+    "list_type": "должно быть списком",
+    "float_parsing": "должно быть числом",
+    "float_type": "должно быть числом",
+    "bool_parsing": "должно быть true или false",
+    "bool_type": "должно быть true или false",
+    "greater_than_equal": "значение слишком мало",
+    "model_type": "должно быть объектом",
+}
 
 
 @dataclass(frozen=True)
@@ -74,17 +88,20 @@ def _finding(err: Any, focus: str) -> Finding:
     kind = err["type"]
     en = err["msg"]
     ro = _RO.get(kind, "valoare invalidă")
+    ru = _RU.get(kind, "недопустимое значение")
     if kind == "extra_forbidden" and str(err["loc"][-1]) in SERVER_FIELDS:
         en = f"{err['loc'][-1]} is set by the server, not by the request"
         ro = f"{err['loc'][-1]} este stabilit de server, nu de cerere"
+        ru = f"{err['loc'][-1]} задаётся сервером, а не запросом"
     elif kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
         en, ro = f"{en} (e.g. ASP-0001)", f"{ro}: {pattern} (de ex. ASP-0001)"
+        ru = f"{ru}: {pattern} (например ASP-0001)"
     value = err.get("input")
     shown = None if kind == "missing" or isinstance(value, (dict, list)) else str(value)[:200]
     return Finding(focus=focus, path=where, value=shown, message_en=f"{where}: {en}",
-                   message_ro=f"{where}: {ro}", severity="violation", shape=None,
-                   constraint=kind)
+                   message_ro=f"{where}: {ro}", message_ru=f"{where}: {ru}",
+                   severity="violation", shape=None, constraint=kind)
 
 
 _POSITIONS_RO = {"item": "elementul", "line": "linia", "row": "rândul"}
@@ -231,7 +248,8 @@ def own_passport(quads: Sequence[ox.Quad], expected_iri: str | None,
                 changed = True
     findings: list[Finding] = []
     for g in sorted(graphs - {iri}):
-        findings.append(_foreign(iri, g, f"named graph <{g}>", f"graful numit <{g}>"))
+        findings.append(_foreign(iri, g, f"named graph <{g}>", f"graful numit <{g}>",
+                                 f"именованный граф <{g}>"))
     foreign: dict[str, int] = {}
     for t in triples:
         if not _is_own(t.subject, iri, owned_bnodes):
@@ -241,12 +259,15 @@ def own_passport(quads: Sequence[ox.Quad], expected_iri: str | None,
         other = subject.strip("<>")
         what = ("another service" if other in services else "a resource that is not part of it")
         what_ro = ("alt serviciu" if other in services else "o resursă care nu face parte din el")
+        what_ru = ("другая услуга" if other in services else "ресурс, не входящий в него")
         findings.append(_foreign(iri, subject, f"{subject} is {what} ({count} triples)",
-                                 f"{subject} este {what_ro} ({count} triplete)"))
+                                 f"{subject} este {what_ro} ({count} triplete)",
+                                 f"{subject} — {what_ru} (триплетов: {count})"))
     if expected_iri is not None and expected_iri not in services:
         findings.insert(0, _foreign(expected_iri, services[0],
                                     f"the document describes {services[0]}, not {expected_iri}",
-                                    f"documentul descrie {services[0]}, nu {expected_iri}"))
+                                    f"documentul descrie {services[0]}, nu {expected_iri}",
+                                    f"документ описывает {services[0]}, а не {expected_iri}"))
     if findings:
         raise InvalidRecord.of("intake.foreign_triples", report=ValidationReport(tuple(findings)),
                                value=iri, count=len(findings))
@@ -271,10 +292,11 @@ def _is_own(term: Any, iri: str, bnodes: set[str]) -> bool:
     return False
 
 
-def _foreign(focus: str, value: str, en: str, ro: str) -> Finding:
+def _foreign(focus: str, value: str, en: str, ro: str, ru: str) -> Finding:
     return Finding(focus=focus, path=None, value=value,
                    message_en=f"not part of this passport: {en}",
                    message_ro=f"nu face parte din acest pașaport: {ro}",
+                   message_ru=f"не входит в этот паспорт: {ru}",
                    severity="violation", shape=None, constraint="ownership")
 
 

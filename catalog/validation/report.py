@@ -1,5 +1,5 @@
-"""What validation found: findings with messages in Romanian and English, and reading a SHACL
-report graph into them."""
+"""What validation found: findings with messages in Romanian and English (and Russian where the
+finding's source has it), and reading a SHACL report graph into them."""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ class Finding:
     severity: Severity
     shape: str | None
     constraint: str | None
+    #: the Russian text, where the finding's source has one (:attr:`messages` falls back to
+    #: English); not part of :meth:`to_dict`, whose message stays ``{"en", "ro"}``
+    message_ru: str | None = None
+
+    @property
+    def messages(self) -> dict[str, str]:
+        return {"en": self.message_en, "ro": self.message_ro,
+                "ru": self.message_ru or self.message_en}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,14 +78,14 @@ class ValidationReport:
         }
 
 
-def _messages(report: Graph, result: Node) -> tuple[str, str]:
+def _messages(report: Graph, result: Node) -> tuple[str, str, str | None]:
     by_lang: dict[str, str] = {}
     for m in report.objects(result, SH.resultMessage):
         if isinstance(m, RLiteral):
             by_lang.setdefault(m.language or "", str(m))
     en = by_lang.get("en") or by_lang.get("") or next(iter(by_lang.values()), "constraint failed")
     ro = by_lang.get("ro") or en
-    return en, ro
+    return en, ro, by_lang.get("ru")
 
 
 def node_text(node: Node | None) -> str | None:
@@ -90,7 +98,7 @@ def read_report(report: Graph) -> ValidationReport:
     findings: list[Finding] = []
     for rep in report.subjects(RDF.type, SH.ValidationReport):
         for res in report.objects(rep, SH.result):
-            en, ro = _messages(report, res)
+            en, ro, ru = _messages(report, res)
             sev = report.value(res, SH.resultSeverity)
             findings.append(
                 Finding(
@@ -99,6 +107,7 @@ def read_report(report: Graph) -> ValidationReport:
                     value=node_text(report.value(res, SH.value)),
                     message_en=en,
                     message_ro=ro,
+                    message_ru=ru,
                     severity=_SEVERITY.get(sev, "violation") if sev is not None else "violation",
                     shape=node_text(report.value(res, SH.sourceShape)),
                     constraint=node_text(report.value(res, SH.sourceConstraintComponent)),

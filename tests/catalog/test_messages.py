@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.errors import InvalidInput, QueryTimeout
-from catalog.messages import LANGUAGES, MESSAGES, placeholders
+from catalog.errors import InvalidInput, InvalidRecord, NotFound, QueryTimeout
+from catalog.messages import LANGUAGES, MESSAGES, Localized, placeholders
 
 
 @pytest.mark.parametrize("message_id", sorted(MESSAGES))
@@ -45,3 +45,37 @@ def test_an_inline_error_falls_back_to_english_in_russian() -> None:
     assert exc.messages == {"en": "not converted yet", "ro": "încă neconvertit",
                             "ru": "not converted yet"}
     assert exc.message_id is None
+
+
+def test_a_localized_value_speaks_each_language() -> None:
+    from catalog.records.builtin import builtin_kinds
+
+    labels = builtin_kinds()["legal"].labels
+    exc = NotFound.of("record.no_such", field="code", value="LA-1", kind=Localized(labels))
+    assert exc.message == "no legal act with code 'LA-1'"
+    assert exc.message_ro == "nu există act normativ cu codul 'LA-1'"
+    assert exc.message_ru == "нет записи типа «нормативный акт» с кодом 'LA-1'"
+    assert Localized({"en": "x"})["ru"] == "x"  # a language it lacks shows English
+
+
+def test_a_service_code_is_refused_in_three_languages() -> None:
+    from catalog.records.builtin import builtin_kinds
+
+    with pytest.raises(InvalidInput) as caught:
+        builtin_kinds()["service"].check_code("bad code!")
+    assert caught.value.message == "'bad code!' is not a service code"
+    assert caught.value.message_ru == \
+        "'bad code!' не является кодом записи типа «государственная услуга»"
+    assert caught.value.message_id == "kinds.bad_code"
+
+
+def test_a_finding_keeps_its_v1_shape_and_may_carry_russian() -> None:
+    from catalog.intake.readers import passport_from_data
+
+    with pytest.raises(InvalidRecord) as caught:
+        passport_from_data({"code": 1})
+    finding = caught.value.report.findings[0]
+    assert set(finding.to_dict()["message"]) == {"en", "ro"}
+    assert finding.message_ru
+    assert finding.messages["ru"] == finding.message_ru
+    assert caught.value.message_ru.startswith("паспорт: найдено проблем: ")
