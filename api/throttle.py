@@ -48,12 +48,9 @@ class TokenBucket:
     def check(self, client: str, what: str) -> None:
         wait = self.take(client)
         if wait:
-            raise TooManyRequests(
-                f"too many {what} from this client: at most {self.rate:g} a second (bursts of "
-                f"{self.burst:g}); retry in {wait:.1f} s",
-                message_ro=f"prea multe {what} de la acest client: cel mult {self.rate:g} pe "
-                f"secundă; reîncercați peste {wait:.1f} s",
-                value=client, expected=f"<= {self.rate:g} per second")
+            raise TooManyRequests.of("rate.too_many", value=client,
+                                     expected=f"<= {self.rate:g} per second", what=what,
+                                     rate=self.rate, burst=self.burst, wait=wait)
 
 
 class FailedLogins:
@@ -76,12 +73,9 @@ class FailedLogins:
             seen = self._recent(client, time.monotonic())
             if len(seen) >= self.per_minute:
                 wait = 60 - (time.monotonic() - seen[0])
-                raise TooManyRequests(
-                    f"too many failed authentications from this client ({len(seen)} in a "
-                    f"minute); retry in {wait:.0f} s",
-                    message_ro=f"prea multe autentificări eșuate de la acest client "
-                    f"({len(seen)} într-un minut); reîncercați peste {wait:.0f} s",
-                    field="Authorization", expected=f"< {self.per_minute} failures a minute")
+                raise TooManyRequests.of("auth.throttled", field="Authorization",
+                                         expected=f"< {self.per_minute} failures a minute",
+                                         count=len(seen), wait=wait)
 
     def failed(self, client: str) -> None:
         with self._lock:

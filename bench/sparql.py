@@ -116,7 +116,9 @@ def semcat_server(data: Path, log: Path, **env: str) -> Any:
     port = _free_port()
     exe = str(Path(sys.executable).parent / "semcat")
     settings = {"SEMCAT_DATA_DIR": str(data), "SEMCAT_PORT": str(port),
-                "SEMCAT_QUERY_MAX_PER_CLIENT": "256"}  # wrk is one client with many connections
+                "SEMCAT_QUERY_MAX_PER_CLIENT": "256",  # wrk is one client with many connections
+                "SEMCAT_SPARQL_RATE_PER_CLIENT": "1000000",  # and measures throughput, not limits
+                "SEMCAT_SPARQL_BURST_PER_CLIENT": "1000000"}
     return _server([exe, "serve"], f"http://127.0.0.1:{port}/sparql", log, settings | env)
 
 

@@ -142,8 +142,5 @@ def check_iri_scheme(iri: str, *, field: str) -> None:
     ``vbscript:``, ``file:``)."""
     if iri.strip().lower().startswith(_DANGEROUS_SCHEMES):
         scheme = iri.split(":", 1)[0]
-        raise InvalidInput(
-            f"{field}: IRIs with the scheme {scheme}: are refused; links are http, https, "
-            "mailto or tel", message_ro=f"{field}: IRI-urile cu schema {scheme}: sunt "
-            "refuzate; legăturile sunt http, https, mailto sau tel", field=field,
-            value=iri[:200], expected="an http, https, mailto, tel or urn IRI")
+        raise InvalidInput.of("link.scheme", field=field, value=iri[:200],
+                              expected="an http, https, mailto, tel or urn IRI", scheme=scheme)

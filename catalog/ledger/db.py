@@ -88,12 +88,8 @@ def write_session(engine: Engine) -> Iterator[Session]:
                 session.rollback()
                 if _out_of_space(exc):
                     log.error("a ledger write failed for want of space: %s", exc)
-                    raise InsufficientStorage(
-                        "the catalogue's storage is full or read-only: nothing was written; "
-                        "retry once space is freed",
-                        message_ro="spațiul de stocare al catalogului este plin sau doar "
-                        "pentru citire: nu s-a scris nimic; reîncercați după eliberarea "
-                        "spațiului", expected="free space in the data folder") from exc
+                    raise InsufficientStorage.of(
+                        "storage.full", expected="free space in the data folder") from exc
                 raise
 
 

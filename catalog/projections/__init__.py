@@ -73,12 +73,9 @@ class Follower:
                 return self.projection.rebuild(self.ledger)
             if not self.lease.acquire():
                 holder = self.lease.holder_now() or "another process"
-                raise Conflict(
-                    f"the {self.projection.name} projection is being written by {holder}: stop "
-                    "that server first, or let it finish (its lease ends "
-                    f"{self.lease.lease_s:g} s after it stops)",
-                    message_ro=f"proiecția {self.projection.name} este scrisă de {holder}: "
-                    "opriți mai întâi acel server", field="lease", value=holder)
+                raise Conflict.of("lease.held", field="lease", value=holder,
+                                  projection=self.projection.name, holder=holder,
+                                  lease_s=self.lease.lease_s)
             self.lease.mark_rebuilding(True)
             stop = threading.Event()
             renewer = threading.Thread(target=self._renew, args=(stop,), daemon=True,

@@ -48,13 +48,10 @@ class Spools:
         with self._lock:
             mine, total = self._running.get(client, 0), sum(self._running.values())
             if mine >= self.limits.per_client or total >= self.limits.total:
-                raise TooManyDumps(
-                    f"this client already has {mine} dumps running (at most "
-                    f"{self.limits.per_client}; {self.limits.total} for all clients): finish "
-                    "one first, or follow the change feed", field="client", value=mine,
-                    message_ro=f"acest client are deja {mine} exporturi în curs (cel mult "
-                    f"{self.limits.per_client})",
-                    expected=f"<= {self.limits.per_client} dumps at once")
+                raise TooManyDumps.of("dump.too_many", field="client", value=mine,
+                                      expected=f"<= {self.limits.per_client} dumps at once",
+                                      mine=mine, per_client=self.limits.per_client,
+                                      total=self.limits.total)
             self._running[client] = mine + 1
         given_back = threading.Event()
 
