@@ -40,7 +40,9 @@ def test_a_2mib_patch_in_flight_does_not_delay_a_cached_sparql_answer(tmp_path: 
                           headers=asp).headers["etag"]
         for _ in range(5):  # the answer is cached from here on
             _sparql(client, served.url)
-        baseline = statistics.median(_sparql(client, served.url) for _ in range(40))
+        # what an answer takes here, scheduling jitter included (the 95th percentile)
+        baseline = statistics.quantiles([_sparql(client, served.url) for _ in range(40)],
+                                        n=20)[-1]
         body = ('{"description": {"ro": "' + "ș" * 1_040_000 + '"}}').encode()
         assert 2_000_000 < len(body) <= 2 * 1024 * 1024
         outcome: dict[str, object] = {}

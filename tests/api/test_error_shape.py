@@ -127,7 +127,7 @@ def test_every_domain_error_is_a_problem_document(client: TestClient,
     r = client.get(f"/probe/raise/{cls.__name__}")
     assert (doc["detail"], doc["field"]) == ("probe message", "probe")
     assert doc["message"]["ru"] == "probe message"  # no message id: Russian falls back
-    assert (r.headers.get("retry-after") is not None) == (status in (429, 503))
+    assert (r.headers.get("retry-after") is not None) == (status in (429, 503, 507))
     assert (r.headers.get("www-authenticate") is not None) == (status == 401)
 
 
@@ -207,7 +207,7 @@ def test_sparql_fast_lane_failures(client: TestClient, monkeypatch: pytest.Monke
     r = client.get("/sparql", params={"query": "ASK {}"})
     assert_problem(r, status, code)
     assert SECRET not in r.text
-    assert (r.headers.get("retry-after") is not None) == (status in (429, 503))
+    assert (r.headers.get("retry-after") is not None) == (status in (429, 503, 507))
 
 
 # --- unexpected exceptions: a 500 problem with a request id, never the exception's text --------

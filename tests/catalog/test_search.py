@@ -486,8 +486,11 @@ def test_a_failed_catch_up_leaves_rows_and_watermark_unchanged(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(index.backend, "insert", broken)
+    # the write commits and is acknowledged; its projection into the index fails, is logged
+    # and left to the next catch-up (issue "Nothing an operator or a slow client does...")
+    publish(ref_catalog, draft("ASP-9115", title={"ro": "Aviz pentru fluturi"}))
     with pytest.raises(RuntimeError):
-        publish(ref_catalog, draft("ASP-9115", title={"ro": "Aviz pentru fluturi"}))
+        index.catch_up(ref_catalog.ledger)
     assert index.watermark() == mark  # the delete of the batch was rolled back with it
     monkeypatch.undo()
     assert find(ref_catalog, "fluturi") == []
