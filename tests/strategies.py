@@ -106,7 +106,10 @@ passports = passport_strategy(Alphabet(
 csv_passports = passport_strategy(Alphabet(
     text=csv_text, languages=("ro", "en", "ru", ""), iri=st.one_of(iris, csv_text),
     lists=any_lists, processing_time=st.one_of(st.none(), csv_text),
-    url=st.one_of(st.none(), csv_text),
+    # a channel's url is a link people may follow (http, https, mailto, tel), with any tail
+    url=st.one_of(st.none(), st.builds(lambda scheme, tail: scheme + tail,
+                                       st.sampled_from(["https://", "http://", "mailto:",
+                                                        "tel:"]), csv_text)),
     cost=st.floats(min_value=0, allow_nan=False),
     key=lambda prefix, i: st.one_of(st.just(f"{prefix}/{i}"), csv_text),
 ))

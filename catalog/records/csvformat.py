@@ -10,7 +10,7 @@ import removes exactly one leading ``'`` from any cell. One limit: a language wh
 list is empty reads back as no entry (RDF cannot tell them apart either).
 
 Import never recurses; file-level problems (encoding, malformed CSV, header, caps) raise
-:class:`~catalog.errors.InvalidInput` before any row is read; row problems come per row.
+:class:`~catalog.errors.InvalidInput` before any row (lines read lazily: once reached).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import io
 import math
 import re
 import types
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -290,11 +290,11 @@ class _BadCell(Exception):
         self.en, self.ro, self.expected = en, ro, expected
 
 
-def _records(text: str, max_rows: int, max_columns: int) -> list[_Record]:
-    """The non-blank records with their row and start line; the caps are checked here."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    out: list[_Record] = []
-    line = 1
+def _records(lines: Iterable[str], max_rows: int | None, max_columns: int,
+             on_row: Callable[[], None] = lambda: None) -> Iterator[_Record]:
+    """The non-blank records with their row and start line; caps checked as they come."""
+    reader = csv.reader(lines, strict=True)
+    line, kept = 1, 0
     try:
         for row, cells in enumerate(reader, 1):
             if len(cells) > max_columns:
@@ -302,15 +302,16 @@ def _records(text: str, max_rows: int, max_columns: int) -> list[_Record]:
                                   expected=f"<= {max_columns} columns", line=line, row=row,
                                   limit=max_columns)
             if any(cells):
-                if len(out) > max_rows:
+                if max_rows is not None and kept > max_rows:
                     raise TooLarge.of("csv.too_many_rows", expected=f"<= {max_rows} data rows",
                                       line=line, limit=max_rows)
-                out.append(_Record(row, line, cells))
+                kept += 1
+                yield _Record(row, line, cells)
             line = reader.line_num + 1
+            on_row()
     except csv.Error as exc:
         raise InvalidInput.of("csv.malformed", expected="RFC 4180 CSV", line=reader.line_num,
                               reason=exc) from exc
-    return out
 
 
 def _read_header(header: _Record) -> list[_Column]:
@@ -450,23 +451,29 @@ def _read_row(columns: list[_Column], rec: _Record, languages: tuple[str, ...] |
     return CsvRow(rec.row, rec.line, None if problems else passport, tuple(problems))
 
 
-def iter_csv(data: bytes | str, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS,
-              languages: Collection[str] | None = PREFERRED_LANGUAGES) -> Iterator[CsvRow]:
+def iter_csv(data: bytes | str | Iterable[str], *, max_rows: int | None = MAX_ROWS,
+             max_columns: int = MAX_COLUMNS, on_row: Callable[[], None] = lambda: None,
+             languages: Collection[str] | None = PREFERRED_LANGUAGES) -> Iterator[CsvRow]:
     """Each data row of a CSV file as a :class:`CsvRow`, in file order (blank rows skipped).
 
     ``languages`` are the accepted language tags (the untagged column always is); ``None``
     accepts any well-formed tag. The file is decoded, parsed and its header checked before this
     returns: an unreadable file, a bad header, more than ``max_rows`` data rows or more than
     ``max_columns`` columns raise :class:`~catalog.errors.InvalidInput` (``TooLarge`` for caps).
-    """
-    text = data if isinstance(data, str) else gates.decode_utf8(data, what="the CSV file")
-    records = _records(text.removeprefix("\ufeff"), max_rows, max_columns)
-    if not records:
+    ``data`` may be the file's lines instead (decoded, newlines kept), read lazily: problems
+    raise when the read reaches them; ``on_row`` is called after each row."""
+    if isinstance(data, bytes | str):
+        text = data if isinstance(data, str) else gates.decode_utf8(data, what="the CSV file")
+        lines = io.StringIO(text.removeprefix("\ufeff"), newline="")
+        records: Iterator[_Record] = iter(list(_records(lines, max_rows, max_columns)))
+    else:
+        records = _records(data, max_rows, max_columns, on_row)
+    if (header := next(records, None)) is None:
         raise InvalidInput.of("csv.empty", expected="a header row, e.g. code,title@ro")
-    columns = _read_header(records[0])
-    accepted = None if languages is None else (
-        (languages, "") if isinstance(languages, str) else (*languages, ""))
-    return (_read_row(columns, rec, accepted) for rec in records[1:])
+    columns = _read_header(header)
+    accepted = None if languages is None else (*([languages] if isinstance(languages, str)
+                                                   else languages), "")
+    return (_read_row(columns, rec, accepted) for rec in records)
 
 
 def read_csv(data: bytes | str, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS,
