@@ -7,7 +7,7 @@ counts the bytes it has read (:attr:`ItemStream.bytes_read`) for a progress bar.
 - **JSON Lines** (``.jsonl``, ``.ndjson``): line by line. A line over
   ``settings.max_record_bytes`` is an :class:`Unreadable` (the rest of it is skipped, never
   held); a file whose first character is ``[`` is a JSON list and is read whole.
-- **CSV**: row by row (:class:`CsvFileLines` into :func:`~catalog.intake.csvformat.iter_csv`);
+- **CSV**: row by row (:class:`CsvFileLines` into :func:`~catalog.records.csvformat.iter_csv`);
   a row over ``settings.max_record_bytes`` stops the read (CSV cannot resynchronise inside a
   row), as do bad UTF-8 and malformed CSV, with the line.
 - **N-Quads**: pyoxigraph's streaming parser over the file; a record is a run of quads of one
@@ -38,7 +38,7 @@ import pyoxigraph as ox
 
 from catalog import rdfio
 from catalog.errors import CatalogError, InvalidInput, TooLarge
-from catalog.intake import gates
+from catalog import gates
 from catalog.intake.readers import (
     CSV_MEDIA,
     JSONL_MEDIA,
@@ -213,7 +213,7 @@ class _Prepend(io.RawIOBase):
 
 # --- CSV ----------------------------------------------------------------------------------
 def _csv_rows(counting: _Counting, settings: Settings) -> Iterator[BulkItem]:
-    from catalog.intake import csvformat
+    from catalog.records import csvformat
 
     lines = CsvFileLines(io.BufferedReader(counting, _CHUNK), settings.max_record_bytes)
     for row in csvformat.iter_csv(lines, max_rows=None, on_row=lines.next_row):
