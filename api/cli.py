@@ -13,24 +13,11 @@ from catalog.errors import CatalogError, InvalidRecord, StoreUnavailable
 from catalog.intake.readers import BulkItem, Unreadable, bulk_items
 from catalog.settings import get_settings, settings_markdown
 from catalog.workflow.access import Principal, Tokens
-from catalog.workflow.bulk import ImportReport
-from catalog.workflow.publishing import Publishing
 
 
 def _items(catalog: Catalog, path: Path) -> list[BulkItem]:
     """The records of a file (JSON, JSON Lines, CSV or any RDF format), by its extension."""
     return bulk_items(path.read_bytes(), path.name, catalog.settings)
-
-
-def _print_report(report: ImportReport) -> None:
-    for o in report.rejected:
-        print(f"rejected {o.iri or o.position}")
-        if o.error is not None:
-            print(f"  {o.error}")
-        if o.report:
-            for f in o.report.violations:
-                print(f"  {f.focus} {f.path or ''}: {f.message_en}")
-    print(json.dumps(report.summary()))
 
 
 def _open_for_writing(ledger_only: bool) -> Catalog:
@@ -50,15 +37,11 @@ def operator(args: argparse.Namespace) -> Principal:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from api.cli_import import run_import
+
     catalog = _open_for_writing(args.ledger_only)
     try:
-        drafts: list[BulkItem] = []
-        for f in args.files:
-            drafts += _items(catalog, Path(f))
-        report = Publishing(catalog).import_records(
-            operator(args), drafts, atomic=not args.per_record, publish=args.publish)
-        _print_report(report)
-        return 1 if report.rejected else 0
+        return run_import(catalog, operator(args), args)
     finally:
         catalog.close()
 
@@ -162,12 +145,13 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from api.cli_import import print_report
     from catalog.demo import load_demo
 
     catalog = _open_for_writing(args.ledger_only)
     try:
         report = load_demo(catalog)
-        _print_report(report)
+        print_report(report)
         return 1 if report.rejected else 0
     finally:
         catalog.close()
@@ -198,6 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "default: your login name)")
     s.add_argument("--publish", action="store_true",
                    help="publish at once (default: new versions are drafts for review)")
+    s.add_argument("--batch-size", type=int, default=500,
+                   help="records per committed batch with --per-record (default 500)")
+    s.add_argument("--progress-every", type=float, default=10.0, metavar="SECONDS",
+                   help="seconds between progress lines when stderr is not a terminal")
     s.add_argument("--ledger-only", action="store_true",
                    help="write the ledger only; a running server projects the changes")
     s.set_defaults(func=cmd_import)

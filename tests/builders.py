@@ -56,12 +56,13 @@ def service_ttl(code: str = "ASP-9001", **kw: object) -> str:
 
 def import_records(catalog: Catalog, drafts: Iterable[RecordDraft | Unreadable], *,
                    author: str = "test", atomic: bool = True, publish: bool = True,
-                   batch_size: int = 200, on_ack: OnAck | None = None) -> ImportReport:
+                   batch_size: int = 200, on_ack: OnAck | None = None,
+                   report: ImportReport | None = None) -> ImportReport:
     """Records written through the one write path, as an operator at the command line would
     (published at once unless ``publish=False``)."""
     return Publishing(catalog).import_records(
         Principal.operator(author), drafts, atomic=atomic, publish=publish,
-        batch_size=batch_size, on_ack=on_ack)
+        batch_size=batch_size, on_ack=on_ack, report=report)
 
 
 def withdraw(catalog: Catalog, iri: str, author: str = "test") -> None:

@@ -36,9 +36,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from catalog import rdfio
+from catalog import gates, rdfio
 from catalog.errors import CatalogError, InvalidInput, TooLarge
-from catalog import gates
 from catalog.intake.readers import (
     CSV_MEDIA,
     JSONL_MEDIA,

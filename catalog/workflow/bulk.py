@@ -74,6 +74,11 @@ class ImportReport:
     counts: Counter[str] = field(default_factory=Counter)
     _kept_others: int = 0
 
+    @classmethod
+    def flat(cls, keep: int) -> ImportReport:
+        """A report whose memory does not grow with the import (see the class)."""
+        return cls(keep=keep)
+
     def add(self, outcome: RecordOutcome) -> None:
         self.outcomes.append(outcome)
 
@@ -127,8 +132,14 @@ class Importer:
         self.institutions = dict(catalog.institutions())
 
     def run(self, items: Iterable[RecordDraft | Unreadable], *, atomic: bool,
-            batch_size: int = 200, keep: int | None = None) -> ImportReport:
-        report = ImportReport(keep=None if atomic else keep)
+            batch_size: int = 200, keep: int | None = None,
+            report: ImportReport | None = None) -> ImportReport:
+        """Import ``items``; ``report`` (filled as the import goes, for progress) or a new one
+        that keeps the first ``keep`` outcomes besides the rejections."""
+        if report is None:
+            report = ImportReport(keep=keep)
+        if atomic:
+            report.keep = None  # an all-or-nothing report names every record
         pending: list[tuple[NewVersion, RecordOutcome]] = []
         try:
             for item in items:

@@ -174,7 +174,8 @@ class Publishing:
     def import_records(self, principal: Principal,
                        items: Iterable[RecordDraft | Unreadable], *, atomic: bool,
                        publish: bool, reason: str | None = None, batch_size: int = 200,
-                       on_ack: OnAck | None = None, keep: int | None = None) -> ImportReport:
+                       on_ack: OnAck | None = None, keep: int | None = None,
+                       report: ImportReport | None = None) -> ImportReport:
         """A bulk import of records of any kind: drafts by default; published at once by a
         reviewer, an admin, an operator or the loader. Reference data needs an admin."""
         if publish:
@@ -213,7 +214,8 @@ class Publishing:
         importer = Importer(self.catalog, author=principal.name, publish=publish,
                             authorize=authorize, on_write=on_write, on_ack=on_ack)
         try:
-            return importer.run(items, atomic=atomic, batch_size=batch_size, keep=keep)
+            return importer.run(items, atomic=atomic, batch_size=batch_size, keep=keep,
+                                report=report)
         except InvalidRecord as exc:  # all or nothing: a refusal of rights is a 403
             refused = [o.error for o in (exc.outcomes.rejected if exc.outcomes else [])
                        if isinstance(o.error, Forbidden)]

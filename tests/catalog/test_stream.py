@@ -11,10 +11,9 @@ import pytest
 
 from bench.corpus import generate
 from catalog.errors import InvalidInput, TooLarge
-from catalog.intake import csvformat
 from catalog.intake.readers import Unreadable, bulk_items, drafts_from_passports
 from catalog.intake.stream import stream_items, streamed
-from catalog.records import RecordDraft
+from catalog.records import RecordDraft, csvformat
 from catalog.settings import Settings
 
 BASE = "http://127.0.0.1:8000/"
