@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import random
+from collections.abc import Iterator
 from functools import cache
 
 import pyoxigraph as ox
@@ -33,9 +34,13 @@ def templates() -> tuple[Passport, ...]:
 
 def generate(n: int, seed: int = 42) -> list[Passport]:
     """``n`` passports (codes ``{INSTITUTION}-{number:06d}``), the same for the same seed."""
+    return list(passports(n, seed))
+
+
+def passports(n: int, seed: int = 42) -> Iterator[Passport]:
+    """The passports of :func:`generate`, one at a time."""
     rng = random.Random(seed)
     pool = templates()
-    out: list[Passport] = []
     for i in range(1, n + 1):
         t = pool[rng.randrange(len(pool))]
         inst = t.code.split("-")[0]
@@ -46,8 +51,14 @@ def generate(n: int, seed: int = 42) -> list[Passport]:
         for parts in (p.requirements, p.evidence, p.outputs, p.costs, p.channels):
             for part in parts:
                 part.identifier = part.identifier.replace(t.code, code)
-        out.append(p)
-    return out
+        yield p
+
+
+def write_jsonl(path: str, n: int, seed: int = 42) -> None:
+    """``n`` passports as JSON Lines, written one at a time (flat memory)."""
+    with open(path, "w", encoding="utf-8") as f:
+        for p in passports(n, seed):
+            f.write(p.model_dump_json(exclude_none=True) + "\n")
 
 
 def main() -> None:
@@ -56,9 +67,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
-    with open(args.out, "w", encoding="utf-8") as f:
-        for p in generate(args.n, args.seed):
-            f.write(p.model_dump_json(exclude_none=True) + "\n")
+    write_jsonl(args.out, args.n, args.seed)
 
 
 if __name__ == "__main__":
