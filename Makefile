@@ -32,6 +32,7 @@ lint: $(STAMP) ## ruff and mypy --strict
 bench: $(STAMP) ## benchmarks (not part of test; needs wrk); figures go to bench/README.md
 	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	$(PY) -m bench.run
+	$(PY) -m bench.import_cli
 	$(PY) -m bench.publish
 	$(PY) -m bench.search
 	$(PY) -m bench.sparql
