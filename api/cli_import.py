@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import signal
 import sys
 import threading
@@ -71,7 +72,7 @@ class Interrupted(Exception):
     """Ctrl-C in an all-or-nothing import: raised by the reader, so nothing is committed."""
 
 
-class _Files:
+class FileItems:
     """The items of several files in turn, read lazily; stops reading on request."""
 
     def __init__(self, paths: list[Path], settings: Settings, *, atomic: bool) -> None:
@@ -115,7 +116,7 @@ class _Files:
 class Progress:
     """A bar on a terminal, plain periodic lines otherwise (on ``out``, stderr by default)."""
 
-    def __init__(self, files: _Files, report: ImportReport, *, atomic: bool,
+    def __init__(self, files: FileItems, report: ImportReport, *, atomic: bool,
                  out: TextIO | None = None, every_s: float = PLAIN_EVERY_S) -> None:
         self.files, self.report, self.atomic = files, report, atomic
         self.out = out or sys.stderr
@@ -126,10 +127,10 @@ class Progress:
         if self.tty:
             from tqdm import tqdm
 
+            size = shutil.get_terminal_size((100, 24))  # a pty may say 0 x 0: tqdm then hides
             self.bar = tqdm(total=files.size, file=self.out, unit="B", unit_scale=True,
-                            dynamic_ncols=True, mininterval=0.25,
-                            bar_format="{percentage:3.0f}%|{bar}| {postfix} "
-                                       "[{elapsed}<{remaining}]")
+                            ncols=size.columns or 100, nrows=size.lines or 24, mininterval=0.25,
+                            bar_format="{percentage:3.0f}%|{bar}| {desc} [{elapsed}<{remaining}]")
 
     def tick(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -137,7 +138,7 @@ class Progress:
             return
         self._last = now
         if self.bar is not None:
-            self.bar.set_postfix_str(self.counts(now), refresh=False)
+            self.bar.set_description_str(self.counts(now), refresh=False)
             self.bar.update(self.files.bytes_read - self.bar.n)
             return
         pct = 100 * self.files.bytes_read / self.files.size if self.files.size else 100.0
@@ -160,7 +161,7 @@ class Progress:
 
 
 @contextmanager
-def _ctrl_c_stops(files: _Files, out: TextIO) -> Iterator[None]:
+def _ctrl_c_stops(files: FileItems, out: TextIO) -> Iterator[None]:
     """The first SIGINT asks the reader to stop after this batch; the second stops at once."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -206,7 +207,7 @@ def run_import(catalog: Catalog, principal: Principal, args: argparse.Namespace)
                            message_ro=f"fișierul nu există: {', '.join(missing)}",
                            value=missing[0])
     atomic = not args.per_record
-    files = _Files(paths, catalog.settings, atomic=atomic)
+    files = FileItems(paths, catalog.settings, atomic=atomic)
     report = ImportReport.flat(KEEP)
     err = sys.stderr
     progress = Progress(files, report, atomic=atomic, out=err,

@@ -3,6 +3,7 @@ acknowledged, and a re-run finishes the import."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
+from api.cli_import import FileItems, Progress
 from bench.corpus import generate
 from catalog.core import Catalog
 from catalog.demo import reference_files
@@ -172,3 +174,21 @@ def test_ctrl_c_before_an_all_or_nothing_commit_writes_nothing(data_dir: Path,
         assert list(cat.ledger.published_iris("service")) == []
     finally:
         cat.close()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_progress_is_a_bar_with_records_rate_and_eta(tmp_path: Path) -> None:
+    f = tmp_path / "c.jsonl"
+    corpus(f, 3)
+    files = FileItems([f], Settings(env="test", data_dir=tmp_path), atomic=False)
+    out = _Terminal()
+    progress = Progress(files, ImportReport.flat(), atomic=False, out=out)
+    assert len(list(files)) == 3
+    progress.close()
+    last = out.getvalue().split("\r")[-1]
+    assert re.match(r"100%\|\S+\| imported 0 records \(rejected 0\), 0/s \[\d\d:\d\d<\d\d:\d\d\]",
+                    last), last
