@@ -5,7 +5,8 @@
 For each size: the corpus (bench/corpus.py) is written as JSON Lines, a fresh SQLite data folder
 gets the shipped reference data (a first `semcat import`, not measured), then
 `semcat import --per-record FILE` runs as a child process. Measured: wall time, records per
-second, the child's peak RSS (``os.wait4``: that child alone) and its RSS sampled every second
+second, the child's CPU time (user + system, all its threads: steadier than wall time on a
+shared machine), its peak RSS (``os.wait4``: that child alone) and its RSS sampled every second
 (``/proc/PID/status``), to show whether memory grows with the file. Results go to
 bench/out/import_cli.json and are printed as a Markdown table.
 """
@@ -90,6 +91,7 @@ def run_size(n: int, work: Path) -> dict[str, Any]:
         "file_mb": round(corpus.stat().st_size / 1e6, 1),
         "wall_s": round(wall, 1),
         "per_s": round(n / wall, 1),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),  # all its threads (RocksDB's too)
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "rss_at_quarter_mb": round(max(quarter), 1) if quarter else None,
         "rss_samples": [(round(t, 1), round(r, 1)) for t, r in samples[::10]],
@@ -98,11 +100,12 @@ def run_size(n: int, work: Path) -> dict[str, Any]:
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    lines = ["| services | file | wall | per s | peak RSS | RSS, first quarter of the run |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| services | file | wall | per s | CPU | peak RSS | RSS, first quarter of the run |",
+             "|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['services']:,} | {r['file_mb']} MB | {r['wall_s']} s | "
-                     f"{r['per_s']} | {r['peak_rss_mb']} MB | {r['rss_at_quarter_mb']} MB |")
+                     f"{r['per_s']} | {r['cpu_s']} s | {r['peak_rss_mb']} MB | "
+                     f"{r['rss_at_quarter_mb']} MB |")
     return "\n".join(lines)
 
 
