@@ -6,11 +6,11 @@ an audit entry for every record, drafts unless ``--publish``): a batch of :data:
 at a time with ``--per-record`` (each acknowledged through ``on_ack``) or everything in one
 transaction once every record is valid (the default).
 
-Memory: ``--per-record`` holds one batch, the rejected outcomes and the names of the records
-imported so far (the validator's reference index keeps a type stub per service), so it does
-not grow with the file. All or nothing holds every valid record's new version (its canonical
-N-Triples, ~13 KB a passport: ~1.3 GB for 100,000) until the one commit; use ``--per-record``
-for big files.
+Memory: ``--per-record`` holds one batch and the rejected outcomes, so it does not grow with
+the file; what grows is the catalogue itself (the validator's reference index keeps each
+service's class, ~150 bytes, and the store's RocksDB indexes grow with the data). All or
+nothing holds every valid record's new version (its canonical N-Triples, ~13 KB a passport:
+~1.3 GB for 100,000) until the one commit; use ``--per-record`` for big files.
 
 Progress goes to stderr: a bar on a terminal (records, rate, ETA from the bytes read), else a
 line every :data:`PLAIN_EVERY_S` seconds. Ctrl-C stops reading: with ``--per-record`` the

@@ -32,15 +32,29 @@ class ReferenceIndex:
         self._by_subject: dict[str, list[tuple[Node, Node, Node]]] = {}
         self._types: dict[str, list[ox.Triple]] = {}  # the rdf:type triples, for closures
         self._by_record: dict[str, set[str]] = {}
+        #: record IRI -> its classes, for records known by their type alone (every service):
+        #: ~150 bytes each instead of ~1.3 KB as full entries (100,000 services: ~110 MB less)
+        self._stubs: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()  # writers only: readers see the old or the new entries
 
     def __len__(self) -> int:
-        return len(self._by_subject)
+        return len(self._by_subject) + len(self._stubs)
 
     def put(self, record_iri: str, triples: Sequence[ox.Triple], *, stub_only: bool = False
             ) -> None:
         """Replace what the index knows of a record. The new entries are built first and
         swapped in, so a validation running meanwhile never sees the record missing."""
+        if stub_only:
+            classes = tuple(dict.fromkeys(
+                t.object.value for t in triples
+                if isinstance(t.subject, ox.NamedNode) and t.subject.value == record_iri
+                and t.predicate.value == _RDF_TYPE and isinstance(t.object, ox.NamedNode)))
+            with self._lock:
+                self._stubs[record_iri] = classes
+                for gone in self._by_record.pop(record_iri, set()):
+                    self._by_subject.pop(gone, None)
+                    self._types.pop(gone, None)
+            return
         fresh: dict[str, list[tuple[Node, Node, Node]]] = {}
         types: dict[str, list[ox.Triple]] = {}
         for t in triples:
@@ -62,19 +76,28 @@ class ReferenceIndex:
             for subject in fresh:
                 self._types[subject] = types.get(subject, [])
             self._by_record[record_iri] = set(fresh)
+            self._stubs.pop(record_iri, None)
 
     def drop(self, record_iri: str) -> None:
         with self._lock:
+            self._stubs.pop(record_iri, None)
             for s in self._by_record.pop(record_iri, set()):
                 self._by_subject.pop(s, None)
                 self._types.pop(s, None)
 
     def describe(self, iri: str) -> list[tuple[Node, Node, Node]]:
-        return self._by_subject.get(iri, [])
+        found = self._by_subject.get(iri)
+        if found is not None:
+            return found
+        return [(URIRef(iri), URIRef(_RDF_TYPE), URIRef(c)) for c in self._stubs.get(iri, ())]
 
     def types(self, iri: str) -> list[ox.Triple]:
         """The ``rdf:type`` triples of a described resource."""
-        return self._types.get(iri, [])
+        found = self._types.get(iri)
+        if found is not None:
+            return found
+        node, rdf_type = ox.NamedNode(iri), ox.NamedNode(_RDF_TYPE)
+        return [ox.Triple(node, rdf_type, ox.NamedNode(c)) for c in self._stubs.get(iri, ())]
 
     def label(self, iri: str) -> dict[str, str] | None:
         """The name of a described resource by language (preferred label, title or name)."""
