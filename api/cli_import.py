@@ -101,7 +101,7 @@ class FileItems:
                     self.read += 1
                     self.on_item()
                     yield item
-            self._done_bytes += path.stat().st_size
+            self._done_bytes += self._current.bytes_read  # all of it, unless stopped
             self._current = None
             if self._stopped():
                 return
