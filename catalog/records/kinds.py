@@ -23,7 +23,18 @@ from pydantic import BaseModel
 
 from catalog.errors import ConfigurationError, InvalidInput
 from catalog.messages import Localized
+from catalog.namespaces import ADMS, DCT, PROV
 from catalog.records.ids import IriFamily
+
+#: What the hub itself knows of a record, so that no client may state it on the record's root:
+#: its workflow status (``adms:status``), the dates of its versions (created, submitted,
+#: accepted, issued, modified), who owns it (``dct:publisher``), who wrote it
+#: (``dct:creator``) and where it came from (every ``prov:`` property). The ledger keeps
+#: them. An IRI ending in ``#`` stands for its whole namespace. A kind whose code or owner
+#: predicate is one of them (an asset's ``dct:publisher``) takes it from the client.
+SERVER_OWNED: frozenset[str] = frozenset({
+    ADMS + "status", DCT + "created", DCT + "dateSubmitted", DCT + "dateAccepted",
+    DCT + "issued", DCT + "modified", DCT + "publisher", DCT + "creator", PROV})
 
 
 class CsvCodec(Protocol):
@@ -121,6 +132,8 @@ class RecordKind:
     #: besides the resources under its IRI (``<root>/...``), the record holds the resources
     #: that are ``skos:inScheme`` of it (a code list's concepts)
     members_in_scheme: bool = False
+    #: properties the server owns on the record's root: refused when a client sends them
+    server_owned: frozenset[str] = SERVER_OWNED
 
     def __post_init__(self) -> None:
         if (self.model is None) != (self.mapping is None):
@@ -142,6 +155,13 @@ class RecordKind:
                 "kinds.bad_code", field="code", value=code, noun=Localized(noun),
                 expected=f"e.g. {self.code_example or 'a code'} (^{self.code_pattern}$)")
         return code
+
+    def owned_by_server(self, predicate: str) -> bool:
+        """Whether the hub, not a client, states ``predicate`` on a record's root."""
+        if predicate in (self.code_predicate, self.authority_predicate):
+            return False
+        return predicate in self.server_owned or any(
+            ns.endswith("#") and predicate.startswith(ns) for ns in self.server_owned)
 
     def iri(self, base: str, code: str) -> str:
         return self.iris.mint(base, code=code)
