@@ -107,6 +107,38 @@ def check_storable_text(value: Any, path: str = "$") -> None:
             check_storable_text(v, f"{path}[{i}]")
 
 
+#: Characters refused in any text (every literal of a record, whatever its format: the strings
+#: of plain JSON become literals):
+#: bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069: they
+#: reorder what a reader sees, CVE-2021-42574 "Trojan Source", and an unterminated one leaks
+#: into the page around it) and C0/C1 controls other than tab, line feed and carriage return.
+#: NUL has its own message (:func:`check_storable_text`). Kept: the marks LRM, RLM and ALM
+#: (U+200E, U+200F, U+061C: they change no embedding level, and mixed Romanian, Russian and
+#: right-to-left text needs them), ZWJ and ZWNJ (U+200D joins emoji sequences, U+200C
+#: shapes scripts) and the other format characters that codes refuse.
+_HIDDEN_IN_TEXT = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def check_text(value: str, *, field: str, max_bytes: int | None = None) -> None:
+    """Refuse text with bidirectional overrides or control characters, or longer than
+    ``max_bytes`` UTF-8 bytes (400 naming ``field``)."""
+    m = _HIDDEN_IN_TEXT.search(value)
+    if m:
+        raise InvalidInput.of(
+            "input.control_in_text", field=field,
+            value=value[max(0, m.start() - 40):m.start() + 40].encode(
+                "unicode_escape").decode("ascii"),
+            expected="text without bidirectional overrides, embeddings, isolates or control "
+                     "characters (tab, line feed and carriage return are fine)",
+            code_point=ord(m.group()), position=m.start())
+    if max_bytes is not None and len(value) * 4 > max_bytes:
+        size = len(value.encode("utf-8"))
+        if size > max_bytes:
+            raise InvalidInput.of("input.literal_too_long", field=field,
+                                  value=value[:80] + "...", expected=f"<= {max_bytes} bytes",
+                                  size=size, limit=max_bytes)
+
+
 #: Characters that make an identifier look like another one: bidirectional controls and
 #: zero-width characters (CVE-2021-42574 "Trojan Source"), and C0/C1 controls.
 _INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069"

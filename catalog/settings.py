@@ -128,6 +128,18 @@ class Settings(BaseSettings):
     )
     max_record_bytes: int = Field(2 * MiB, ge=1024, description="Largest body for one record.")
     max_bulk_bytes: int = Field(50 * MiB, ge=1024, description="Largest bulk import file.")
+    max_literal_bytes: int = Field(
+        64 * 1024, ge=256,
+        description="Longest literal (a title, a description, any text or value) one record "
+        "may hold, in UTF-8 bytes; a longer one is refused with 400 naming its property.")
+    max_record_triples: int = Field(
+        10_000, ge=100,
+        description="Most triples one record may hold (the largest shipped record, the "
+        "life-event code list, has 281); a larger record is refused with 413.")
+    max_bulk_records: int = Field(
+        200_000, ge=1,
+        description="Most records one import file may hold; past it the import is refused with "
+        "413 before anything is written.")
     dump_max_per_client: int = Field(
         2, ge=1, le=1000,
         description="Dumps (`/api/v1/dump`) one client address may have running at once; more "

@@ -18,9 +18,10 @@ import pyoxigraph as ox
 from pydantic import BaseModel, ValidationError
 
 from catalog import gates, rdfio
-from catalog.errors import CatalogError, InvalidInput, InvalidRecord
+from catalog.errors import CatalogError, InvalidInput, InvalidRecord, TooLarge
+from catalog.intake import checks
 from catalog.messages import Localized
-from catalog.namespaces import DCT, RDF_TYPE, SC
+from catalog.namespaces import RDF_TYPE
 from catalog.records import RecordDraft, split
 from catalog.records.builtin import SERVICE
 from catalog.records.kinds import RecordKind
@@ -35,7 +36,6 @@ CSV_MEDIA = "text/csv"
 #: fields the server sets; a request that sends them is told so
 SERVER_FIELDS = frozenset({"status", "version", "owner", "institution", "published_version",
                            "iri", "created_at", "author"})
-_IDENTIFIERS = frozenset({DCT + "identifier", SC + "institutionCode"})
 
 _RO = {
     "missing": "câmp obligatoriu lipsă",
@@ -69,10 +69,14 @@ _RU = {
 
 @dataclass(frozen=True)
 class Unreadable:
-    """An item of a bulk file that could not be read into a record."""
+    """An item of a bulk file that could not be read into a record, or a record refused
+    before validation (then with its IRI, kind and code)."""
 
     position: str  # "line 3", "row 4", "item 2"
     error: CatalogError
+    iri: str = ""
+    kind: str = "unknown"
+    code: str | None = None
 
 
 BulkItem = RecordDraft | Unreadable
@@ -181,7 +185,8 @@ def record_from_data(kind: RecordKind, item: Any, position: str = "the record") 
 
 def draft_from_data(kind: RecordKind, item: Any, base_uri: str,
                     position: str = "the record") -> RecordDraft:
-    """The draft of a record of ``kind`` from its plain JSON."""
+    """The draft of a record of ``kind`` from its plain JSON (the rules every record keeps,
+    :func:`catalog.intake.checks.check_record`, are checked on the draft)."""
     assert kind.mapping is not None
     record = record_from_data(kind, item, position)
     code = getattr(record, "code", None)
@@ -196,17 +201,27 @@ def drafts_from_passports(passports: Iterable[Passport], base_uri: str) -> list[
     return [draft_of(p, base_uri) for p in passports]
 
 
-def _json_items(text: str, max_nesting: int) -> list[tuple[str, Any]]:
-    """(position, decoded item or the error reading it) of a JSON document or JSON Lines."""
+def _too_many(limit: int) -> TooLarge:
+    return TooLarge.of("intake.too_many_records", field="records",
+                       expected=f"<= {limit} records", what="the import file", limit=limit)
+
+
+def _json_items(text: str, max_nesting: int, limit: int) -> list[tuple[str, Any]]:
+    """(position, decoded item or the error reading it) of a JSON document or JSON Lines;
+    TooLarge past ``limit`` items."""
     stripped = text.lstrip()
     if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped):
         doc = rdfio.load_json(text, max_nesting=max_nesting)
         items = doc if isinstance(doc, list) else [doc]
+        if len(items) > limit:
+            raise _too_many(limit)
         return [(f"item {n}", item) for n, item in enumerate(items, 1)]
     out: list[tuple[str, Any]] = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        if len(out) >= limit:
+            raise _too_many(limit)
         try:
             out.append((f"line {n}", rdfio.load_json(line, max_nesting=max_nesting,
                                                       what=f"JSON line {n}")))
@@ -300,20 +315,6 @@ def _foreign(focus: str, value: str, en: str, ro: str, ru: str) -> Finding:
                    severity="violation", shape=None, constraint="ownership")
 
 
-# --- text that cannot be stored or shown safely --------------------------------------------
-def check_draft_text(draft: RecordDraft) -> None:
-    """NUL and lone surrogates nowhere; no invisible or bidi characters in IRIs and codes."""
-    for t in draft.triples:
-        for term in (t.subject, t.predicate, t.object):
-            if isinstance(term, ox.NamedNode):
-                gates.check_identifier(term.value, field=f"<{term.value[:80]}>")
-                gates.check_iri_scheme(term.value, field=f"<{term.value[:80]}>")
-        if isinstance(t.object, ox.Literal):
-            gates.check_storable_text(t.object.value, f"{t.predicate.value}")
-            if t.predicate.value in _IDENTIFIERS:
-                gates.check_identifier(t.object.value, field=t.predicate.value)
-
-
 # --- what the API and the command line read ------------------------------------------------
 def single_passport(data: bytes, media: str, settings: Settings,
                     expected_iri: str | None = None) -> RecordDraft:
@@ -346,7 +347,7 @@ def single_record(kind: RecordKind, data: bytes, media: str, settings: Settings,
                             max_bytes=settings.max_record_bytes,
                             max_nesting=settings.max_nesting)
         draft = own_passport(quads, expected_iri, kind)
-    check_draft_text(draft)
+    checks.check_record(draft, settings)
     return draft
 
 
@@ -360,33 +361,50 @@ def _row_error(row: Any) -> InvalidRecord:
 
 
 def bulk_items(data: bytes, media_or_name: str, settings: Settings) -> list[BulkItem]:
-    """The records of a bulk file, with the items that could not be read, in file order."""
+    """The records of a bulk file, with the items that could not be read or were refused
+    before validation (:func:`catalog.intake.checks.check_record`), in file order; TooLarge
+    when the file holds more than ``SEMCAT_MAX_BULK_RECORDS`` records."""
     gates.check_size(data, settings.max_bulk_bytes, what="the import file")
     name = media_or_name.lower()
-    items: list[BulkItem] = []
+    limit = settings.max_bulk_records
+    read: list[tuple[str, RecordDraft | Unreadable]] = []
     if name in JSON_MEDIA or name in JSONL_MEDIA or name.endswith((".json", ".jsonl",
                                                                     ".ndjson")):
         text = gates.decode_utf8(data, what="JSON")
-        for position, item in _json_items(text, settings.max_nesting):
+        for position, item in _json_items(text, settings.max_nesting, limit):
             try:
                 if isinstance(item, CatalogError):
                     raise item
-                items.append(draft_of(passport_from_data(item, position), settings.base_uri))
+                read.append((position, draft_of(passport_from_data(item, position),
+                                                settings.base_uri)))
             except CatalogError as exc:
-                items.append(Unreadable(position, exc))
+                read.append((position, Unreadable(position, exc)))
     elif name == CSV_MEDIA or name.endswith(".csv"):
         from catalog.records import csvformat
 
         for row in csvformat.iter_csv(data):
-            if row.passport is None:
-                items.append(Unreadable(f"row {row.row}", _row_error(row)))
-            else:
-                items.append(draft_of(row.passport, settings.base_uri))
+            if len(read) >= limit:
+                raise _too_many(limit)
+            position = f"row {row.row}"
+            read.append((position, Unreadable(position, _row_error(row))
+                         if row.passport is None else draft_of(row.passport,
+                                                               settings.base_uri)))
     else:
         quads = rdfio.parse(data, rdfio.format_for(media_or_name), base_iri=settings.base_uri,
                             max_bytes=settings.max_bulk_bytes, max_nesting=settings.max_nesting)
-        items.extend(split(quads))
-    for item in items:
-        if isinstance(item, RecordDraft):
-            check_draft_text(item)
-    return items
+        records = split(quads)
+        if len(records) > limit:
+            raise _too_many(limit)
+        read = [(f"item {n}", d) for n, d in enumerate(records, 1)]
+    return [_checked(position, item, settings) for position, item in read]
+
+
+def _checked(position: str, item: RecordDraft | Unreadable, settings: Settings) -> BulkItem:
+    """The record, or why it is refused before validation (the others are imported)."""
+    if isinstance(item, Unreadable):
+        return item
+    try:
+        checks.check_record(item, settings)
+    except CatalogError as exc:
+        return Unreadable(position, exc, iri=item.iri, kind=item.kind, code=item.code)
+    return item

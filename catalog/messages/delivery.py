@@ -32,6 +32,23 @@ MESSAGES: dict[str, dict[str, str]] = {
               "identificatorii trebuie să fie text vizibil",
         "ru": "{field} содержит невидимый символ U+{code_point:04X} в позиции {position}; "
               "идентификаторы должны быть видимым текстом"},
+    "input.control_in_text": {
+        "en": "{field} contains the control character U+{code_point:04X} at position "
+              "{position}; text may not hold bidirectional overrides, embeddings, isolates or "
+              "control characters",
+        "ro": "{field} conține caracterul de control U+{code_point:04X} la poziția "
+              "{position}; textul nu poate conține suprascrieri, încorporări sau izolări "
+              "bidirecționale ori caractere de control",
+        "ru": "{field} содержит управляющий символ U+{code_point:04X} в позиции {position}; "
+              "текст не может содержать переопределения, встраивания и изоляции направления "
+              "письма или управляющие символы"},
+    "input.literal_too_long": {
+        "en": "{field} is {size} bytes long; a value may be at most {limit} bytes "
+              "(SEMCAT_MAX_LITERAL_BYTES)",
+        "ro": "{field} are {size} octeți; o valoare poate avea cel mult {limit} octeți "
+              "(SEMCAT_MAX_LITERAL_BYTES)",
+        "ru": "{field}: {size} байт; значение может занимать не более {limit} байт "
+              "(SEMCAT_MAX_LITERAL_BYTES)"},
     # --- RDF and JSON reading (catalog/rdfio.py) -----------------------------------------
     "rdf.unknown_format": {
         "en": "unknown RDF format {value!r}",

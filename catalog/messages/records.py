@@ -213,6 +213,40 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "документ паспорта может описывать только услугу {value} и её собственные ресурсы "
               "(IRI внутри <{value}/>, пустые узлы); найдено проблем: {count}, ничего не "
               "сохранено"},
+    # --- what every record must be (catalog/intake/checks.py) ----------------------------
+    "intake.too_many_triples": {
+        "en": "the record {value} holds {count} triples; a record may hold at most {limit} "
+              "(SEMCAT_MAX_RECORD_TRIPLES)",
+        "ro": "înregistrarea {value} are {count} triplete; o înregistrare poate avea cel mult "
+              "{limit} (SEMCAT_MAX_RECORD_TRIPLES)",
+        "ru": "запись {value} содержит триплетов: {count}; запись может содержать не более "
+              "{limit} (SEMCAT_MAX_RECORD_TRIPLES)"},
+    "intake.too_many_records": {
+        "en": "{what} holds more than {limit} records (SEMCAT_MAX_BULK_RECORDS); nothing was "
+              "imported: split it into smaller files",
+        "ro": "{what} are mai mult de {limit} înregistrări (SEMCAT_MAX_BULK_RECORDS); nu s-a "
+              "importat nimic: împărțiți-l în fișiere mai mici",
+        "ru": "{what} содержит более {limit} записей (SEMCAT_MAX_BULK_RECORDS); ничего не "
+              "импортировано: разделите его на файлы поменьше"},
+    "intake.server_owned": {
+        "en": "{value} states {count} propert(y/ies) that the server sets (status, dates, "
+              "owner, author, provenance); nothing was stored",
+        "ro": "{value} declară {count} proprietăți pe care le stabilește serverul (starea, "
+              "datele, titularul, autorul, proveniența); nu s-a salvat nimic",
+        "ru": "{value} задаёт свойства, которые устанавливает сервер (статус, даты, владелец, "
+              "автор, происхождение): {count}; ничего не сохранено"},
+    "intake.server_owned_property": {
+        "en": "<{property}> is set by the server, not by the request",
+        "ro": "<{property}> este stabilit de server, nu de cerere",
+        "ru": "<{property}> задаётся сервером, а не запросом"},
+    "intake.ill_typed": {
+        "en": "{value} has {count} ill-typed literal(s); nothing was stored",
+        "ro": "{value} are {count} literal(i) cu tip greșit; nu s-a salvat nimic",
+        "ru": "{value}: литералов с неверным типом: {count}; ничего не сохранено"},
+    "intake.ill_typed_literal": {
+        "en": "{value!r} is not a valid <{datatype}>",
+        "ro": "{value!r} nu este o valoare validă de tipul <{datatype}>",
+        "ru": "{value!r} не является допустимым значением типа <{datatype}>"},
     # --- the ledger database (catalog/ledger/db.py) --------------------------------------
     "ledger.cannot_migrate": {
         "en": "cannot migrate the ledger database: {reason}",

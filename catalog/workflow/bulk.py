@@ -163,7 +163,7 @@ class Importer:
              ) -> tuple[NewVersion, RecordOutcome] | None:
         if isinstance(item, Unreadable):
             err = item.error
-            outcome = RecordOutcome("", "unknown", None, "rejected", error=err,
+            outcome = RecordOutcome(item.iri, item.kind, item.code, "rejected", error=err,
                                     position=item.position,
                                     report=err.report if isinstance(err, InvalidRecord) else None)
             report.add(outcome)

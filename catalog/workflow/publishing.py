@@ -136,6 +136,7 @@ class Publishing:
     def patch(self, principal: Principal, code: str, patch: Any, if_match: str | None, *,
               reason: str | None = None, on_commit: OnCommit | None = None) -> VersionState:
         """A JSON Merge Patch (RFC 7396) of the latest version's plain JSON."""
+        from catalog.intake.checks import check_record
         from catalog.intake.readers import draft_from_data
 
         with self._refusals(principal, "patch", code):
@@ -149,7 +150,9 @@ class Publishing:
                 raise InvalidInput.of("publish.code_patched", field="code",
                                       value=merged.get("code"), expected=code,
                                       kind=self._words("unei înregistrări", "записи типа"))
-            draft = draft_from_data(self.kind, merged, self.catalog.settings.base_uri)
+            settings = self.catalog.settings
+            draft = draft_from_data(self.kind, merged, settings.base_uri)
+            check_record(draft, settings)
             self._check_draft(principal, draft, code)
             return self._write(principal, "patch", code, draft, if_match, reason, on_commit)
 
