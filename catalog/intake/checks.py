@@ -75,11 +75,11 @@ def _refuse(draft: RecordDraft, message_id: str, findings: list[Finding], count:
 def check_server_owned(draft: RecordDraft) -> None:
     """Refuse a record whose root states what the server owns (422, a finding a property)."""
     spec = draft.spec
-    root = ox.NamedNode(draft.iri)
     seen: dict[str, str] = {}
     for t in draft.triples:
         p = t.predicate.value
-        if t.subject != root or p in seen:
+        if not isinstance(t.subject, ox.NamedNode) or t.subject.value != draft.iri \
+                or p in seen:
             continue
         owned = spec.owned_by_server(p) if spec is not None else \
             p in SERVER_OWNED or any(p.startswith(ns) for ns in SERVER_OWNED if ns[-1] == "#")
