@@ -261,3 +261,21 @@ def test_an_ill_typed_date_on_a_property_no_shape_covers_is_422(hub: Hub, who: W
     assert hub.snapshot() == before
     good = ox.Literal("2024-02-29", datatype=ox.NamedNode(XSD + "date"))
     assert _post(hub, who, _with("ASP-8040", {DCT + "valid": good})).status_code == 201
+
+
+def test_reference_records_are_held_to_it_too(hub: Hub, who: Who) -> None:
+    org = BASE + "id/org/test-8060"
+    turtle = (f"<{org}> a <http://data.europa.eu/m8g/PublicOrganisation> ;\n"
+              f'  <http://www.w3.org/2004/02/skos/core#prefLabel> "Test"@ro ;\n'
+              f'  <https://w3id.org/semcat/ns#institutionCode> "TST" ;\n'
+              f"  <{PROV}wasAttributedTo> <{OWNER}> .\n")
+    before = hub.snapshot()
+    r = hub.client.post(f"{API}/import", content=turtle, params={"mode": "per-record"},
+                        headers={**who.admin, **TURTLE})
+    assert r.status_code == 200, r.text
+    [record] = r.json()["records"]
+    assert (record["status"], record["iri"], record["kind"]) == ("rejected", org,
+                                                                 "organisation")
+    assert (record["error"]["code"], record["error"]["field"]) == ("invalid_record",
+                                                                   PROV + "wasAttributedTo")
+    assert hub.snapshot() == before
