@@ -23,7 +23,8 @@ counts the bytes it has read (:attr:`ItemStream.bytes_read`) for a progress bar.
   whole, within ``settings.max_bulk_bytes``, as :func:`~catalog.intake.readers.bulk_items` does.
 
 The gates are the same as for a whole file: UTF-8, nesting depth, the JSON passport model, and
-:func:`~catalog.intake.readers.check_draft_text` (storable text, visible identifiers); for
+:func:`~catalog.intake.checks.check_record` (caps, text, server-owned properties, typed
+literals); for
 streamed formats a record failing them is an :class:`Unreadable` at its position.
 """
 
@@ -38,6 +39,7 @@ import pyoxigraph as ox
 
 from catalog import gates, rdfio
 from catalog.errors import CatalogError, InvalidInput, TooLarge
+from catalog.intake import checks
 from catalog.intake.readers import (
     CSV_MEDIA,
     JSONL_MEDIA,
@@ -45,7 +47,6 @@ from catalog.intake.readers import (
     Unreadable,
     _row_error,
     bulk_items,
-    check_draft_text,
     draft_of,
     passport_from_data,
 )
@@ -175,7 +176,7 @@ def _json_line(line: bytes, n: int, settings: Settings) -> BulkItem:
         text = gates.decode_utf8(line, what=f"JSON line {n}")
         item = rdfio.load_json(text, max_nesting=settings.max_nesting, what=f"JSON line {n}")
         draft = draft_of(passport_from_data(item, position), settings.base_uri)
-        check_draft_text(draft)
+        checks.check_record(draft, settings)
     except CatalogError as exc:
         if isinstance(exc, InvalidInput) and exc.line in (None, 1):
             exc.line = n
@@ -221,9 +222,10 @@ def _csv_rows(counting: _Counting, settings: Settings) -> Iterator[BulkItem]:
             continue
         draft = draft_of(row.passport, settings.base_uri)
         try:
-            check_draft_text(draft)
+            checks.check_record(draft, settings)
         except CatalogError as exc:
-            yield Unreadable(f"row {row.row}", exc)
+            yield Unreadable(f"row {row.row}", exc, iri=draft.iri, kind=draft.kind,
+                             code=draft.code)
             continue
         yield draft
 
@@ -300,7 +302,7 @@ def _graph_runs(file: BinaryIO, settings: Settings, split_graphs: set[str]
         g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
         if g != current:
             if current is not None:
-                yield _record(run, current, n, size, limit, too_large, split_graphs)
+                yield _record(run, current, n, size, limit, too_large, split_graphs, settings)
             run, size, current, too_large = [], 0, g, False
             n += 1
         size += len(str(q)) + 3
@@ -309,11 +311,11 @@ def _graph_runs(file: BinaryIO, settings: Settings, split_graphs: set[str]
         elif not too_large:
             run.append(q)
     if current is not None:
-        yield _record(run, current, n, size, limit, too_large, split_graphs)
+        yield _record(run, current, n, size, limit, too_large, split_graphs, settings)
 
 
 def _record(run: list[ox.Quad], graph: str, n: int, size: int, limit: int, too_large: bool,
-            split_graphs: set[str]) -> BulkItem:
+            split_graphs: set[str], settings: Settings) -> BulkItem:
     position = f"graph {n} <{graph}>" if graph else f"graph {n} (the default graph)"
     if not graph:
         return Unreadable(position, InvalidInput(
@@ -339,7 +341,7 @@ def _record(run: list[ox.Quad], graph: str, n: int, size: int, limit: int, too_l
     try:
         drafts = split(run)
         for d in drafts:
-            check_draft_text(d)
+            checks.check_record(d, settings)
     except CatalogError as exc:
         return Unreadable(position, exc)
     assert len(drafts) == 1  # one named graph is one record

@@ -75,7 +75,7 @@ class ImportReport:
     _kept_others: int = 0
 
     @classmethod
-    def flat(cls, keep: int) -> ImportReport:
+    def flat(cls, keep: int = 100) -> ImportReport:
         """A report whose memory does not grow with the import (see the class)."""
         return cls(keep=keep)
 
