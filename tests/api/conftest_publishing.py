@@ -38,7 +38,9 @@ def hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             for key in list(os.environ):
                 if key.startswith("SEMCAT_") and key not in _KEEP_ENV:
                     mp.delenv(key)
-            settings = Settings(env="test", data_dir=data_dir, query_workers=1, database_url=url)
+            # these tests send many bad tokens on purpose: the throttle is tested on its own
+            settings = Settings(env="test", data_dir=data_dir, query_workers=1, database_url=url,
+                                auth_failures_per_minute=100_000)
         yield stack.enter_context(fresh_hub(settings))
 
 

@@ -169,7 +169,8 @@ def _fill(folder: Path) -> Path:
 
 def test_a_write_on_a_full_disk_is_507_writes_nothing_and_works_once_space_returns(
         small_disk: Path) -> None:
-    settings = Settings(env="test", data_dir=small_disk / "data")
+    # one big literal fills what is left of the disk in one write
+    settings = Settings(env="test", data_dir=small_disk / "data", max_literal_bytes=2 << 20)
     with TestClient(create_app(settings)) as client:
         catalog = client.app.state.catalog  # type: ignore[attr-defined]
         load_reference(catalog)
