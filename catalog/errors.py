@@ -25,6 +25,7 @@ call sites not yet converted; their Russian text falls back to the English one.
     ├── QueryTimeout          a query cut at its deadline
     ├── TooManyQueries        a client already has its share of queries running
     ├── StoreUnavailable      the quad store cannot be reached or answered badly
+    │   └── QueryTooLarge     a query that needed more memory than a query worker may use
     └── ConfigurationError    settings or shapes that cannot work
 """
 
@@ -184,6 +185,13 @@ class TooManyQueries(CatalogError):
 
 class StoreUnavailable(CatalogError):
     code = "store_unavailable"
+
+
+class QueryTooLarge(StoreUnavailable):
+    """A query whose worker passed its memory cap and was replaced (HTTP 503 with
+    ``Retry-After``: the same query fails again, a narrower one may not)."""
+
+    code = "query_too_large"
 
 
 class LedgerUnavailable(StoreUnavailable):

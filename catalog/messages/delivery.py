@@ -202,6 +202,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the query worker died; the query was not answered",
         "ro": "procesul de interogare s-a oprit; interogarea nu a primit răspuns",
         "ru": "обработчик запроса аварийно завершился; ответа на запрос нет"},
+    "store.query_too_large": {
+        "en": "the query needed more than {limit_mb} MB of memory and was stopped; narrow it "
+              "(a LIMIT, more selective patterns, fewer joined variables)",
+        "ro": "interogarea a avut nevoie de mai mult de {limit_mb} MB de memorie și a fost "
+              "oprită; restrângeți-o (un LIMIT, tipare mai selective, mai puține variabile "
+              "unite)",
+        "ru": "запросу потребовалось больше {limit_mb} МБ памяти, и он был остановлен; сузьте "
+              "его (LIMIT, более избирательные шаблоны, меньше соединяемых переменных)"},
     # --- ledger database (catalog/ledger) ------------------------------------------------
     "ledger.unavailable": {
         "en": "the ledger database cannot be read right now; try again later",
