@@ -149,6 +149,7 @@ class QueryService:
                 settings.data_dir / "snapshots", store.snapshot,
                 workers=settings.query_workers, hidden_graphs=sorted(_HIDDEN),
                 keep_s=2 * settings.query_timeout_s + 5,
+                memory_mb=settings.query_worker_memory_mb,
             )
         else:
             assert isinstance(store, RemoteStore)

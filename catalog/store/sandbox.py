@@ -6,7 +6,8 @@ process that reads a read-only snapshot of the embedded store (a RocksDB checkpo
 queries never see them). The worker checks the query in full (:func:`check_query`: even a parse
 that takes pathologically long is under the deadline), runs it and writes the answer in the
 requested format. The parent waits for the answer until the deadline, then SIGKILLs the worker and
-starts a fresh one; other queries keep being answered by the other workers meanwhile.
+starts a fresh one; other queries keep being answered by the other workers meanwhile. A worker
+past its memory cap (:mod:`catalog.store.limits`) is replaced the same way.
 
 Both threads (:meth:`QuerySandbox.run`) and asyncio tasks (:meth:`QuerySandbox.arun`, which
 waits on the worker's pipe with the event loop, holding no thread) use the same pool.
@@ -40,6 +41,7 @@ from catalog.errors import (
 )
 from catalog.queries.guard import CheckedQuery, QueryDataset
 from catalog.queries.results import Limits, Truncation
+from catalog.store import limits
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +98,7 @@ def _dataset_options(checked: CheckedQuery, protocol: QueryDataset | None) -> di
     return {"use_default_graph_as_union": True}
 
 
-def _worker_main(conn: Connection) -> None:
+def _worker_main(conn: Connection, memory_mb: int | None = None) -> None:
     import pyoxigraph as ox
 
     from catalog.queries.guard import check_query
@@ -104,6 +106,7 @@ def _worker_main(conn: Connection) -> None:
 
     current: tuple[str, Any] | None = None
     checked: OrderedDict[str, CheckedQuery] = OrderedDict()  # texts already found safe
+    limits.cap_from_here(memory_mb)
     conn.send(("ready", None))
     while True:
         try:
@@ -119,7 +122,9 @@ def _worker_main(conn: Connection) -> None:
                 if len(checked) > 512:
                     checked.popitem(last=False)
             if current is None or current[0] != snapshot:
-                current = (snapshot, ox.Store.read_only(snapshot))
+                current = None
+                with limits.uncapped(memory_mb):  # opening one takes more than a small cap
+                    current = (snapshot, ox.Store.read_only(snapshot))
             result = current[1].query(job.query, base_iri=job.base_iri,
                                       **_dataset_options(ok, job.dataset))
             w = write_result(result, FORMATS[job.result_format], job.limits)
@@ -129,6 +134,9 @@ def _worker_main(conn: Connection) -> None:
                                     {k: getattr(exc, k) for k in _ERROR_FIELDS})))
         except SyntaxError as exc:
             conn.send(("syntax", str(exc)))
+        except MemoryError:  # past the cap: answered, then the parent replaces this worker
+            conn.send(("memory", None))
+            return
         except Exception as exc:  # reported to the parent as a store failure
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
@@ -178,9 +186,10 @@ def _context() -> Any:
 
 
 class _Worker:
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Any, memory_mb: int | None = None) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc: BaseProcess = ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        self.proc: BaseProcess = ctx.Process(target=_worker_main, args=(child, memory_mb),
+                                             daemon=True)
         self.proc.start()
         child.close()
 
@@ -191,7 +200,11 @@ class _Worker:
         except (EOFError, OSError, ValueError):  # died, or closed by QuerySandbox.close
             return False
 
-    def kill(self) -> None:
+    def kill(self, grace_s: float = 0.0) -> None:
+        """Kill the worker, after ``grace_s`` for one already dying (its exit code says
+        why)."""
+        if grace_s:
+            self.proc.join(timeout=grace_s)
         if self.proc.is_alive():
             self.proc.kill()
         self.proc.join(timeout=5)
@@ -290,8 +303,10 @@ class QuerySandbox:
 
     def __init__(self, snapshot_dir: Path, make_snapshot: Callable[[Path], Any], *,
                  workers: int = 2, hidden_graphs: Sequence[str] = (),
-                 keep_s: float = 60.0) -> None:
+                 keep_s: float = 60.0, memory_mb: int | None = None) -> None:
         self._ctx = _context()
+        self.memory_mb = memory_mb
+        self._cap = limits.MemoryCap(memory_mb)
         self.snapshot_dir = snapshot_dir
         self._make_snapshot = make_snapshot
         self._hidden = tuple(hidden_graphs)
@@ -356,13 +371,13 @@ class QuerySandbox:
 
     # --- running --------------------------------------------------------------------------
     def _spawn(self) -> _Worker:
-        worker = _Worker(self._ctx)
+        worker = _Worker(self._ctx, self.memory_mb)
         self._workers.add(worker)
         return worker
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker, grace_s: float = 0.0) -> None:
         """Kill ``worker``; a fresh one joins the pool once it has booted."""
-        worker.kill()
+        worker.kill(grace_s)
         self._workers.discard(worker)
         if self._closed:
             return
@@ -385,22 +400,42 @@ class QuerySandbox:
         if worker is None:
             raise _busy(timeout_s)
         try:
-            worker.conn.send((str(snapshot), self._job(job)))
+            self._send(worker, snapshot, job)
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._cap.unwatch(worker.proc.pid)
                 self._replace(worker)
                 raise _timeout(timeout_s)
             reply = worker.conn.recv()
         except (EOFError, OSError) as exc:
-            self._replace(worker)
-            raise StoreUnavailable.of("store.worker_died") from exc
-        self._pool.put(worker)
+            raise self._lost(worker) from exc
+        self._done(worker, reply)
         return self._remember(reply)
+
+    def _send(self, worker: _Worker, snapshot: Path | None, job: Job) -> None:
+        self._cap.watch(worker.proc.pid)
+        worker.conn.send((str(snapshot), self._job(job)))
+
+    def _done(self, worker: _Worker, reply: tuple[str, Any]) -> None:
+        """Back to the pool, unless it gave up past its memory cap (or was killed for it
+        just after answering)."""
+        if self._cap.unwatch(worker.proc.pid) or reply[0] == "memory":
+            self._replace(worker)
+        else:
+            self._pool.put(worker)
+
+    def _lost(self, worker: _Worker) -> CatalogError:
+        """Replace a worker that died on a query; the error the query gets."""
+        killed = self._cap.unwatch(worker.proc.pid)
+        self._replace(worker, grace_s=1.0)  # its exit code says whether memory ran out
+        return self._cap.lost(worker.proc.exitcode, killed)
 
     def _job(self, job: Job) -> Job:
         known = self._verdicts.get(job.query)
         return job if known is None else replace(job, checked=known)
 
     def _remember(self, reply: tuple[str, Any]) -> QueryAnswer:
+        if reply[0] == "memory":
+            raise self._cap.lost(None, killed=True)
         answer, checked = _answer(reply)
         with self._snap_lock:
             self._verdicts[checked.text] = checked
@@ -418,7 +453,7 @@ class QuerySandbox:
             raise _busy(timeout_s)
         fd = -1
         try:
-            worker.conn.send((str(snapshot), self._job(job)))
+            self._send(worker, snapshot, job)
             ready = loop.create_future()
             fd = worker.conn.fileno()
             loop.add_reader(fd, _resolve, ready)
@@ -427,6 +462,7 @@ class QuerySandbox:
             except TimeoutError:
                 _unwatch(loop, fd)
                 fd = -1
+                self._cap.unwatch(worker.proc.pid)
                 # killing, joining and forking block: never on the event loop
                 await asyncio.to_thread(self._replace, worker)
                 raise _timeout(timeout_s) from None
@@ -435,19 +471,20 @@ class QuerySandbox:
             # the answer is written; reading it (up to the byte cap) is work for a thread
             reply = await asyncio.to_thread(worker.conn.recv)
         except (EOFError, OSError) as exc:
-            await asyncio.to_thread(self._replace, worker)
-            raise StoreUnavailable.of("store.worker_died") from exc
+            raise await asyncio.to_thread(self._lost, worker) from exc
         except asyncio.CancelledError:  # the request went away: the worker may still be busy
             if fd >= 0:
                 _unwatch(loop, fd)
+            self._cap.unwatch(worker.proc.pid)
             loop.run_in_executor(None, self._replace, worker)
             raise
-        self._pool.put(worker)
+        self._done(worker, reply)
         return self._remember(reply)
 
     def close(self) -> None:
         """Stop every worker and remove the snapshots (they pin old store files on disk)."""
         self._closed = True
+        self._cap.stop()
         self._pool.drain()
         for w in list(self._workers):
             w.kill()

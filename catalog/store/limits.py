@@ -1,0 +1,172 @@
+"""The memory cap of a query worker (``query_worker_memory_mb``), and what its death means.
+
+Inside the worker, :func:`cap_from_here` sets ``RLIMIT_DATA`` to the data segment the worker
+holds at rest plus the cap. Since Linux 4.7 ``RLIMIT_DATA`` counts ``brk`` and every private,
+writable, non-stack mapping: the whole heap of glibc's malloc, which is what Python, pyoxigraph
+(Rust on the system allocator) and RocksDB allocate from. Past it an allocation fails: Python
+raises :class:`MemoryError`, Rust and C++ abort the process (SIGABRT). ``RLIMIT_AS`` is not used:
+a worker's address space is mostly mappings that are not memory it uses (RocksDB's files and
+thread-arena reservations: ~450 MB of address space for ~90 MB resident at rest, with transient
+peaks of ~600 MB while a store opens), so a bound on it says little about memory.
+
+Opening a store snapshot needs ~150-200 MB of data for a moment (RocksDB's threads and caches),
+more than a small cap leaves, so the worker lifts its limit while it opens one
+(:func:`uncapped`) and caps again from what it holds once the store is open.
+
+In the parent, :class:`Watchdog` is the second line: while a worker runs a query, it reads the
+worker's anonymous resident memory (``RssAnon`` of ``/proc/PID/status``) every
+``WATCH_INTERVAL_S`` and kills the worker past its rest plus the cap plus ``WATCH_SLACK_MB``
+(memory the data limit does not count, e.g. shared anonymous mappings).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import resource
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from catalog.errors import QueryTooLarge, StoreUnavailable
+
+log = logging.getLogger(__name__)
+WATCH_INTERVAL_S = 0.05
+#: What the watchdog allows over the data limit: a store being opened, file-less memory the
+#: limit does not count.
+WATCH_SLACK_MB = 256
+
+
+def status_kb(pid: int | str = "self") -> dict[str, int]:
+    """The ``Vm*`` and ``Rss*`` sizes of ``/proc/PID/status``, in KiB (empty if unreadable)."""
+    sizes: dict[str, int] = {}
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return sizes
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.startswith(("Vm", "Rss")) and value.endswith("kB"):
+            sizes[key] = int(value.split()[0])
+    return sizes
+
+
+def cap_from_here(memory_mb: int | None) -> int | None:
+    """Limit this process's data segment to what it holds now plus ``memory_mb`` MiB; the
+    limit set, in bytes (None: no cap, or not on Linux)."""
+    if memory_mb is None:
+        return None
+    data_kb = status_kb().get("VmData")
+    if data_kb is None:
+        return None
+    limit = data_kb * 1024 + memory_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    return limit
+
+
+@contextlib.contextmanager
+def uncapped(memory_mb: int | None) -> Iterator[None]:
+    """No data limit in the block (opening a store), the cap from what is held after it."""
+    if memory_mb is not None:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        resource.setrlimit(resource.RLIMIT_DATA, (hard, hard))
+    yield
+    cap_from_here(memory_mb)
+
+
+def too_large(memory_mb: int | None) -> QueryTooLarge:
+    return QueryTooLarge.of("store.query_too_large", limit_mb=memory_mb)
+
+
+def died_of_memory(exitcode: int | None) -> bool:
+    """Whether a capped worker that ended with ``exitcode`` ran out of memory: an allocation
+    that fails in Rust or C++ aborts (SIGABRT); nothing else in a worker does."""
+    return exitcode == -signal.SIGABRT
+
+
+class Watchdog:
+    """Kills a worker whose anonymous resident memory passes its bound while it is watched."""
+
+    def __init__(self, memory_mb: int, interval_s: float = WATCH_INTERVAL_S) -> None:
+        self.memory_mb = memory_mb
+        self.interval_s = interval_s
+        self._bounds: dict[int, int] = {}  # pid -> bound in KiB
+        self._killed: set[int] = set()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._loop, name="semcat-query-watchdog",
+                                        daemon=True)
+        self._thread.start()
+
+    def watch(self, pid: int) -> None:
+        """Watch ``pid`` from now on, bounded by its memory now plus the cap and the slack."""
+        rest = status_kb(pid).get("RssAnon", 0)
+        with self._lock:
+            self._bounds[pid] = rest + (self.memory_mb + WATCH_SLACK_MB) * 1024
+        self._wake.set()
+
+    def unwatch(self, pid: int) -> bool:
+        """Stop watching ``pid``; True when the watchdog killed it."""
+        with self._lock:
+            self._bounds.pop(pid, None)
+            killed = pid in self._killed
+            self._killed.discard(pid)
+            return killed
+
+    def _loop(self) -> None:
+        while not self._stopped:
+            with self._lock:
+                watched = dict(self._bounds)
+            if not watched:
+                self._wake.wait()
+                self._wake.clear()
+                continue
+            for pid, bound in watched.items():
+                if status_kb(pid).get("RssAnon", 0) > bound:
+                    with self._lock:
+                        if pid not in self._bounds:
+                            continue
+                        self._killed.add(pid)
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+            self._wake.wait(self.interval_s)
+            self._wake.clear()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._wake.set()
+
+
+class MemoryCap:
+    """The parent's side of the cap of ``memory_mb`` MiB (None: no cap, no watchdog)."""
+
+    def __init__(self, memory_mb: int | None) -> None:
+        self.memory_mb = memory_mb
+        self._watchdog = Watchdog(memory_mb) if memory_mb is not None else None
+
+    def watch(self, pid: int | None) -> None:
+        if self._watchdog is not None and pid is not None:
+            self._watchdog.watch(pid)
+
+    def unwatch(self, pid: int | None) -> bool:
+        """Stop watching ``pid``; True when the watchdog killed it for its memory."""
+        return self._watchdog is not None and pid is not None and self._watchdog.unwatch(pid)
+
+    def lost(self, exitcode: int | None, killed: bool) -> StoreUnavailable:
+        """The error of a query whose worker died with ``exitcode`` (``killed``: by the
+        watchdog)."""
+        if self.memory_mb is not None and (killed or died_of_memory(exitcode)):
+            log.warning("a query worker passed its memory cap of %d MiB (exit code %s%s)",
+                        self.memory_mb, exitcode, ", watchdog" if killed else "")
+            return too_large(self.memory_mb)
+        return StoreUnavailable.of("store.worker_died")
+
+    def stop(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.stop()
