@@ -1,9 +1,9 @@
 """The memory cap of a query worker (``query_worker_memory_mb``), and what its death means.
 
-Inside the worker, :func:`cap_from_here` sets ``RLIMIT_DATA`` to the data segment the worker
-holds at rest plus the cap. Since Linux 4.7 ``RLIMIT_DATA`` counts ``brk`` and every private,
-writable, non-stack mapping: the whole heap of glibc's malloc, which is what Python, pyoxigraph
-(Rust on the system allocator) and RocksDB allocate from. Past it an allocation fails: Python
+Inside the worker, :class:`DataCap` sets ``RLIMIT_DATA`` to the data segment the worker holds
+at rest (and its open store) plus the cap. Since Linux 4.7 ``RLIMIT_DATA`` counts ``brk`` and
+every private, writable, non-stack mapping: the whole heap of glibc's malloc, which is what
+Python, pyoxigraph (Rust on the system allocator) and RocksDB allocate from. Past it an allocation fails: Python
 raises :class:`MemoryError`, Rust and C++ abort the process (SIGABRT). ``RLIMIT_AS`` is not used:
 a worker's address space is mostly mappings that are not memory it uses (RocksDB's files and
 thread-arena reservations: ~450 MB of address space for ~90 MB resident at rest, with transient
@@ -11,7 +11,7 @@ peaks of ~600 MB while a store opens), so a bound on it says little about memory
 
 Opening a store snapshot needs ~150-200 MB of data for a moment (RocksDB's threads and caches),
 more than a small cap leaves, so the worker lifts its limit while it opens one
-(:func:`uncapped`) and caps again from what it holds once the store is open.
+(:meth:`DataCap.opening`) and caps again, counting what the store took, once it is open.
 
 In the parent, :class:`Watchdog` is the second line: while a worker runs a query, it reads the
 worker's anonymous resident memory (``RssAnon`` of ``/proc/PID/status``) every
@@ -53,30 +53,51 @@ def status_kb(pid: int | str = "self") -> dict[str, int]:
     return sizes
 
 
-def cap_from_here(memory_mb: int | None) -> int | None:
-    """Limit this process's data segment to what it holds now plus ``memory_mb`` MiB; the
-    limit set, in bytes (None: no cap, or not on Linux)."""
-    if memory_mb is None:
-        return None
-    data_kb = status_kb().get("VmData")
-    if data_kb is None:
-        return None
-    limit = data_kb * 1024 + memory_mb * 1024 * 1024
-    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
-    return limit
+class DataCap:
+    """The worker's side: its data segment capped at what it holds at rest (taken when made,
+    before any job), plus what the open store holds, plus ``memory_mb`` MiB (None: no cap).
 
+    What a worker's heap keeps after a query (freed, not returned to the system) counts
+    against the next query, so a worker never holds more than its rest, its store and the cap.
+    """
 
-@contextlib.contextmanager
-def uncapped(memory_mb: int | None) -> Iterator[None]:
-    """No data limit in the block (opening a store), the cap from what is held after it."""
-    if memory_mb is not None:
+    def __init__(self, memory_mb: int | None) -> None:
+        self.memory_mb = memory_mb
+        self.rest_kb = status_kb().get("VmData")
+        self.store_kb = 0
+        self.apply()
+
+    @property
+    def limit(self) -> int | None:
+        """The data limit in bytes (None: no cap, or not on Linux)."""
+        if self.memory_mb is None or self.rest_kb is None:
+            return None
+        return (self.rest_kb + self.store_kb) * 1024 + self.memory_mb * 1024 * 1024
+
+    def apply(self) -> None:
+        limit = self.limit
+        if limit is None:
+            return
+        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
+    @contextlib.contextmanager
+    def opening(self) -> Iterator[None]:
+        """No data limit in the block (opening a store); then the cap, counting what the
+        store took."""
+        if self.limit is None:
+            yield
+            return
+        before = status_kb().get("VmData", 0)
         _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
         resource.setrlimit(resource.RLIMIT_DATA, (hard, hard))
-    yield
-    cap_from_here(memory_mb)
+        try:
+            yield
+            self.store_kb = max(0, status_kb().get("VmData", 0) - before)
+        finally:
+            self.apply()
 
 
 def too_large(memory_mb: int | None) -> QueryTooLarge:

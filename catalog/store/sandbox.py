@@ -106,7 +106,7 @@ def _worker_main(conn: Connection, memory_mb: int | None = None) -> None:
 
     current: tuple[str, Any] | None = None
     checked: OrderedDict[str, CheckedQuery] = OrderedDict()  # texts already found safe
-    limits.cap_from_here(memory_mb)
+    cap = limits.DataCap(memory_mb)
     conn.send(("ready", None))
     while True:
         try:
@@ -123,7 +123,7 @@ def _worker_main(conn: Connection, memory_mb: int | None = None) -> None:
                     checked.popitem(last=False)
             if current is None or current[0] != snapshot:
                 current = None
-                with limits.uncapped(memory_mb):  # opening one takes more than a small cap
+                with cap.opening():  # opening one takes more than a small cap leaves
                     current = (snapshot, ox.Store.read_only(snapshot))
             result = current[1].query(job.query, base_iri=job.base_iri,
                                       **_dataset_options(ok, job.dataset))
