@@ -3,11 +3,12 @@
 Inside the worker, :class:`DataCap` sets ``RLIMIT_DATA`` to the data segment the worker holds
 at rest (and its open store) plus the cap. Since Linux 4.7 ``RLIMIT_DATA`` counts ``brk`` and
 every private, writable, non-stack mapping: the whole heap of glibc's malloc, which is what
-Python, pyoxigraph (Rust on the system allocator) and RocksDB allocate from. Past it an allocation fails: Python
-raises :class:`MemoryError`, Rust and C++ abort the process (SIGABRT). ``RLIMIT_AS`` is not used:
-a worker's address space is mostly mappings that are not memory it uses (RocksDB's files and
-thread-arena reservations: ~450 MB of address space for ~90 MB resident at rest, with transient
-peaks of ~600 MB while a store opens), so a bound on it says little about memory.
+Python, pyoxigraph (Rust on the system allocator) and RocksDB allocate from. Past it an
+allocation fails: Python raises :class:`MemoryError`, Rust and C++ abort the process (SIGABRT).
+``RLIMIT_AS`` is not used: a worker's address space is mostly mappings that are not memory it
+uses (RocksDB's files and thread-arena reservations: ~450 MB of address space for ~90 MB
+resident at rest, with transient peaks of ~600 MB while a store opens), so a bound on it says
+little about memory.
 
 Opening a store snapshot needs ~150-200 MB of data for a moment (RocksDB's threads and caches),
 more than a small cap leaves, so the worker lifts its limit while it opens one
