@@ -112,31 +112,49 @@ def test_a_query_past_the_cap_is_stopped_and_its_worker_replaced(
     assert all(anon <= CAP_MB + SLACK_MB and rss <= CAP_MB + SLACK_MB
                for _, anon, rss in grown), grown
     assert _count(qs) == 2000  # answered right after, on a worker under the cap
+    assert len(sampler.sandbox._workers) == 2  # the dead worker was replaced
 
 
 def test_a_query_on_another_worker_answers_meanwhile(capped: QueryService) -> None:
     qs = capped
     _count(qs)
     failed: list[BaseException] = []
+    ended: list[float] = []
 
     def heavy() -> None:
         try:
             qs.run(HUGE)
         except BaseException as exc:  # inspected below
             failed.append(exc)
+        ended.append(time.monotonic())
 
     thread = threading.Thread(target=heavy)
     thread.start()
-    time.sleep(0.2)  # the heavy query is growing its worker
-    answered = 0
+    started: list[float] = []
     while thread.is_alive():  # normal queries, each new (no cache), on the other worker
-        n = _count(qs, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(?o != {answered}) }}")
+        started.append(time.monotonic())
+        n = _count(qs, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(?o != {len(started)}) }}")
         assert n == 2000
-        answered += 1
     thread.join()
-    assert answered >= 1
+    assert started, "no query ran meanwhile"
+    assert started[0] < ended[0]  # at least one ran (and answered) while the heavy one ran
     assert len(failed) == 1, failed
     assert isinstance(failed[0], QueryTooLarge), failed
+
+
+def test_a_worker_that_raises_memory_error_is_replaced(capped: QueryService) -> None:
+    """Python's MemoryError in a worker (its allocations past the cap) is answered, not
+    fatal: the worker says so, and the parent replaces it."""
+    sandbox = capped._sandbox
+    assert sandbox is not None
+    worker = sandbox._pool.take(5.0)
+    assert worker is not None
+    sandbox._done(worker, ("memory", None))
+    with pytest.raises(QueryTooLarge):
+        sandbox._remember(("memory", None))
+    assert worker not in sandbox._workers
+    assert not worker.proc.is_alive()
+    assert _count(capped) == 2000
 
 
 def test_the_http_answer_is_503_with_retry_after(settings: Settings) -> None:
