@@ -15,7 +15,7 @@ more than a small cap leaves, so the worker lifts its limit while it opens one
 (:meth:`DataCap.opening`) and caps again, counting what the store took, once it is open.
 
 In the parent, :class:`Watchdog` is the second line: while a worker runs a query, it reads the
-worker's anonymous resident memory (``RssAnon`` of ``/proc/PID/status``) every
+worker's anonymous resident memory (from ``/proc/PID/statm``) every
 ``WATCH_INTERVAL_S`` and kills the worker past its rest plus the cap plus ``WATCH_SLACK_MB``
 (memory the data limit does not count, e.g. shared anonymous mappings).
 """
@@ -34,6 +34,7 @@ from pathlib import Path
 from catalog.errors import QueryTooLarge, StoreUnavailable
 
 log = logging.getLogger(__name__)
+_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 WATCH_INTERVAL_S = 0.05
 #: What the watchdog allows over the data limit: a store being opened, file-less memory the
 #: limit does not count.
@@ -52,6 +53,21 @@ def status_kb(pid: int | str = "self") -> dict[str, int]:
         if key.startswith(("Vm", "Rss")) and value.endswith("kB"):
             sizes[key] = int(value.split()[0])
     return sizes
+
+
+def anon_kb(pid: int) -> int:
+    """Resident memory of ``pid`` not backed by files (``/proc/PID/statm``: resident less
+    shared, as ``RssAnon``), in KiB; 0 when it is gone. ~2 µs, a twentieth of reading
+    ``status``."""
+    try:
+        fd = os.open(f"/proc/{pid}/statm", os.O_RDONLY)
+    except OSError:
+        return 0
+    try:
+        fields = os.read(fd, 256).split()
+    finally:
+        os.close(fd)
+    return (int(fields[1]) - int(fields[2])) * _PAGE_KB if len(fields) > 2 else 0
 
 
 class DataCap:
@@ -128,10 +144,9 @@ class Watchdog:
 
     def watch(self, pid: int) -> None:
         """Watch ``pid`` from now on, bounded by its memory now plus the cap and the slack."""
-        rest = status_kb(pid).get("RssAnon", 0)
-        with self._lock:
-            self._bounds[pid] = rest + (self.memory_mb + WATCH_SLACK_MB) * 1024
-        self._wake.set()
+        bound = anon_kb(pid) + (self.memory_mb + WATCH_SLACK_MB) * 1024
+        with self._lock:  # first read within interval_s (waking the loop costs every query)
+            self._bounds[pid] = bound
 
     def unwatch(self, pid: int) -> bool:
         """Stop watching ``pid``; True when the watchdog killed it."""
@@ -145,12 +160,8 @@ class Watchdog:
         while not self._stopped:
             with self._lock:
                 watched = dict(self._bounds)
-            if not watched:
-                self._wake.wait()
-                self._wake.clear()
-                continue
             for pid, bound in watched.items():
-                if status_kb(pid).get("RssAnon", 0) > bound:
+                if anon_kb(pid) > bound:
                     with self._lock:
                         if pid not in self._bounds:
                             continue
@@ -158,7 +169,6 @@ class Watchdog:
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
             self._wake.wait(self.interval_s)
-            self._wake.clear()
 
     def stop(self) -> None:
         self._stopped = True
