@@ -17,11 +17,11 @@ from fastapi.responses import JSONResponse
 from api import idempotent
 from api.body import read_capped
 from api.deps import CatalogDep, IdempotencyDep, PrincipalDep, PublishingDep, SettingsDep
+from api.routes.records import REASON
 from api.schemas import ERRORS, ImportOut, ValidationOut
 from catalog.intake.readers import bulk_items, media_of, single_passport
 from catalog.ledger.idempotency import Claim, Replay
 from catalog.records.passport import Passport
-from catalog.workflow.states import VersionState
 
 router = APIRouter(prefix="/api/v1", tags=["publishing"], responses=ERRORS)
 _MEDIA = ("application/json", "text/turtle", "application/ld+json", "application/rdf+xml",
@@ -30,16 +30,6 @@ RDF_BODY = {"content": {m: {"schema": {"type": "string"}} for m in _MEDIA}}
 BULK_BODY = {"content": {m: {"schema": {"type": "string"}} for m in (
     "application/x-ndjson", "application/json", "application/n-quads", "application/trig",
     "text/turtle", "application/ld+json", "text/csv")}}
-REASON = Query(None, max_length=2000, description="Why: kept in the version's history.")
-
-
-def _answer(status: int) -> idempotent.Answer:
-    def answer(state: VersionState) -> JSONResponse:
-        headers = {"ETag": state.etag}
-        if status == 201:
-            headers["Location"] = f"/api/v1/services/{state.code}"
-        return JSONResponse(state.to_dict(), status_code=status, headers=headers)
-    return answer
 
 
 @router.get("/schema/passport.json", tags=["services"])

@@ -346,17 +346,8 @@ class Ledger:
                   iris: Sequence[str] | None = None) -> dict[str, str]:
         """IRI -> content of the published version of every record (of ``kinds``, or among
         ``iris``, when given): for rebuilds, checks and the reference index."""
-        stmt = select(Record.iri, Version.content).join(
-            Version,
-            (col(Version.record_id) == col(Record.id))
-            & (col(Version.number) == col(Record.published_version)),
-        )
-        if kinds is not None:
-            stmt = stmt.where(col(Record.kind).in_(kinds))
-        if iris is not None:
-            stmt = stmt.where(col(Record.iri).in_(iris))
-        with read_session(self.engine) as s:
-            return dict(s.exec(stmt).all())
+        return {iri: content for iri, (_kind, content)
+                in self.published_records(kinds=kinds, iris=iris).items()}
 
     def published_records(self, *, kinds: Sequence[str] | None = None,
                           iris: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
