@@ -256,10 +256,14 @@ class SearchIndex:
             assert slot is not None
             if iri not in ids or not _in_slot(ids[iri], slot):
                 if slot not in next_ids:
+                    # past the rows left AND the rows of this batch keeping their ids (deleted
+                    # above, written again below): a new record never takes a replaced one's id
                     lo, hi = slot << SLOT_BITS, (slot + 1) << SLOT_BITS
-                    next_ids[slot] = int(conn.execute(text(
+                    stored = int(conn.execute(text(
                         "SELECT coalesce(max(id), :lo) FROM search_doc "
-                        "WHERE id > :lo AND id < :hi"), {"lo": lo, "hi": hi}).scalar_one()) + 1
+                        "WHERE id > :lo AND id < :hi"), {"lo": lo, "hi": hi}).scalar_one())
+                    next_ids[slot] = max([stored, *(i for i in ids.values()
+                                                    if _in_slot(i, slot))]) + 1
                 ids[iri], next_ids[slot] = next_ids[slot], next_ids[slot] + 1
             rows.append((ids[iri], doc))
         self.backend.insert(conn, rows)
