@@ -1,7 +1,7 @@
 """Crash runs: SIGKILL during writes, during bulk imports and during a `semcat rebuild`, on
 SQLite and PostgreSQL, with the embedded store and a remote `oxigraph serve`.
 
-    python -m bench.crash [--trials 3] [--scenarios writes,import,rebuild]
+    python -m bench.crash [--trials 1] [--kills 3] [--scenarios writes,import,rebuild]
                           [--ledgers sqlite,postgres] [--stores embedded,remote]
                           [--clients 3] [--seed 1] [--no-readme]
 
@@ -14,15 +14,16 @@ every write that got a 2xx answer as acknowledged. Then, by scenario:
 
 - **writes**: SIGKILL the hub at a random moment (one more client posts bulk imports of 5
   passports, published at once, so a kill also lands in those); restart it on the same port
-  while the clients keep trying;
+  while the clients keep trying; ``--kills`` times;
 - **import**: while the hub serves the clients, `semcat import --publish` of a JSON Lines file
   runs to its end (timed), then another file's import is SIGKILLed at a random moment of a
   like span; its records must be all in the ledger or none (all or nothing), and the same
-  import run again completes;
+  import run again completes; ``--kills`` files;
 - **rebuild**: SIGKILL the hub, start `semcat rebuild`, SIGKILL it at a random moment after
-  it marked the store as rebuilding; restart the hub (it makes the rebuild again).
+  it marked the store as rebuilding; restart the hub (it makes the rebuild again) while the
+  clients keep trying; ``--kills`` times.
 
-After the restart the clients write a little longer and stop; once /health says ok with the
+After the last restart the clients write a little longer and stop; once /health says ok with the
 store and the search index at lag 0, the hub stops and the count is made on the ledger, the
 store and the search index themselves (``bench.crash_check``): acknowledged writes lost (not
 in the ledger), store graphs that differ from the ledger's published versions (triple for
@@ -49,7 +50,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import Connection, bindparam, text
 
 from bench.crash_check import Count, count, merge, open_store
 from bench.crash_rig import (
@@ -109,11 +110,12 @@ class Trial:
 # --- scenarios -------------------------------------------------------------------------------
 def writes(t: Trial) -> None:
     w = t.writers(bulk=5)
-    time.sleep(t.rng.uniform(0.5, t.args.window))
-    t.hub.kill()
-    t.kills += 1
-    t.landed += 1
-    t.restart()
+    for _ in range(t.args.kills):
+        time.sleep(t.rng.uniform(0.5, t.args.window))
+        t.hub.kill()
+        t.kills += 1
+        t.landed += 1
+        t.restart()  # the clients keep trying meanwhile
     time.sleep(1.0)  # the clients write to the restarted hub
     t.acks.append(w.stop())
 
@@ -145,7 +147,7 @@ def import_(t: Trial) -> None:
     w = t.writers()
     size = t.args.import_size
     files = []
-    for i in range(2):
+    for i in range(t.args.kills + 1):
         codes = [f"ASP-9{i}{n:04d}" for n in range(1, size + 1)]
         path = t.tmp / f"import-{i}.jsonl"
         import_file(path, codes, t.rng)
@@ -153,62 +155,67 @@ def import_(t: Trial) -> None:
     t0 = time.monotonic()
     _import(t, *files[0])
     span = time.monotonic() - t0
-    path, codes = files[1]
-    with (t.tmp / "import.log").open("ab") as sink:
-        proc = subprocess.Popen([str(BIN / "semcat"), "import", "--publish", "--author",
-                                 "bench-crash", str(path)], env=t.env, stdout=sink, stderr=sink)
-    time.sleep(t.rng.uniform(0.1, 1.0) * span)
-    t.kills += 1
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGKILL)
-        t.landed += 1
-    proc.wait(timeout=60)
-    present = _imported(t, codes)
-    if present not in (0, len(codes)):
-        t.notes.append(f"killed import half-written: {present} of {len(codes)} records")
-    t.where.append("import committed" if present else "import not committed")
-    t.restart_s.append(0.0)
-    _import(t, path, codes)  # the operator runs it again
+    for path, codes in files[1:]:
+        with (t.tmp / "import.log").open("ab") as sink:
+            proc = subprocess.Popen([str(BIN / "semcat"), "import", "--publish", "--author",
+                                     "bench-crash", str(path)], env=t.env, stdout=sink,
+                                    stderr=sink)
+        time.sleep(t.rng.uniform(0.1, 1.0) * span)
+        t.kills += 1
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            t.landed += 1
+        proc.wait(timeout=60)
+        present = _imported(t, codes)
+        if present not in (0, len(codes)):
+            t.notes.append(f"killed import half-written: {present} of {len(codes)} records")
+        t.where.append("import committed" if present else "import not committed")
+        _import(t, path, codes)  # the operator runs it again
     time.sleep(0.5)
     t.acks.append(w.stop())
 
 
-def _rebuilding(database_url: str) -> Callable[[], bool]:
-    engine = create_db_engine(database_url)
-
-    def probe() -> bool:
-        with engine.connect() as conn:
-            row = conn.execute(text(
-                "SELECT rebuilding FROM projection_lease WHERE name = 'store'")).first()
-        return bool(row and row[0])
-
-    return probe
+def _rebuilding(conn: Connection) -> bool:
+    """The store is marked as being rebuilt (a rebuild started and has not finished)."""
+    row = conn.execute(text("SELECT rebuilding FROM projection_lease WHERE name = 'store'")
+                       ).first()
+    conn.rollback()
+    return bool(row and row[0])
 
 
 def rebuild(t: Trial) -> None:
+    engine = create_db_engine(t.database_url)
+    try:
+        with engine.connect() as conn:
+            _rebuilds(t, lambda: _rebuilding(conn))
+    finally:
+        engine.dispose()
+
+
+def _rebuilds(t: Trial, probe: Callable[[], bool]) -> None:
     w = t.writers()
-    time.sleep(t.rng.uniform(1.0, t.args.window))
-    t.hub.kill()
-    t.kills += 1
-    t.landed += 1
-    probe = _rebuilding(t.database_url)
-    with (t.tmp / "rebuild.log").open("ab") as sink:
-        proc = subprocess.Popen([str(BIN / "semcat"), "rebuild"], env=t.env, stdout=sink,
-                                stderr=sink)
-    deadline = time.monotonic() + 120
-    while proc.poll() is None and not probe() and time.monotonic() < deadline:
-        time.sleep(0.005)  # polls the mark the rebuild sets when it starts writing
-    time.sleep(t.rng.uniform(0.0, t.args.rebuild_window))
-    t.kills += 1
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGKILL)
+    for _ in range(t.args.kills):
+        time.sleep(t.rng.uniform(1.0, t.args.window))
+        t.hub.kill()
+        t.kills += 1
         t.landed += 1
-    proc.wait(timeout=60)
-    if proc.returncode not in (0, -signal.SIGKILL):
-        t.notes.append(f"semcat rebuild exited {proc.returncode}: "
-                       f"{(t.tmp / 'rebuild.log').read_text()[-500:]}")
-    t.where.append("mid-rebuild (left marked)" if probe() else "rebuild done")
-    t.restart()
+        with (t.tmp / "rebuild.log").open("ab") as sink:
+            proc = subprocess.Popen([str(BIN / "semcat"), "rebuild"], env=t.env, stdout=sink,
+                                    stderr=sink)
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and not probe() and time.monotonic() < deadline:
+            time.sleep(0.005)  # polls the mark the rebuild sets when it starts writing
+        time.sleep(t.rng.uniform(0.0, t.args.rebuild_window))
+        t.kills += 1
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            t.landed += 1
+        proc.wait(timeout=60)
+        if proc.returncode not in (0, -signal.SIGKILL):
+            t.notes.append(f"semcat rebuild exited {proc.returncode}: "
+                           f"{(t.tmp / 'rebuild.log').read_text()[-500:]}")
+        t.where.append("mid-rebuild (left marked)" if probe() else "rebuild done")
+        t.restart()  # it makes the rebuild again; the clients keep trying meanwhile
     time.sleep(1.0)
     t.acks.append(w.stop())
 
@@ -323,7 +330,8 @@ def results_text(rows: list[dict[str, Any]], args: argparse.Namespace, took: flo
         or r["notes"]]
     return "\n".join([
         f"Machine: {machine()}; PostgreSQL on the same machine. Measured {day}: "
-        f"{args.trials} trial(s) per scenario, {args.clients} writing clients, seed "
+        f"{args.trials} trial(s) per scenario of {args.kills} kill(s) each, {args.clients} "
+        f"writing clients, seed "
         f"{args.seed}; {took / 60:.1f} min in all; 1-minute load average {loads[0]:.1f} before, "
         f"{loads[1]:.1f} after (a shared machine).", "", table(rows), "",
         *(["Trials with a finding:", "", *found] if found else
@@ -334,7 +342,10 @@ def results_text(rows: list[dict[str, Any]], args: argparse.Namespace, took: flo
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--trials", type=int, default=2, help="kills per scenario")
+    ap.add_argument("--trials", type=int, default=1,
+                    help="trials per scenario, each on fresh data")
+    ap.add_argument("--kills", type=int, default=3, help="SIGKILLs per trial (the rebuild "
+                    "scenario sends two each: the hub, then the rebuild)")
     ap.add_argument("--scenarios", default="writes,import,rebuild")
     ap.add_argument("--ledgers", default="sqlite,postgres")
     ap.add_argument("--stores", default="embedded,remote")
