@@ -57,6 +57,7 @@ from bench.crash_rig import (
     BIN,
     Acks,
     Hub,
+    Oxigraph,
     Writers,
     base_env,
     import_file,
@@ -96,6 +97,7 @@ class Trial:
         self.landed = 0  # of which hit a process still working
         self.restart_s: list[float] = []
         self.where: list[str] = []  # where each kill of the import or the rebuild landed
+        self.oxigraph: Oxigraph | None = None  # the remote store's server, if any
 
     def writers(self, bulk: int = 0) -> Writers:
         w = Writers(self.hub.url, self.auth, threads=self.args.clients, bulk=bulk,
@@ -110,8 +112,19 @@ class Trial:
 # --- scenarios -------------------------------------------------------------------------------
 def writes(t: Trial) -> None:
     w = t.writers(bulk=5)
-    for _ in range(t.args.kills):
-        time.sleep(t.rng.uniform(0.5, t.args.window))
+    for k in range(t.args.kills):
+        if k % 2 == 1 and t.restart_s:  # every second time, one more kill while it starts
+            time.sleep(t.rng.uniform(0.5, t.args.window))
+            t.hub.kill()
+            t.kills += 1
+            t.landed += 1
+            t.where.append("hub serving")
+            t.hub.spawn()
+            time.sleep(t.rng.uniform(0.3, 1.0) * statistics.median(t.restart_s))
+            t.where.append("hub serving" if t.hub.answers() else "hub starting")
+        else:
+            time.sleep(t.rng.uniform(0.5, t.args.window))
+            t.where.append("hub serving")
         t.hub.kill()
         t.kills += 1
         t.landed += 1
@@ -220,8 +233,41 @@ def _rebuilds(t: Trial, probe: Callable[[], bool]) -> None:
     t.acks.append(w.stop())
 
 
+def store_server(t: Trial) -> None:
+    """SIGKILL `oxigraph serve` (the remote store) during the writes; start it again on the same
+    port and folder a moment later. The hub keeps acknowledging what its ledger commits."""
+    assert t.oxigraph is not None
+    w = t.writers(bulk=5)
+    for _ in range(t.args.kills):
+        time.sleep(t.rng.uniform(0.5, t.args.window))
+        t.oxigraph.stop()  # SIGKILL
+        t.kills += 1
+        t.landed += 1
+        time.sleep(t.rng.uniform(0.2, 1.5))  # writes while the store is down
+        t0 = time.monotonic()
+        t.oxigraph.start()
+        t.restart_s.append(time.monotonic() - t0)
+    time.sleep(1.0)
+    t.acks.append(w.stop())
+
+
 SCENARIOS: dict[str, Callable[[Trial], None]] = {
-    "writes": writes, "import": import_, "rebuild": rebuild}
+    "writes": writes, "import": import_, "rebuild": rebuild, "store": store_server}
+
+
+def unexpected_tracebacks(log: str) -> int:
+    """Tracebacks in a hub's log that end in anything but a store that cannot be reached (the
+    projector logs one each time it retries while `oxigraph serve` is down)."""
+    parts = log.split("Traceback (most recent call last):")[1:]
+    count = 0
+    for part in parts:
+        lines = [ln for ln in part.splitlines() if ln.strip()]
+        if lines and lines[-1].startswith(("The above exception", "During handling")):
+            continue  # the cause of the next traceback: that one says how it ended
+        last = next((ln for ln in lines if not ln[0].isspace()), "")
+        if not last.startswith("catalog.errors.StoreUnavailable"):
+            count += 1
+    return count
 
 
 # --- a trial ---------------------------------------------------------------------------------
@@ -244,6 +290,7 @@ def run_trial(scenario: str, ledger: str, store: str, seed: int, args: argparse.
             try:
                 first_start = hub.start()
                 t = Trial(hub, env, database_url, tokens(env), rng, tmp, args)
+                t.oxigraph = oxi
                 SCENARIOS[scenario](t)
                 catch_up = hub.caught_up()
             except BaseException:
@@ -251,8 +298,10 @@ def run_trial(scenario: str, ledger: str, store: str, seed: int, args: argparse.
                 raise
             finally:
                 hub.stop()
-            if "Traceback" in hub.tail(10**7):
-                t.notes.append("the hub logged a traceback (see its log)")
+            unexpected = unexpected_tracebacks(hub.tail(10**8))
+            if unexpected:
+                t.notes.append(f"the hub logged {unexpected} traceback(s) other than an "
+                               "unreachable store (see its log)")
             steps, n = merge(t.acks)
             quads = open_store(settings.get("SEMCAT_SPARQL_URL"), str(data / "store"))
             try:
@@ -264,11 +313,12 @@ def run_trial(scenario: str, ledger: str, store: str, seed: int, args: argparse.
                 subprocess.run(["cp", "-a", str(tmp) + "/.", str(keep)], check=False)
                 t.notes.append(f"data kept in {keep}")
     unanswered = sum(a.unanswered for a in t.acks)
+    refused = sum(a.refused for a in t.acks)
     return {"scenario": scenario, "ledger": ledger, "store": store, "seed": seed,
             "acknowledged": c.acknowledged, "passports": len(steps), "lost": c.lost,
             "divergent": c.divergent, "search": c.search, "anomalies": c.anomalies,
             "graphs": c.graphs, "last_seq": c.last_seq, "kills": t.kills, "landed": t.landed,
-            "unanswered": unanswered, "first_start_s": round(first_start, 1),
+            "unanswered": unanswered, "refused": refused, "first_start_s": round(first_start, 1),
             "restart_s": [round(s, 1) for s in t.restart_s],
             "catch_up_s": round(catch_up, 2), "where": t.where, "notes": t.notes}
 
@@ -346,7 +396,7 @@ def main() -> None:
                     help="trials per scenario, each on fresh data")
     ap.add_argument("--kills", type=int, default=3, help="SIGKILLs per trial (the rebuild "
                     "scenario sends two each: the hub, then the rebuild)")
-    ap.add_argument("--scenarios", default="writes,import,rebuild")
+    ap.add_argument("--scenarios", default="writes,import,rebuild,store")
     ap.add_argument("--ledgers", default="sqlite,postgres")
     ap.add_argument("--stores", default="embedded,remote")
     ap.add_argument("--clients", type=int, default=3, help="client threads that write")
@@ -364,6 +414,8 @@ def main() -> None:
     for scenario in args.scenarios.split(","):
         for ledger in args.ledgers.split(","):
             for store in args.stores.split(","):
+                if scenario == "store" and store != "remote":
+                    continue  # the embedded store dies with the hub: that is "writes"
                 for _ in range(args.trials):
                     seed += 1
                     r = run_trial(scenario, ledger, store, seed, args)

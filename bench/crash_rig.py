@@ -92,19 +92,34 @@ class Hub:
     def start(self, timeout_s: float = 180) -> float:
         """Start and wait for /health to answer; seconds it took."""
         t0 = time.monotonic()
+        self.spawn()
+        self.ready(t0, timeout_s)
+        return time.monotonic() - t0
+
+    def spawn(self) -> None:
+        """Start, without waiting."""
         with self.log.open("ab") as sink:
             self.proc = subprocess.Popen([str(BIN / "semcat"), "serve", "--port", str(self.port)],
                                          env=self.env, stdout=sink, stderr=subprocess.STDOUT)
+
+    def ready(self, t0: float, timeout_s: float) -> None:
+        assert self.proc is not None
         while time.monotonic() - t0 < timeout_s:
             if self.proc.poll() is not None:
                 raise SystemExit(f"semcat serve exited {self.proc.returncode}: {self.tail()}")
             try:
                 if httpx.get(self.url + "/health", timeout=2).status_code in (200, 503):
-                    return time.monotonic() - t0
+                    return
             except httpx.HTTPError:
                 pass
             time.sleep(0.05)  # between polls of /health
         raise SystemExit(f"semcat serve did not answer in {timeout_s:g} s: {self.tail()}")
+
+    def answers(self) -> bool:
+        try:
+            return httpx.get(self.url + "/health", timeout=2).status_code in (200, 503)
+        except httpx.HTTPError:
+            return False
 
     def kill(self) -> None:
         assert self.proc is not None
