@@ -168,7 +168,10 @@ def import_(t: Trial) -> None:
     t0 = time.monotonic()
     _import(t, *files[0])
     span = time.monotonic() - t0
-    for path, codes in files[1:]:
+    for k, (path, codes) in enumerate(files[1:]):
+        alone = k % 2 == 1  # every second import runs with the hub stopped: it projects
+        if alone:
+            t.hub.stop()
         with (t.tmp / "import.log").open("ab") as sink:
             proc = subprocess.Popen([str(BIN / "semcat"), "import", "--publish", "--author",
                                      "bench-crash", str(path)], env=t.env, stdout=sink,
@@ -182,8 +185,11 @@ def import_(t: Trial) -> None:
         present = _imported(t, codes)
         if present not in (0, len(codes)):
             t.notes.append(f"killed import half-written: {present} of {len(codes)} records")
-        t.where.append("import committed" if present else "import not committed")
+        t.where.append(("import alone, " if alone else "import beside the hub, ")
+                       + ("committed" if present else "not committed"))
         _import(t, path, codes)  # the operator runs it again
+        if alone:
+            t.restart()
     time.sleep(0.5)
     t.acks.append(w.stop())
 
@@ -206,6 +212,10 @@ def rebuild(t: Trial) -> None:
 
 
 def _rebuilds(t: Trial, probe: Callable[[], bool]) -> None:
+    if t.args.rebuild_extra:  # more graphs than one batch of the rebuild (500)
+        codes = [f"ASP-8{n:05d}" for n in range(1, t.args.rebuild_extra + 1)]
+        import_file(t.tmp / "extra.jsonl", codes, t.rng)
+        _import(t, t.tmp / "extra.jsonl", codes)
     w = t.writers()
     for _ in range(t.args.kills):
         time.sleep(t.rng.uniform(1.0, t.args.window))
@@ -402,36 +412,44 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=3, help="client threads that write")
     ap.add_argument("--window", type=float, default=3.0,
                     help="the hub is killed within this many seconds of the first write")
-    ap.add_argument("--rebuild-window", type=float, default=0.5,
+    ap.add_argument("--rebuild-window", type=float, default=2.0,
                     help="the rebuild is killed within this many seconds of its mark")
     ap.add_argument("--import-size", type=int, default=100, help="passports per import file")
+    ap.add_argument("--rebuild-extra", type=int, default=450,
+                    help="passports imported before the rebuild scenario, so that the store "
+                    "is rebuilt in more than one batch")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-readme", action="store_true", help="do not write bench/README.md")
     args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up servers, databases
     rows: list[dict[str, Any]] = []
     t0, load0 = time.monotonic(), os.getloadavg()[0]
-    seed = args.seed
-    for scenario in args.scenarios.split(","):
-        for ledger in args.ledgers.split(","):
-            for store in args.stores.split(","):
-                if scenario == "store" and store != "remote":
-                    continue  # the embedded store dies with the hub: that is "writes"
-                for _ in range(args.trials):
-                    seed += 1
-                    r = run_trial(scenario, ledger, store, seed, args)
-                    rows.append(r)
-                    print(f"{scenario}/{ledger}/{store} seed {seed}: {r['acknowledged']} acked, "
-                          f"{len(r['lost'])} lost, {len(r['divergent'])} divergent, "
-                          f"{len(r['search'])} search, {len(r['anomalies'])} anomalies, "
-                          f"restart {r['restart_s']} s {' '.join(r['notes'])}", flush=True)
+    plan = [(scenario, ledger, store)
+            for scenario in args.scenarios.split(",") for ledger in args.ledgers.split(",")
+            for store in args.stores.split(",") if scenario != "store" or store == "remote"]
     out = Path(__file__).parent / "out"
     out.mkdir(exist_ok=True)
-    (out / "crash.json").write_text(json.dumps(rows, indent=2))
-    text_ = results_text(rows, args, time.monotonic() - t0, (load0, os.getloadavg()[0]))
+    seed = args.seed
+    for scenario, ledger, store in plan:  # "store" only remote: the embedded one dies with
+        for _ in range(args.trials):      # the hub, which is "writes"
+            seed += 1
+            r = run_trial(scenario, ledger, store, seed, args)
+            rows.append(r)
+            print(f"{scenario}/{ledger}/{store} seed {seed}: {r['acknowledged']} acked, "
+                  f"{len(r['lost'])} lost, {len(r['divergent'])} divergent, "
+                  f"{len(r['search'])} search, {len(r['anomalies'])} anomalies, "
+                  f"restart {r['restart_s']} s, {r['where']} {' '.join(r['notes'])}",
+                  flush=True)
+            (out / "crash.json").write_text(json.dumps(rows, indent=2))
+            done = len(rows) == len(plan) * args.trials
+            text_ = results_text(rows, args, time.monotonic() - t0,
+                                 (load0, os.getloadavg()[0]))
+            if not done:
+                text_ = (f"(partial: {len(rows)} of {len(plan) * args.trials} trials so far)"
+                         f"\n\n{text_}")
+            if not args.no_readme:
+                write_readme(text_)
     print(text_)
-    if not args.no_readme:
-        write_readme(text_)
-
 
 if __name__ == "__main__":
     main()
