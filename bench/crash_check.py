@@ -44,17 +44,27 @@ def open_store(sparql_url: str | None, store_path: str | None) -> QuadStore:
     return EmbeddedStore(Path(store_path))
 
 
-def _reached(state: tuple[int, int | None, str] | None, step: str) -> bool:
-    """A passport in ``state`` (latest version, published version, latest status) shows the
-    effect of an acknowledged ``step``."""
+def position(state: tuple[int, int | None, str] | None) -> int:
+    """How far along :data:`STEPS` a passport in ``state`` (latest version, published version,
+    status of the latest) is: 0 for none, 1 for a draft, ... 7 for withdrawn."""
     if state is None:
-        return False
+        return 0
     latest, published, status = state
-    if step == "create":
-        return latest >= 1
-    if step == "submit":
-        return published is not None or status in ("submitted", "published")
-    return published is not None
+    if status == "withdrawn":
+        return 7
+    if published is not None and published >= 2:
+        return 6
+    if latest >= 2:
+        return 5 if status == "submitted" else 4
+    if published is not None:
+        return 3
+    return 2 if status == "submitted" else 1
+
+
+def _reached(state: tuple[int, int | None, str] | None, step: str) -> bool:
+    """A passport in ``state`` shows the effect of an acknowledged ``step`` (or of a later
+    step, which may have committed without its answer reaching the client)."""
+    return position(state) >= STEPS.index(step) + 1
 
 
 def count(database_url: str, store: QuadStore, acks: dict[str, str], writes: int) -> Count:

@@ -203,8 +203,10 @@ def body(p: Passport) -> bytes:
 
 
 # --- the writing clients ---------------------------------------------------------------------
-#: the state a write leaves a passport in, by the acknowledged step
-STEPS = ("create", "submit", "publish")
+#: the writes of one passport, in the order a client makes them: a draft, submitted,
+#: published; then (with ``revise``) a second version put, submitted and published in its
+#: place, and the passport withdrawn
+STEPS = ("create", "submit", "publish", "put", "submit2", "publish2", "withdraw")
 
 
 @dataclass
@@ -233,8 +235,8 @@ class Writers:
     once. They keep trying through a kill and a restart (on the same port) until stopped."""
 
     def __init__(self, url: str, auth: dict[str, dict[str, str]], *, threads: int, bulk: int,
-                 seed: int) -> None:
-        self.url, self.auth, self.bulk = url, auth, bulk
+                 seed: int, revise: bool = False) -> None:
+        self.url, self.auth, self.bulk, self.revise = url, auth, bulk, revise
         self.acks = Acks()
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._single, args=(i, seed + i), daemon=True)
@@ -253,9 +255,13 @@ class Writers:
             t.join(timeout=120)
         return self.acks
 
-    def _post(self, c: httpx.Client, path: str, **kw: object) -> httpx.Response | None:
+    def _put(self, c: httpx.Client, path: str, **kw: object) -> httpx.Response | None:
+        return self._post(c, path, method="PUT", **kw)
+
+    def _post(self, c: httpx.Client, path: str, method: str = "POST", **kw: object
+              ) -> httpx.Response | None:
         try:
-            r = c.post(path, **kw)  # type: ignore[arg-type]
+            r = c.request(method, path, **kw)  # type: ignore[arg-type]
         except httpx.HTTPError:
             self.acks.count("unanswered")
             time.sleep(0.05)  # the hub is down or restarting: try again shortly
@@ -286,8 +292,36 @@ class Writers:
                 self.acks.ack(code, "submit")
                 r = self._post(c, f"{API}/{code}/publish",
                                headers={**rev, "If-Match": r.headers["etag"]})
-                if r is not None:
-                    self.acks.ack(code, "publish")
+                if r is None:
+                    continue
+                self.acks.ack(code, "publish")
+                if self.revise:
+                    self._revise(c, code, r.headers["etag"], rng)
+
+    def _revise(self, c: httpx.Client, code: str, etag: str, rng: random.Random) -> None:
+        """A second version in place of the published one (its graph replaced), then, half
+        of the time, the passport withdrawn (its graph dropped)."""
+        pub, rev = self.auth["publisher"], self.auth["reviewer"]
+        p = asp_passport(code, rng)
+        p.title = {lang: f"{text}, v2" for lang, text in p.title.items()}
+        r = self._put(c, f"{API}/{code}", content=body(p), headers={
+            **pub, "Content-Type": "application/json", "If-Match": etag})
+        if r is None:
+            return
+        self.acks.ack(code, "put")
+        r = self._post(c, f"{API}/{code}/submit", headers={**pub, "If-Match": r.headers["etag"]})
+        if r is None:
+            return
+        self.acks.ack(code, "submit2")
+        r = self._post(c, f"{API}/{code}/publish", headers={**rev, "If-Match": r.headers["etag"]})
+        if r is None:
+            return
+        self.acks.ack(code, "publish2")
+        if rng.random() < 0.5:
+            r = self._post(c, f"{API}/{code}/withdraw",
+                           headers={**rev, "If-Match": r.headers["etag"]})
+            if r is not None:
+                self.acks.ack(code, "withdraw")
 
     def _bulk(self, lane: int, seed: int) -> None:
         rng, n = random.Random(seed), 0
