@@ -446,10 +446,13 @@ def main() -> None:
             for scenario in args.scenarios.split(",") for ledger in args.ledgers.split(",")
             for store in args.stores.split(",") if scenario != "store" or store == "remote"]
     out.mkdir(exist_ok=True)
-    seed, text_ = args.seed, ""
+    text_ = ""
+    # a trial's seed is its place among every combination, whatever the run selects
+    every = [(sc, le, st) for sc in SCENARIOS for le in ("sqlite", "postgres")
+             for st in ("embedded", "remote") if sc != "store" or st == "remote"]
     for scenario, ledger, store in plan:  # "store" only remote: the embedded one dies with
-        for _ in range(args.trials):      # the hub, which is "writes"
-            seed += 1
+        for trial in range(args.trials):  # the hub, which is "writes"
+            seed = args.seed + 1 + every.index((scenario, ledger, store)) * args.trials + trial
             if any((r["scenario"], r["ledger"], r["store"], r["seed"])
                    == (scenario, ledger, store, seed) for r in rows):
                 continue  # done before the run was interrupted (--resume)
