@@ -67,8 +67,9 @@ class Catalog:
                             Follower(self.search_index, self.ledger)]
         self.store_projection: Follower | None = None
         if self.store is not None:
-            self.store_projection = Follower(StoreProjection(self.store), self.ledger,
-                                             Lease(self.engine, "store"))
+            lease = Lease(self.engine, "store")
+            self.store_projection = Follower(StoreProjection(self.store, lease), self.ledger,
+                                             lease)
             self.projections.insert(0, self.store_projection)
             self._resume_rebuild()
         self.project()

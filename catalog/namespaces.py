@@ -63,6 +63,8 @@ RDF_TYPE: Final = RDF + "type"
 META_GRAPH: Final = "urn:semcat:meta"
 WATERMARK_SUBJECT: Final = "urn:semcat:projection"
 WATERMARK_PREDICATE: Final = SC + "watermark"
+#: The lease epoch of the last process that wrote the projection (fences out late writers).
+FENCE_PREDICATE: Final = SC + "writerEpoch"
 
 
 def sparql_prologue() -> str:

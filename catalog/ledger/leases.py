@@ -68,12 +68,13 @@ class Lease:
         self.holder = holder or holder_name()
         self.lease_s = lease_s
         self._until = 0.0  # when our lease ends, as far as we know
+        self.epoch = 0  # ours: one more than the holder's before us
 
-    def _row(self, s: object) -> tuple[str | None, float, bool] | None:
+    def _row(self, s: object) -> tuple[str | None, float, bool, int] | None:
         row = s.execute(text(  # type: ignore[attr-defined]
-            "SELECT holder, lease_until, rebuilding FROM projection_lease WHERE name = :n"),
-            {"n": self.name}).first()
-        return None if row is None else (row[0], float(row[1]), bool(row[2]))
+            "SELECT holder, lease_until, rebuilding, epoch FROM projection_lease "
+            "WHERE name = :n"), {"n": self.name}).first()
+        return None if row is None else (row[0], float(row[1]), bool(row[2]), int(row[3]))
 
     def acquire(self) -> bool:
         """Take or renew the lease; False when another live holder has it."""
@@ -83,17 +84,21 @@ class Lease:
         with write_session(self.engine) as s:
             row = self._row(s)
             if row is None:
+                epoch = 1
                 s.execute(text("INSERT INTO projection_lease (name, holder, lease_until, "
-                               "rebuilding) VALUES (:n, :h, :u, false)"),
+                               "rebuilding, epoch) VALUES (:n, :h, :u, false, 1)"),
                           {"n": self.name, "h": self.holder, "u": now + self.lease_s})
             elif row[0] == self.holder or row[1] < now or dead_here(row[0]):
-                s.execute(text("UPDATE projection_lease SET holder = :h, lease_until = :u "
-                               "WHERE name = :n"),
-                          {"n": self.name, "h": self.holder, "u": now + self.lease_s})
+                # a new holder writes with a new epoch: what an older one still sends is fenced
+                epoch = row[3] if row[0] == self.holder else row[3] + 1
+                s.execute(text("UPDATE projection_lease SET holder = :h, lease_until = :u, "
+                               "epoch = :e WHERE name = :n"),
+                          {"n": self.name, "h": self.holder, "u": now + self.lease_s,
+                           "e": epoch})
             else:
                 self._until = 0.0
                 return False
-        self._until = now + self.lease_s
+        self._until, self.epoch = now + self.lease_s, epoch
         return True
 
     def release(self) -> None:
@@ -117,7 +122,7 @@ class Lease:
         with write_session(self.engine) as s:
             if self._row(s) is None:
                 s.execute(text("INSERT INTO projection_lease (name, holder, lease_until, "
-                               "rebuilding) VALUES (:n, :h, 0, :r)"),
+                               "rebuilding, epoch) VALUES (:n, :h, 0, :r, 0)"),
                           {"n": self.name, "h": self.holder, "r": flag})
             else:
                 s.execute(text("UPDATE projection_lease SET rebuilding = :r WHERE name = :n"),

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from catalog.ledger import ChangeRow, Ledger
+from catalog.ledger.leases import Lease
 from catalog.store import GraphOp, QuadStore
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,13 @@ class StoreProjection:
 
     name = "store"
 
-    def __init__(self, store: QuadStore) -> None:
-        self.store = store
+    def __init__(self, store: QuadStore, lease: Lease | None = None) -> None:
+        self.store, self.lease = store, lease
+
+    @property
+    def fence(self) -> int | None:
+        """The epoch this process writes with (a late request of an older one is fenced)."""
+        return self.lease.epoch if self.lease is not None else None
 
     @property
     def batch(self) -> int:
@@ -48,7 +54,7 @@ class StoreProjection:
 
     def apply(self, rows: Sequence[ChangeRow], since: int) -> bool:
         ops = [GraphOp(r.iri, r.content if r.op == "publish" else None) for r in rows]
-        self.store.apply(ops, rows[-1].seq)
+        self.store.apply(ops, rows[-1].seq, self.fence)
         return True
 
     def rebuild(self, ledger: Ledger) -> int:
@@ -62,7 +68,7 @@ class StoreProjection:
             chunk = ops[start:start + BATCH]
             last = start + BATCH >= len(ops)
             # the watermark moves only with the last chunk: a crash mid-way replays all
-            self.store.apply(chunk, seq if last else self.store.watermark())
+            self.store.apply(chunk, seq if last else self.store.watermark(), self.fence)
         return len(published)
 
 

@@ -17,7 +17,12 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from catalog.namespaces import META_GRAPH, WATERMARK_PREDICATE, WATERMARK_SUBJECT
+from catalog.namespaces import (
+    FENCE_PREDICATE,
+    META_GRAPH,
+    WATERMARK_PREDICATE,
+    WATERMARK_SUBJECT,
+)
 from catalog.queries import BoundQuery
 from catalog.queries import load as named_query
 
@@ -36,7 +41,11 @@ class GraphOp:
 class QuadStore(Protocol):
     """What the catalog needs of a quad store."""
 
-    def apply(self, ops: Sequence[GraphOp], watermark: int) -> None: ...
+    def apply(self, ops: Sequence[GraphOp], watermark: int, fence: int | None = None
+              ) -> None:
+        """Replace or drop graphs and move the watermark in one transaction; with ``fence``
+        (the writer's lease epoch), only while no newer writer has written (remote stores)."""
+        ...
 
     def watermark(self) -> int: ...
 
@@ -88,7 +97,7 @@ def _ntriples(triples: Sequence[ox.Triple]) -> str:
     return "".join(f"{t} .\n" for t in triples)
 
 
-def update_text(ops: Sequence[GraphOp], watermark: int) -> str:
+def update_text(ops: Sequence[GraphOp], watermark: int, fence: int | None = None) -> str:
     """One SPARQL Update request that applies ``ops`` and sets the watermark.
 
     This is data, not a query, and so not a named ``.rq`` file: the request carries the graphs'
@@ -99,6 +108,8 @@ def update_text(ops: Sequence[GraphOp], watermark: int) -> str:
     (one operation is ~40 % faster to apply than one per graph), with blank nodes made
     distinct per graph (:func:`graph_triples`).
     """
+    if fence is not None:
+        return _fenced_update(ops, watermark, int(fence))
     last = {op.iri: op for op in ops}
     parts = [f"DROP SILENT GRAPH <{iri}>" for iri in last]
     bodies = [f"GRAPH <{op.iri}> {{\n{_ntriples(graph_triples(op.content))}}}"
@@ -113,6 +124,32 @@ def update_text(ops: Sequence[GraphOp], watermark: int) -> str:
         f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{WATERMARK_SUBJECT}> "
         f"<{WATERMARK_PREDICATE}> {int(watermark)} }} }}"
     )
+    return " ;\n".join(parts)
+
+
+def _fenced_update(ops: Sequence[GraphOp], watermark: int, fence: int) -> str:
+    """:func:`update_text` that does nothing unless the store's writer fence is at most
+    ``fence`` (the lease epoch of the process that writes), then sets it to ``fence``.
+
+    A process killed in the middle of an update cannot stop its request: a SPARQL server may
+    still apply it after another process has taken the projection over. Every operation here
+    is guarded by the fence, so such a late request from an older epoch changes nothing.
+    """
+    meta, subject = f"<{META_GRAPH}>", f"<{WATERMARK_SUBJECT}>"
+    guard = (f"OPTIONAL {{ GRAPH {meta} {{ {subject} <{FENCE_PREDICATE}> ?fence }} }} "
+             f"FILTER (!BOUND(?fence) || ?fence <= {fence})")
+    last = {op.iri: op for op in ops}
+    parts = [f"DELETE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} WHERE {{ {guard} "
+             f"GRAPH <{iri}> {{ ?s ?p ?o }} }}" for iri in last]
+    bodies = [f"GRAPH <{op.iri}> {{\n{_ntriples(graph_triples(op.content))}}}"
+              for op in last.values() if op.content]
+    if bodies:
+        parts.append("INSERT {\n" + "\n".join(bodies) + f"\n}} WHERE {{ {guard} }}")
+    for predicate, value in ((WATERMARK_PREDICATE, int(watermark)), (FENCE_PREDICATE, fence)):
+        parts.append(f"DELETE {{ GRAPH {meta} {{ {subject} <{predicate}> ?old }} }} WHERE {{ "
+                     f"{guard} GRAPH {meta} {{ {subject} <{predicate}> ?old }} }}")
+        parts.append(f"INSERT {{ GRAPH {meta} {{ {subject} <{predicate}> {value} }} }} "
+                     f"WHERE {{ {guard} }}")
     return " ;\n".join(parts)
 
 

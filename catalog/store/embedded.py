@@ -46,7 +46,8 @@ class EmbeddedStore:
     def native(self) -> ox.Store:
         return self._store
 
-    def apply(self, ops: Sequence[GraphOp], watermark: int) -> None:
+    def apply(self, ops: Sequence[GraphOp], watermark: int, fence: int | None = None
+              ) -> None:
         """Atomically apply ``ops`` and set the watermark.
 
         A batch that only adds new graphs and does not lower the watermark (a bulk import)

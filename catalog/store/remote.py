@@ -44,11 +44,12 @@ class RemoteStore:
             raise StoreUnavailable.of("store.status", status=resp.status_code, what=what,
                                       text=resp.text[:300])
 
-    def apply(self, ops: Sequence[GraphOp], watermark: int) -> None:
+    def apply(self, ops: Sequence[GraphOp], watermark: int, fence: int | None = None
+              ) -> None:
         with _mapped("update"):
             resp = self._http.post(
                 self.update_url,
-                content=update_text(ops, watermark).encode("utf-8"),
+                content=update_text(ops, watermark, fence).encode("utf-8"),
                 headers={"Content-Type": "application/sparql-update"},
             )
             self._check(resp, "update")

@@ -21,6 +21,7 @@ def upgrade() -> None:
         sa.Column("holder", sa.String(256), nullable=True),
         sa.Column("lease_until", sa.Float(), nullable=False),
         sa.Column("rebuilding", sa.Boolean(), nullable=False),
+        sa.Column("epoch", sa.Integer(), nullable=False, server_default="0"),
     )
 
 
