@@ -30,7 +30,8 @@ def _sparql(client: httpx.Client, url: str) -> float:
 @pytest.mark.slow
 def test_a_2mib_patch_in_flight_does_not_delay_a_cached_sparql_answer(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    env = {"SEMCAT_DATA_DIR": str(data), "SEMCAT_LOAD_DEMO": "true"}
+    env = {"SEMCAT_DATA_DIR": str(data), "SEMCAT_LOAD_DEMO": "true",
+           "SEMCAT_MAX_LITERAL_BYTES": str(4 << 20)}  # one big literal makes the 2 MiB body
     with semcat_serving(tmp_path / "serve.log", env) as served, httpx.Client() as client:
         engine = create_db_engine(f"sqlite:///{data / 'ledger.sqlite3'}")
         _, secret = Tokens(engine).create("ASP", "publisher")

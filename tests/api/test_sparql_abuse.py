@@ -36,8 +36,11 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[st
     with pytest.MonkeyPatch.context() as mp:
         for key in [k for k in os.environ if k.startswith("SEMCAT_")]:
             mp.delenv(key)
+        # the deadline is what these queries meet (the memory cap has its own tests:
+        # tests/catalog/test_query_memory.py)
         settings = Settings(env="test", data_dir=tmp_path_factory.mktemp("abuse"),
-                            query_timeout_s=TIMEOUT_S, query_max_per_client=8)
+                            query_timeout_s=TIMEOUT_S, query_max_per_client=8,
+                            query_worker_memory_mb=16_384)
     codes: list[str] = []
     store = EmbeddedStore(settings.resolved_store_path)
     store.native.bulk_extend(corpus_quads(N, codes=codes))
