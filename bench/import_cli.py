@@ -57,7 +57,9 @@ def run_size(n: int, work: Path) -> dict[str, Any]:
               f"({corpus.stat().st_size / 1e6:.0f} MB)", flush=True)
     data_dir = work / f"data-{n}"
     shutil.rmtree(data_dir, ignore_errors=True)
-    semcat = [sys.executable, "-m", "api.cli", "import"]
+    # published at once, as an operator loads a catalogue (drafts would leave the reference
+    # data unpublished and every passport refused)
+    semcat = [sys.executable, "-m", "api.cli", "import", "--publish"]
     subprocess.run([*semcat, *map(str, reference_files())], env=_env(data_dir), cwd=ROOT,
                    check=True, stdout=subprocess.DEVNULL)
     log = work / f"import-{n}.log"
