@@ -15,7 +15,6 @@ from api.routes import audit, catalogue, feed, health, home, publishing, sparql
 from api.routes import search as search_routes
 from api.routes.records import router_for
 from api.routes.sparql import SparqlFastLane
-from api.security_headers import SecurityHeaders
 from api.throttle import FailedLogins, TokenBucket
 from catalog.core import Catalog
 from catalog.demo import load_demo
@@ -67,8 +66,8 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.state.auth_failures = FailedLogins(settings.auth_failures_per_minute)
     errors.install(app)
     app.add_middleware(SparqlFastLane)  # /sparql before the routing of the whole API
-    app.add_middleware(SecurityHeaders)  # nosniff, referrer policy; a CSP on every page
-    app.add_middleware(RequestContext)  # outermost: request ids, and no plain-text 500 ever
+    # outermost: request ids, the security headers, and no plain-text 500 ever
+    app.add_middleware(RequestContext)
     app.include_router(home.router)
     app.include_router(health.router)
     for kind in kinds:
