@@ -80,12 +80,13 @@ def ledger_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 
 
 # --- a real SPARQL server -----------------------------------------------------------------
-def serve_oxigraph(location: Path) -> Iterator[str]:
-    """`oxigraph serve` on ``location`` and a free loopback port; yields its base URL."""
+def serve_oxigraph(location: Path, port: int | None = None) -> Iterator[str]:
+    """`oxigraph serve` on ``location`` and ``port`` (a free loopback port by default);
+    yields its base URL."""
     exe = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(exe).exists():
         pytest.fail("the `oxigraph` command (PyPI package oxigraph) is not installed")
-    port = free_port()
+    port = port or free_port()
     proc = subprocess.Popen(
         [exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

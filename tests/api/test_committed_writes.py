@@ -4,11 +4,10 @@ brings the store up to the ledger once the server is back (a real `oxigraph serv
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -20,6 +19,7 @@ from catalog.demo import load_reference
 from catalog.settings import Settings
 from catalog.workflow.access import Tokens
 from tests.builders import passport
+from tests.conftest import serve_oxigraph
 from tests.servers import free_port
 
 API = "/api/v1/services"
@@ -29,29 +29,18 @@ class Oxigraph:
     """`oxigraph serve` that a test stops and starts again on the same port and folder."""
 
     def __init__(self, location: Path) -> None:
-        self.exe = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
         self.location, self.port = location, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
+        self._running: ExitStack | None = None
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [self.exe, "serve", "--location", str(self.location), "--bind",
-             f"127.0.0.1:{self.port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(self.url + "/query", params={"query": "ASK {}"}, timeout=1)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        pytest.fail("oxigraph serve did not start")
+        self._running = ExitStack()
+        self._running.enter_context(contextmanager(serve_oxigraph)(self.location, self.port))
 
     def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-            self.proc = None
+        if self._running is not None:
+            self._running.close()
+            self._running = None
 
 
 @pytest.fixture
