@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from catalog.errors import Conflict, NotFound
-from catalog.ledger.db import read_session, write_session
+from catalog.ledger.db import reachable, read_session, write_session
 
 #: Version statuses of work in progress: a new version supersedes them.
 OPEN_STATUSES: tuple[str, ...] = ("draft", "submitted")
@@ -395,6 +395,20 @@ class Ledger:
                 chunk = list(iris[start:start + 500])
                 found |= set(s.exec(select(Record.iri).where(col(Record.iri).in_(chunk))))
         return found
+
+    def owner_of(self, iri: str) -> str | None:
+        """The organisation IRI of the institution that owns the record ``iri`` ("" when it
+        has none), or None when there is no such record. One plain query: a bulk import asks
+        it for every record it writes."""
+        query = (select(col(Record.id), col(Institution.iri))
+                 .select_from(Record)
+                 .outerjoin(Institution, col(Institution.id) == col(Record.institution_id))
+                 .where(col(Record.iri) == iri))
+        with reachable(), self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        return row[1] or ""
 
     def record_iri(self, kind: str, code: str) -> str | None:
         with read_session(self.engine) as s:

@@ -332,12 +332,7 @@ class Publishing:
 
     def _owner(self, iri: str) -> str | None:
         """The organisation IRI of the institution that owns an existing record, if any."""
-        with read_session(self.engine) as s:
-            rec = s.exec(select(Record).where(Record.iri == iri)).first()
-            if rec is None:
-                return None
-            inst = s.get(Institution, rec.institution_id) if rec.institution_id else None
-            return inst.iri if inst else ""
+        return self.catalog.ledger.owner_of(iri)
 
     @contextmanager
     def _refusals(self, principal: Principal, action: str, target: str | None
