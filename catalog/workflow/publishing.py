@@ -201,12 +201,10 @@ class Publishing:
                 require_edit(principal, draft.authority, draft.code or draft.iri)
 
         def on_write(s: Session, written: list[tuple[NewVersion, Appended]]) -> None:
-            ids = {r.iri: r.id for r in s.exec(select(Record).where(col(Record.iri).in_(
-                [nv.iri for nv, ap in written if ap.created])))}
             for nv, ap in written:
                 if not ap.created:
                     continue
-                record_id = ids[nv.iri]
+                record_id = ap.record_id
                 assert record_id is not None
                 s.add(Transition(record_id=record_id, version_number=ap.number,
                                  from_status=None, to_status="published" if publish else "draft",
