@@ -9,7 +9,8 @@ without a key or breaking the schema becomes an item with ``problems`` and the r
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,8 +56,8 @@ class RestConfig:
 class RestSource:
     """Records of a REST registry (see :class:`adapters.sources.base.Source`)."""
 
-    def __init__(self, config: RestConfig, *, http: HttpClient | None = None,
-                 environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, config: RestConfig, *, environ: Mapping[str, str] | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.name = config.name
         self.config = config
         self._schema = RecordSchema(config.schema, config.schema_files) \
@@ -64,7 +65,7 @@ class RestSource:
         headers = {"Accept": "application/json", **config.headers}
         if config.auth:
             headers.update(config.auth.headers(environ))
-        self._http = http or HttpClient(config.limits, config.retries, headers=headers)
+        self._http = HttpClient(config.limits, config.retries, headers=headers, sleep=sleep)
         self._url = urljoin(config.base_url, config.path) if config.path else config.base_url
 
     def close(self) -> None:

@@ -13,7 +13,8 @@ body; each record that is a global element of the WSDL's schemas is checked agai
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,8 +87,8 @@ def open_bundle(config: SoapConfig) -> Bundle:
 class SoapSource:
     """Records of a SOAP registry (see :class:`adapters.sources.base.Source`)."""
 
-    def __init__(self, config: SoapConfig, *, http: HttpClient | None = None,
-                 environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, config: SoapConfig, *, environ: Mapping[str, str] | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.name = config.name
         self.config = config
         self.client = load_client(open_bundle(config), config.wsdl)
@@ -103,7 +104,7 @@ class SoapSource:
             self._soap12 = binding.__class__.__name__ == "Soap12Binding"
             self._endpoint = config.endpoint or self._service._binding_options["address"]
         headers = dict(config.auth.headers(environ)) if config.auth else {}
-        self._http = http or HttpClient(config.limits, config.retries, headers=headers)
+        self._http = HttpClient(config.limits, config.retries, headers=headers, sleep=sleep)
         try:
             self._xpath = etree.XPath(config.records, namespaces=dict(config.namespaces))
             self._key = etree.XPath(f"string({config.key})", namespaces=dict(config.namespaces))
