@@ -12,9 +12,12 @@ body; each record that is a global element of the WSDL's schemas is checked agai
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,24 +180,64 @@ class SoapSource:
 
     def _item(self, record: Any, n: int) -> Item:
         position = paging.encode(n=n)
-        key = str(self._key(record)).strip()
+        try:
+            key = str(self._key(record)).strip()
+        except etree.XPathError:
+            key = ""
         if not key:
             problem = InvalidInput.of("registry.record_no_key", field=self.config.key, index=n)
             return Item(key=f"#{n}", position=position, data=record, problems=(problem,))
         return Item(key=key, position=position, data=record, problems=self._check(key, record))
 
     def _check(self, key: str, record: Any) -> tuple[CatalogError, ...]:
-        """The record against its global element in the WSDL's schemas, when it is one."""
+        """The record against its global element in the WSDL's schemas, when it is one: its
+        structure (zeep, strict) and its simple values (which zeep only logs)."""
         try:
             element = self.client.wsdl.types.get_element(record.tag)
         except (LookupError, zeep.exceptions.Error):
             return ()
+        reason = None
+        with _VALUE_ERRORS.collecting() as bad_values:
+            try:
+                element.parse(record, self.client.wsdl.types)  # type: ignore[no-untyped-call]
+            except zeep.exceptions.XMLParseError as exc:  # names elements, never values
+                reason = f"{type(exc).__name__}: {exc.message}"[:300]
+            except (zeep.exceptions.Error, ValueError, TypeError, LookupError) as exc:
+                reason = type(exc).__name__
+        if reason is None and bad_values:
+            reason = f"{len(bad_values)} value(s) not of their XSD type ({bad_values[0]})"
+        if reason is None:
+            return ()
+        return (InvalidInput.of("registry.record_xsd", field=etree.QName(record).localname,
+                                value=key[:100], reason=reason),)
+
+
+class _ValueErrors(logging.Filter):
+    """zeep logs a simple value it cannot read, with the value (a registry's data) and goes
+    on. This filter, on that logger, drops those records (no registry data in logs) and, while
+    a record is checked in this thread, keeps the names of the exceptions for its problem."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._local = threading.local()
+
+    @contextmanager
+    def collecting(self) -> Iterator[list[str]]:
+        self._local.found = found = []
         try:
-            element.parse(record, self.client.wsdl.types)  # type: ignore[no-untyped-call]
-        except (zeep.exceptions.Error, ValueError, TypeError, LookupError) as exc:
-            return (InvalidInput.of("registry.record_schema", field=record.tag[:100],
-                                    value=key[:100], reason=type(exc).__name__),)
-        return ()
+            yield found
+        finally:
+            self._local.found = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        found = getattr(self._local, "found", None)
+        if found is not None and record.exc_info and record.exc_info[0]:
+            found.append(record.exc_info[0].__name__)
+        return False
+
+
+_VALUE_ERRORS = _ValueErrors()
+logging.getLogger("zeep.xsd.types.simple").addFilter(_VALUE_ERRORS)
 
 
 def _body(data: bytes, url: str) -> Any:

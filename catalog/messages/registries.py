@@ -159,4 +159,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the source's request for operation {value} does not fit the WSDL: {reason}",
         "ro": "cererea sursei pentru operația {value} nu corespunde WSDL-ului: {reason}",
         "ru": "запрос источника для операции {value} не соответствует WSDL: {reason}"},
+    "registry.record_xsd": {
+        "en": "record {value!r} does not match the WSDL's schema of {field}: {reason}",
+        "ro": "înregistrarea {value!r} nu respectă schema WSDL-ului pentru {field}: {reason}",
+        "ru": "запись {value!r} не соответствует схеме WSDL для {field}: {reason}"},
 }

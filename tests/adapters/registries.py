@@ -228,7 +228,7 @@ def build() -> Registry:
             persons = [p for p in PERSONS if p[0] == wanted]
         items = "".join(_person(*p) for p in persons)
         if case == "bad-record":
-            items = (_person(*PERSONS[0]) + _person("12AB", "Greșit", "IDNP", "2001-02-03")
+            items = (_person(*PERSONS[0]) + _person("2000000000999", "Greșit", "Data", "31.02.2001")
                      + "<p:Person><p:LastName>FărăCheie</p:LastName></p:Person>")
         name = "ListPersonsResponse" if call is not None and call.tag.endswith("ListPersons") \
             else "GetPersonResponse"
