@@ -223,7 +223,8 @@ class _ValueErrors(logging.Filter):
 
     @contextmanager
     def collecting(self) -> Iterator[list[str]]:
-        self._local.found = found = []
+        found: list[str] = []
+        self._local.found = found
         try:
             yield found
         finally:
