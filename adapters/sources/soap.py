@@ -163,7 +163,13 @@ class SoapSource:
             headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{action}"'}
         answer = self._http.send("POST", self._endpoint, content=self.envelope(args),
                                  headers=headers, ok=frozenset({200, 500}))
-        body = _body(answer.body, answer.url)
+        try:
+            body = _body(answer.body, answer.url)
+        except RegistryAnswerRefused:
+            if answer.status != 200:  # an error page, not a SOAP fault
+                raise RegistryUnavailable.of("registry.status", value=where(answer.url),
+                                             status=answer.status) from None
+            raise
         fault = body.find(f"{{{SOAP12 if self._soap12 else SOAP11}}}Fault")
         if fault is not None:
             raise RegistryUnavailable.of("registry.soap_fault", value=where(answer.url),

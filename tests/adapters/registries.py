@@ -201,6 +201,9 @@ def build() -> Registry:
         if case == "fault":
             return _envelope(f"<soap:Fault><faultcode>soap:Server</faultcode><faultstring>"
                              f"{SECRET_FAULT_TEXT}</faultstring></soap:Fault>", 500)
+        if case == "html-500":
+            return Response(f"<html><body>{SECRET_FAULT_TEXT}</body></html>", status_code=500,
+                            media_type="text/html")
         if case in HOSTILE_XML:
             return Response(HOSTILE_XML[case], media_type="text/xml")
         if case == "huge":

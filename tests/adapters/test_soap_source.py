@@ -136,6 +136,8 @@ def test_records_not_matching_the_wsdl_are_item_problems(
 @pytest.mark.parametrize(("case", "error", "message"), [
     ("fault", RegistryUnavailable, "the registry at {url}/soap/fault answered with a SOAP fault "
      "(code soap:Server); its text is kept out of reports, ask the registry's operator"),
+    ("html-500", RegistryUnavailable, "the registry at {url}/soap/html-500 answered HTTP 500; "
+     "expected 200"),
     ("invalid-xml", RegistryAnswerRefused, "the answer of the registry at {url}/soap/invalid-xml "
      "is not well-formed XML (line 1, column 104)"),
     ("xxe", RegistryAnswerRefused, "the answer of the registry at {url}/soap/xxe declares a "
