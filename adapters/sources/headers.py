@@ -80,6 +80,19 @@ class XRoadHeader:
         out.append(_el(XROAD, "protocolVersion", self.protocol_version))
         return out
 
+    def rest_headers(self) -> dict[str, str]:
+        """The same call's HTTP headers under the X-Road message protocol for REST (the
+        service is named in the path ``/r1/{service}``; the security server adds the id)."""
+        _parts(self.client, 3, 4, "client")
+        headers = {"X-Road-Client": self.client, "X-Road-UserId": self.user_id}
+        if self.issue:
+            headers["X-Road-Issue"] = self.issue
+        return headers
+
+    def rest_path(self) -> str:
+        """The path of the service on the client's security server."""
+        return "/r1/" + "/".join(_parts(self.service, 5, 6, "service"))
+
 
 @dataclass(frozen=True)
 class MConnectHeader:

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -27,6 +28,8 @@ POP = "https://registre.example.gov.md/population/v1"
 XRD = "http://x-road.eu/xsd/xroad.xsd"
 RANDOM = "http://v6Example.x-road.eu/producer"
 MB = 1024 * 1024
+XROAD_REST = Path(__file__).resolve().parents[2].parent / "shared" / "external" / "soap" / \
+    "xroad-rest"
 SECRET_FAULT_TEXT = "ORA-00942 at /srv/registry/internal.py line 42"
 HOSTNAME = "/etc/hostname"
 
@@ -112,6 +115,24 @@ def build() -> Registry:
             headers["Link"] = f'</rest/link?start={start + 100}>; rel="next", </rest/link>; ' \
                               f'rel="first"'
         return Response(json.dumps(RECORDS[start: start + 100]), headers=headers,
+                        media_type="application/json")
+
+    @app.get("/r1/{instance}/{cls}/{member}/{subsystem}/listMethods")
+    def list_methods(request: Request, instance: str, cls: str, member: str,
+                     subsystem: str) -> Response:
+        """X-Road's REST metaservice, answering its real example (../shared)."""
+        reg.requests.append({"path": "listMethods", "service": (instance, cls, member,
+                                                                  subsystem),
+                             "client": request.headers.get("x-road-client"),
+                             "user": request.headers.get("x-road-userid")})
+        if not request.headers.get("x-road-client"):
+            return Response(status_code=400)
+        return Response((XROAD_REST / "listMethods-response.json").read_bytes(),
+                        media_type="application/json")
+
+    @app.get("/listClients")
+    def list_clients() -> Response:
+        return Response((XROAD_REST / "listClients-response.json").read_bytes(),
                         media_type="application/json")
 
     @app.get("/rest/auth")

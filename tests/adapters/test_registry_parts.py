@@ -36,6 +36,8 @@ def test_x_road_identifiers_are_checked() -> None:
     client = member.elements("m-1")[0]
     assert client.get("{http://x-road.eu/xsd/identifiers}objectType") == "MEMBER"
     assert [e.text for e in client] == ["EE", "GOV", "1"]
+    assert member.rest_headers() == {"X-Road-Client": "EE/GOV/1", "X-Road-UserId": "u"}
+    assert member.rest_path() == "/r1/EE/GOV/2/sub/svc"
 
 
 def test_retry_after_as_seconds_or_date() -> None:

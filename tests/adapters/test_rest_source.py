@@ -15,6 +15,7 @@ import pytest
 
 from adapters.sources.auth import Auth
 from adapters.sources.errors import RegistryAnswerRefused, RegistryTimeout, RegistryUnavailable
+from adapters.sources.headers import XRoadHeader
 from adapters.sources.http import Limits, Retries
 from adapters.sources.paging import Paging
 from adapters.sources.rest import RestConfig, RestSource
@@ -263,3 +264,24 @@ def test_an_unreachable_registry_is_a_fault_naming_it() -> None:
     with pytest.raises(RegistryUnavailable) as err:
         keys(source(url, "/x?token=abc"))
     assert err.value.message == f"the registry at {url}/x cannot be reached (ConnectError)"
+
+
+def test_the_real_x_road_rest_metaservices_are_read_with_the_x_road_headers(
+        registry: tuple[Registry, str], shared: Path) -> None:
+    reg, url = registry
+    header = XRoadHeader(client="INSTANCE/CLASS1/MEMBER1/SUBSYSTEM1", user_id="EE38001010000",
+                         service="INSTANCE/CLASS2/MEMBER2/SUBSYSTEM2/listMethods")
+    src = rest(RestConfig(name="x-road", base_url=url, path=header.rest_path(),
+                          records="service", key="service_code",
+                          headers=header.rest_headers()))
+    items = list(src.items())
+    expected = json.loads((shared / "soap" / "xroad-rest" / "listMethods-response.json")
+                          .read_text())["service"]
+    assert [i.key for i in items] == [s["service_code"] for s in expected]
+    assert items[0].data["endpoint_list"][0] == {"method": "PUT", "path": "/pet"}
+    assert reg.requests[-1] == {"path": "listMethods", "client": header.client,
+                                "user": "EE38001010000",
+                                "service": ("INSTANCE", "CLASS2", "MEMBER2", "SUBSYSTEM2")}
+    clients = rest(RestConfig(name="x-road", base_url=url, path="/listClients",
+                              records="member", key="id.member_code"))
+    assert [i.key for i in clients.items()][:2] == ["TS1OWNER", "TS2OWNER"]
