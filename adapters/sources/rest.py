@@ -209,6 +209,9 @@ def _json(answer: Answer) -> Any:
     except json.JSONDecodeError as exc:
         raise RegistryAnswerRefused.of("registry.answer_not_json", value=where(answer.url),
                                        line=exc.lineno, column=exc.colno) from None
+    except ValueError:  # an integer of more digits than Python reads
+        raise RegistryAnswerRefused.of("registry.answer_shape", value=where(answer.url),
+                                       expected="numbers of at most 4300 digits") from None
     except (InvalidInput, RecursionError):
         raise RegistryAnswerRefused.of("registry.answer_shape", value=where(answer.url),
                                        expected=f"JSON nested at most {MAX_DEPTH} deep"

@@ -203,6 +203,10 @@ def build() -> Registry:
     def deep() -> Response:
         return Response("[" * 5000 + "]" * 5000, media_type="application/json")
 
+    @app.get("/rest/hostile/huge-number")
+    def huge_number() -> Response:
+        return Response('[{"id": ' + "9" * 100_000 + "}]", media_type="application/json")
+
     @app.get("/schemas/remote.json")
     def remote_schema() -> dict[str, Any]:
         reg.hits["remote-schema"] += 1

@@ -234,6 +234,7 @@ def test_429_asking_too_long_and_503_without_end_are_faults(
 @pytest.mark.parametrize(("path", "message"), [
     ("/rest/hostile/not-json", "is not JSON (line 1, column 1)"),
     ("/rest/hostile/deep", "has no JSON nested at most 64 deep"),
+    ("/rest/hostile/huge-number", "has no numbers of at most 4300 digits"),
     ("/rest/page", "has no a list of records at 'nowhere'"),
 ])
 def test_answers_of_the_wrong_shape_are_clear_faults(
