@@ -12,6 +12,7 @@ query, never a header (they carry the secrets) or the body.
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -104,7 +105,7 @@ class HttpClient:
     def __init__(self, limits: Limits | None = None, retries: Retries | None = None, *,
                  headers: Mapping[str, str] | None = None,
                  sleep: Callable[[float], None] = time.sleep,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 verify: ssl.SSLContext | bool = True) -> None:
         self.limits = limits or Limits()
         self.retries = retries or Retries()
         self._sleep = sleep
@@ -113,7 +114,7 @@ class HttpClient:
             timeout=httpx.Timeout(connect=lim.connect_s, read=lim.read_s, write=lim.read_s,
                                   pool=lim.connect_s),
             follow_redirects=False, trust_env=False, headers=dict(headers or {}),
-            transport=transport)
+            verify=verify)
 
     def close(self) -> None:
         self._client.close()

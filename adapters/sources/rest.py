@@ -23,6 +23,7 @@ from adapters.sources.errors import RegistryAnswerRefused, RegistryUnavailable
 from adapters.sources.http import Answer, HttpClient, Limits, Retries, where
 from adapters.sources.jsonschemas import RecordSchema
 from adapters.sources.paging import Paging
+from adapters.sources.tls import Tls
 from catalog.errors import CatalogError, InvalidInput
 from catalog.gates import check_nesting
 
@@ -46,6 +47,7 @@ class RestConfig:
     auth: Auth | None = None
     #: headers that are not secrets (``Accept-Language``, an X-Road client id ...)
     headers: Mapping[str, str] = field(default_factory=dict)
+    tls: Tls | None = None
     limits: Limits = field(default_factory=Limits)
     retries: Retries = field(default_factory=Retries)
     #: the JSON Schema records must match, and the local files its ``$ref`` may name
@@ -65,7 +67,8 @@ class RestSource:
         headers = {"Accept": "application/json", **config.headers}
         if config.auth:
             headers.update(config.auth.headers(environ))
-        self._http = HttpClient(config.limits, config.retries, headers=headers, sleep=sleep)
+        self._http = HttpClient(config.limits, config.retries, headers=headers, sleep=sleep,
+                                 verify=config.tls.context(environ) if config.tls else True)
         self._url = urljoin(config.base_url, config.path) if config.path else config.base_url
 
     def close(self) -> None:

@@ -32,6 +32,7 @@ from adapters.sources.base import Item
 from adapters.sources.errors import RegistryAnswerRefused, RegistryUnavailable
 from adapters.sources.headers import HeaderProfile
 from adapters.sources.http import HttpClient, Limits, Retries, where
+from adapters.sources.tls import Tls
 from adapters.sources.wsdl import load_client, zeep_errors
 from catalog.core import Catalog
 from catalog.errors import CatalogError, InvalidInput, UnsafeInput
@@ -76,6 +77,7 @@ class SoapConfig:
     #: remote locations the definitions import, mapped to files (default: the X-Road schemas)
     url_map: Mapping[str, Path] | None = None
     auth: Auth | None = None
+    tls: Tls | None = None
     limits: Limits = field(default_factory=Limits)
     retries: Retries = field(default_factory=Retries)
 
@@ -107,7 +109,8 @@ class SoapSource:
             self._soap12 = binding.__class__.__name__ == "Soap12Binding"
             self._endpoint = config.endpoint or self._service._binding_options["address"]
         headers = dict(config.auth.headers(environ)) if config.auth else {}
-        self._http = HttpClient(config.limits, config.retries, headers=headers, sleep=sleep)
+        self._http = HttpClient(config.limits, config.retries, headers=headers, sleep=sleep,
+                                 verify=config.tls.context(environ) if config.tls else True)
         try:
             self._xpath = etree.XPath(config.records, namespaces=dict(config.namespaces))
             self._key = etree.XPath(f"string({config.key})", namespaces=dict(config.namespaces))

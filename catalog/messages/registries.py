@@ -163,4 +163,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "record {value!r} does not match the WSDL's schema of {field}: {reason}",
         "ro": "înregistrarea {value!r} nu respectă schema WSDL-ului pentru {field}: {reason}",
         "ru": "запись {value!r} не соответствует схеме WSDL для {field}: {reason}"},
+    "registry.tls_files": {
+        "en": "the source's TLS files ({value}) cannot be used: {reason}",
+        "ro": "fișierele TLS ale sursei ({value}) nu pot fi folosite: {reason}",
+        "ru": "TLS-файлы источника ({value}) невозможно использовать: {reason}"},
 }
