@@ -26,6 +26,7 @@ from adapters.sources.paging import Paging
 from adapters.sources.tls import Tls
 from catalog.errors import CatalogError, InvalidInput
 from catalog.gates import check_nesting
+from catalog.messages import Localized
 
 #: deepest JSON nesting read from a registry
 MAX_DEPTH = 64
@@ -130,8 +131,10 @@ class RestSource:
             cursor = str(nxt)
             if len(cursor) > paging.MAX_CURSOR:
                 raise RegistryAnswerRefused.of("registry.answer_shape", value=where(self._url),
-                                               expected=f"a cursor of at most "
-                                               f"{paging.MAX_CURSOR} characters")
+                                               shape=Localized({
+                    "en": f"a cursor of at most {paging.MAX_CURSOR} characters",
+                    "ro": f"un cursor de cel mult {paging.MAX_CURSOR} de caractere",
+                    "ru": f"курсор не длиннее {paging.MAX_CURSOR} символов"}))
             if cursor in seen:
                 raise RegistryUnavailable.of("registry.cursor_repeated",
                                              value=where(self._url), field=cfg.cursor_path)
@@ -175,9 +178,12 @@ class RestSource:
         body = _json(answer)
         records = paging.pick(body, self.config.records)
         if not isinstance(records, list):
+            where_ = self.config.records or "/"
             raise RegistryAnswerRefused.of(
                 "registry.answer_shape", value=where(answer.url),
-                expected=f"a list of records at {self.config.records or 'its top level'!r}")
+                shape=Localized({"en": f"a list of records at {where_!r}",
+                                    "ro": f"o listă de înregistrări la {where_!r}",
+                                    "ru": f"список записей в {where_!r}"}))
         return answer, body, records
 
     def _item(self, record: Any, position: str) -> Item:
@@ -214,8 +220,15 @@ def _json(answer: Answer) -> Any:
                                        line=exc.lineno, column=exc.colno) from None
     except ValueError:  # an integer of more digits than Python reads
         raise RegistryAnswerRefused.of("registry.answer_shape", value=where(answer.url),
-                                       expected="numbers of at most 4300 digits") from None
+                                       shape=Localized({
+                                           "en": "numbers of at most 4300 digits",
+                                           "ro": "numere de cel mult 4300 de cifre",
+                                           "ru": "числа не длиннее 4300 цифр"})) from None
     except (InvalidInput, RecursionError):
         raise RegistryAnswerRefused.of("registry.answer_shape", value=where(answer.url),
-                                       expected=f"JSON nested at most {MAX_DEPTH} deep"
-                                       ) from None
+                                       shape=Localized({
+                                           "en": f"JSON nested at most {MAX_DEPTH} deep",
+                                           "ro": f"JSON imbricat pe cel mult {MAX_DEPTH} de "
+                                                 "niveluri",
+                                           "ru": f"JSON с вложенностью не более {MAX_DEPTH} "
+                                                 "уровней"})) from None

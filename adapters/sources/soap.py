@@ -36,6 +36,7 @@ from adapters.sources.tls import Tls
 from adapters.sources.wsdl import load_client, zeep_errors
 from catalog.core import Catalog
 from catalog.errors import CatalogError, InvalidInput, UnsafeInput
+from catalog.messages import Localized
 from catalog.records.passport import Passport, from_triples
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -184,7 +185,10 @@ class SoapSource:
         if not isinstance(records, list) or not all(
                 isinstance(r, etree._Element) for r in records):
             raise RegistryAnswerRefused.of("registry.answer_shape", value=where(answer.url),
-                                           expected=f"elements at {self.config.records!r}")
+                                           shape=Localized({
+                                               "en": f"elements at {self.config.records!r}",
+                                               "ro": f"elemente la {self.config.records!r}",
+                                               "ru": f"элементы в {self.config.records!r}"}))
         return records
 
     def _item(self, record: Any, n: int) -> Item:
@@ -265,7 +269,9 @@ def _body(data: bytes, url: str) -> Any:
             if body is not None:
                 return body
     raise RegistryAnswerRefused.of("registry.answer_shape", value=where(url),
-                                   expected="a SOAP Envelope with a Body")
+                                   shape=Localized({"en": "a SOAP Envelope with a Body",
+                                                       "ro": "un SOAP Envelope cu Body",
+                                                       "ru": "SOAP Envelope с Body"}))
 
 
 def _fault_code(fault: Any) -> str:

@@ -64,9 +64,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "ответ реестра по адресу {value} не является JSON (строка {line}, столбец "
               "{column})"},
     "registry.answer_shape": {
-        "en": "the answer of the registry at {value} has no {expected}",
-        "ro": "răspunsul registrului de la {value} nu conține {expected}",
-        "ru": "в ответе реестра по адресу {value} нет {expected}"},
+        "en": "the answer of the registry at {value} does not have the expected shape: "
+              "{shape}",
+        "ro": "răspunsul registrului de la {value} nu are forma așteptată: {shape}",
+        "ru": "ответ реестра по адресу {value} не имеет ожидаемой формы: {shape}"},
     "registry.soap_fault": {
         "en": "the registry at {value} answered with a SOAP fault (code {fault}); its text is "
               "kept out of reports, ask the registry's operator",

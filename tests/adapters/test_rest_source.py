@@ -233,9 +233,10 @@ def test_429_asking_too_long_and_503_without_end_are_faults(
 
 @pytest.mark.parametrize(("path", "message"), [
     ("/rest/hostile/not-json", "is not JSON (line 1, column 1)"),
-    ("/rest/hostile/deep", "has no JSON nested at most 64 deep"),
-    ("/rest/hostile/huge-number", "has no numbers of at most 4300 digits"),
-    ("/rest/page", "has no a list of records at 'nowhere'"),
+    ("/rest/hostile/deep", "does not have the expected shape: JSON nested at most 64 deep"),
+    ("/rest/hostile/huge-number", "does not have the expected shape: numbers of at most 4300 "
+     "digits"),
+    ("/rest/page", "does not have the expected shape: a list of records at 'nowhere'"),
 ])
 def test_answers_of_the_wrong_shape_are_clear_faults(
         registry: tuple[Registry, str], path: str, message: str) -> None:
