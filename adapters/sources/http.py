@@ -25,9 +25,16 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from adapters.sources.errors import RegistryAnswerRefused, RegistryTimeout, RegistryUnavailable
+from catalog.messages import Localized
 
 log = logging.getLogger("adapters.sources")
 
+#: what a timeout cut, in each language
+PHASES = {
+    "connect": Localized({"en": "connect", "ro": "conectare", "ru": "соединение"}),
+    "read": Localized({"en": "read", "ro": "citire", "ru": "чтение"}),
+    "total": Localized({"en": "whole answer", "ro": "răspunsul întreg", "ru": "весь ответ"}),
+}
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRIED = frozenset({429, 503})
 
@@ -193,7 +200,7 @@ class HttpClient:
                                                limit=cap)
             if time.monotonic() - started > self.limits.total_s:
                 raise RegistryTimeout.of("registry.timeout", value=where(url),
-                                         limit=self.limits.total_s, phase="whole answer")
+                                         limit=self.limits.total_s, phase=PHASES["total"])
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -206,10 +213,10 @@ def _translated(url: str, limits: Limits) -> Iterator[None]:
         yield
     except httpx.ConnectTimeout:
         raise RegistryTimeout.of("registry.timeout", value=where(url), limit=limits.connect_s,
-                                 phase="connect") from None
+                                 phase=PHASES["connect"]) from None
     except httpx.TimeoutException:
         raise RegistryTimeout.of("registry.timeout", value=where(url), limit=limits.read_s,
-                                 phase="read") from None
+                                 phase=PHASES["read"]) from None
     except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
         raise RegistryUnavailable.of("registry.unreachable", value=where(url),
                                      reason=type(exc).__name__) from None
