@@ -73,6 +73,9 @@ class SoapConfig:
     request: Mapping[str, Any] = field(default_factory=dict)
     #: where to send (the WSDL's address when ``None``)
     endpoint: str | None = None
+    #: the WSDL's service and port to use (the first ones when ``None``)
+    service: str | None = None
+    port: str | None = None
     header: HeaderProfile | None = None
     paging: SoapPaging | None = None
     #: remote locations the definitions import, mapped to files (default: the X-Road schemas)
@@ -99,7 +102,10 @@ class SoapSource:
         self.config = config
         self.client = load_client(open_bundle(config), config.wsdl)
         with zeep_errors(config.wsdl):
-            self._service = self.client.service
+            self._service = self.client.bind(config.service, config.port) \
+                if config.service or config.port else self.client.service
+            if self._service is None:
+                raise ValueError("the WSDL declares no service")
             binding = self._service._binding
             operations = binding._operations
             if config.operation not in operations:

@@ -40,6 +40,12 @@ def test_the_real_x_road_wsdls_load_with_their_remote_imports_mapped(soap: Path)
     client = load_client(bundle, "testservice-getRandom-bmi.wsdl")
     operations = {op for b in client.wsdl.bindings.values() for op in b._operations}
     assert operations == {"xroadGetRandom", "bodyMassIndex"}
+    src = SoapSource(SoapConfig(name="bmi", bundle=soap / "xroad",
+                                wsdl="testservice-getRandom-bmi.wsdl", operation="bodyMassIndex",
+                                service="bodyMassIndex", port="bodyMassIndexPortSoap11",
+                                records="*", key="."))
+    assert b"bodyMassIndex" in src.envelope({"height": 180, "weight": 80})
+    src.close()
     assert check_imports(bundle, "xroad6-getRandom.wsdl") == [
         "xroad6-getRandom.wsdl", "_mapped/xroad.xsd", "_mapped/identifiers.xsd",
         "_mapped/xml.xsd"]
