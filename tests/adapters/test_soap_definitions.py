@@ -133,3 +133,24 @@ def test_a_zip_bundle_works_like_a_folder(soap: Path, tmp_path: Path) -> None:
                                 operation="getRandom", records="*", key="."))
     assert b"getRandom" in src.envelope({"amount": 1})
     src.close()
+
+
+@pytest.mark.parametrize("how", ["absolute", "file-url", "dot-dot"])
+def test_zeep_is_confined_even_without_the_import_walk(
+        soap: Path, tmp_path: Path, outside: Path, how: str,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The second gate alone: zeep, loading through the bundle transport, reads nothing
+    outside the bundle (zeep 4.3.3 alone reads the file and puts it in the exception)."""
+    import adapters.sources.wsdl as wsdl_module
+
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setattr(wsdl_module, "check_imports", lambda bundle, root: [root])
+    location = {"absolute": str(outside), "file-url": outside.as_uri(),
+                "dot-dot": "../../private.xsd"}[how]
+    wsdl = (soap / "zeep-tests" / "soap.wsdl").read_text()
+    wsdl = wsdl.replace("</schema>", f'<include schemaLocation="{location}"/></schema>', 1)
+    bundle = Bundle.of_files({"wsdl/service.wsdl": wsdl.encode()}, url_map={})
+    with pytest.raises(InvalidInput) as err:
+        load_client(bundle, "wsdl/service.wsdl")
+    assert err.value.field == "schemaLocation"
+    assert SECRET_FILE_TEXT not in everything_shown(err.value) + caplog.text
