@@ -2,7 +2,8 @@
 
 Every call is bounded: connect, read (between bytes) and total time, answer size (the body is
 streamed and cut at the cap, a declared ``Content-Length`` over it is refused before reading),
-redirects (followed only on the same scheme, host and port, at most :attr:`Limits.redirects`),
+redirects (followed only on the same host and port, from http to https or on the same scheme,
+at most :attr:`Limits.redirects`),
 and retries (429 and 503 only, waiting what ``Retry-After`` asks when that is within
 :attr:`Retries.max_wait_s`, else an exponential backoff). httpx errors become
 :mod:`adapters.sources.errors` here and nowhere else; messages name the address without its
@@ -159,7 +160,8 @@ class HttpClient:
             if location is None:
                 return answer
             target = urljoin(url, location)
-            if _origin(target) != origin:
+            scheme, host, port = _origin(target)
+            if (host, port) != origin[1:] or scheme not in (origin[0], "https"):
                 raise RegistryUnavailable.of("registry.redirect_other_host", value=where(url),
                                              host=(urlsplit(target).hostname or "?")[:100])
             if answer.status == 303 or (answer.status in (301, 302) and method != "GET"):
