@@ -115,15 +115,18 @@ class SoapSource:
             self._operation = operations[config.operation]
             self._soap12 = binding.__class__.__name__ == "Soap12Binding"
             self._endpoint = config.endpoint or self._service._binding_options["address"]
-        headers = dict(config.auth.headers(environ)) if config.auth else {}
-        self._http = HttpClient(config.limits, config.retries, headers=headers, sleep=sleep,
-                                 verify=config.tls.context(environ) if config.tls else True)
         try:
             self._xpath = etree.XPath(config.records, namespaces=dict(config.namespaces))
             self._key = etree.XPath(f"string({config.key})", namespaces=dict(config.namespaces))
-        except etree.XPathSyntaxError:
-            raise InvalidInput.of("registry.bad_xpath", field="records/key",
-                                  value=f"{config.records} | {config.key}"[:200]) from None
+        except etree.XPathError:
+            raise self._bad_xpath() from None
+        headers = dict(config.auth.headers(environ)) if config.auth else {}
+        self._http = HttpClient(config.limits, config.retries, headers=headers, sleep=sleep,
+                                verify=config.tls.context(environ) if config.tls else True)
+
+    def _bad_xpath(self) -> InvalidInput:
+        return InvalidInput.of("registry.bad_xpath", field="records/key",
+                               value=f"{self.config.records} | {self.config.key}"[:200])
 
     def close(self) -> None:
         self._http.close()
@@ -187,7 +190,10 @@ class SoapSource:
         if answer.status != 200:
             raise RegistryUnavailable.of("registry.status", value=where(answer.url),
                                          status=answer.status)
-        records = self._xpath(body)
+        try:
+            records = self._xpath(body)
+        except etree.XPathError:
+            raise self._bad_xpath() from None
         if not isinstance(records, list) or not all(
                 isinstance(r, etree._Element) for r in records):
             raise RegistryAnswerRefused.of("registry.answer_shape", value=where(answer.url),

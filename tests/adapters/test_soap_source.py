@@ -59,7 +59,8 @@ def population(url: str, case: str = "ok", **kwargs: Any) -> SoapSource:
     config = SoapConfig(
         name="population", bundle=EXAMPLE, wsdl="population-register.wsdl",
         operation=kwargs.pop("operation", "ListPersons"),
-        records="p:ListPersonsResponse/p:Person | p:GetPersonResponse/p:Person",
+        records=kwargs.pop("records",
+                           "p:ListPersonsResponse/p:Person | p:GetPersonResponse/p:Person"),
         key="p:IDNP", namespaces={"p": POP}, endpoint=f"{url}/soap/{case}",
         header=kwargs.pop("header", HEADER), limits=kwargs.pop("limits", FAST), **kwargs)
     src = SoapSource(config, sleep=sleep)
@@ -94,6 +95,9 @@ def test_a_single_call_operation(registry: tuple[Registry, str]) -> None:
         population(url, operation="DeletePerson")
     assert err.value.message == "the WSDL has no operation 'DeletePerson'; it has: GetPerson, " \
                                 "ListPersons"
+    with pytest.raises(InvalidInput, match=r"is not an XPath 1\.0 expression"):
+        list(population(url, operation="GetPerson", request={"IDNP": PERSONS[4][0]},
+                        records="q:Person").items())
 
 
 def test_the_real_x_road_wsdl_is_called_with_the_x_road_headers(
