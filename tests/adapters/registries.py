@@ -28,6 +28,8 @@ POP = "https://registre.example.gov.md/population/v1"
 XRD = "http://x-road.eu/xsd/xroad.xsd"
 RANDOM = "http://v6Example.x-road.eu/producer"
 MB = 1024 * 1024
+EXAMPLE = Path(__file__).resolve().parents[2] / "adapters" / "examples" / \
+    "mconnect-population-register"
 XROAD_REST = Path(__file__).resolve().parents[2].parent / "shared" / "external" / "soap" / \
     "xroad-rest"
 SECRET_FAULT_TEXT = "ORA-00942 at /srv/registry/internal.py line 42"
@@ -213,6 +215,15 @@ def build() -> Registry:
         return {"type": "object"}
 
     # --- SOAP -------------------------------------------------------------------------------
+    @app.get("/soap/{case}")
+    def wsdl(case: str) -> Response:
+        """The service's WSDL, as registries publish it (``?wsdl``): the sources never read
+        it from here, only from their local bundle."""
+        reg.hits[f"wsdl-{case}"] += 1
+        name = "xroad6-getRandom.wsdl" if case == "xroad" else "population-register.wsdl"
+        folder = XROAD_REST.parent / "xroad" if case == "xroad" else EXAMPLE
+        return Response((folder / name).read_bytes(), media_type="text/xml")
+
     @app.post("/soap/{case}")
     async def soap(case: str, request: Request) -> Response:
         body = await request.body()

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from adapters.sources.errors import RegistryAnswerRefused, RegistryTimeout, RegistryUnavailable
@@ -85,6 +86,9 @@ def test_a_paged_mconnect_operation_gives_every_record_with_the_headers_sent(
     assert calls[0]["action"] == '"https://registre.example.gov.md/population/v1/ListPersons"'
     resumed = [i.key for i in src.items(after=items[11].position)]
     assert resumed == [p[0] for p in PERSONS[12:]]
+    assert reg.hits["wsdl-ok"] == 0  # the published ?wsdl is never read: the bundle is
+    assert b"MConnectHeaders" in httpx.get(f"{url}/soap/ok?wsdl").content
+    assert reg.hits["wsdl-ok"] == 1
 
 
 def test_a_single_call_operation(registry: tuple[Registry, str]) -> None:
@@ -122,6 +126,7 @@ def test_the_real_x_road_wsdl_is_called_with_the_x_road_headers(
     assert client == ["EE", "GOV", "70000001", "semcat"]
     assert service == ["EE", "GOV", "70000002", "registry", "getRandom", "v1"]
     assert sent["client"].get("{http://x-road.eu/xsd/identifiers}objectType") == "SUBSYSTEM"
+    assert reg.hits["wsdl-xroad"] == 0
 
 
 def test_records_not_matching_the_wsdl_are_item_problems(
