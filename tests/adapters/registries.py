@@ -233,7 +233,8 @@ def build() -> Registry:
                    for h in envelope.iterfind(f"{{{SOAP}}}Header/*")}
         call = envelope.find(f"{{{SOAP}}}Body/*")
         reg.requests.append({"case": case, "headers": headers, "call": call,
-                             "action": request.headers.get("soapaction")})
+                             "action": request.headers.get("soapaction"),
+                             "authorization": request.headers.get("authorization")})
         if case == "fault":
             return _envelope(f"<soap:Fault><faultcode>soap:Server</faultcode><faultstring>"
                              f"{SECRET_FAULT_TEXT}</faultstring></soap:Fault>", 500)

@@ -6,6 +6,7 @@ that shows nothing of what the registry answered."""
 
 from __future__ import annotations
 
+import base64
 import logging
 import time
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from adapters.sources.auth import Auth
 from adapters.sources.errors import RegistryAnswerRefused, RegistryTimeout, RegistryUnavailable
 from adapters.sources.headers import MConnectHeader, XRoadHeader, mconnect_for
 from adapters.sources.http import Limits
@@ -189,6 +191,26 @@ def test_429_is_retried_after_retry_after(registry: tuple[Registry, str]) -> Non
     assert len(list(src.items())) == len(PERSONS)
     assert waits == [1.0]
     assert reg.hits["soap-limited"] == 2
+
+
+def test_the_platform_password_is_sent_and_shown_nowhere(
+        registry: tuple[Registry, str], caplog: pytest.LogCaptureFixture) -> None:
+    reg, url = registry
+    caplog.set_level(logging.DEBUG)
+    auth = Auth(setting="SEMCAT_TEST_MCONNECT_PASSWORD", scheme="basic", user="semcat")
+    config = SoapConfig(name="population", bundle=EXAMPLE, wsdl="population-register.wsdl",
+                        operation="GetPerson", request={"IDNP": PERSONS[0][0]},
+                        records="*/p:Person", key="p:IDNP", namespaces={"p": POP},
+                        endpoint=f"{url}/soap/fault", header=HEADER, auth=auth, limits=FAST)
+    src = SoapSource(config, environ={"SEMCAT_TEST_MCONNECT_PASSWORD": "pa55-w0rd-x"})
+    _OPEN.append(src)
+    with pytest.raises(RegistryUnavailable) as err:
+        list(src.items())
+    sent = reg.requests[-1]["authorization"]
+    assert base64.b64decode(sent.removeprefix("Basic ")) == b"semcat:pa55-w0rd-x"
+    shown = everything_shown(err.value) + caplog.text + repr(config) + repr(src.__dict__)
+    assert "pa55-w0rd-x" not in shown
+    assert sent.removeprefix("Basic ") not in shown
 
 
 # --- MConnect headers from the published passport -----------------------------------------
