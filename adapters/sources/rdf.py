@@ -73,6 +73,8 @@ class RdfSource:
     settings: Settings
     fmt: str | None = None  # by the file's extension when not given
     default_language: str | None = None
+    #: the hub institution that harvests the records (their owner: ``dct:publisher``)
+    institution_iri: str | None = None
     #: the catalogue's validation (``Catalog.validate``), or the kind's shapes alone
     validate: Validate | None = None
     kind: RecordKind = HARVESTED_SERVICE
@@ -85,7 +87,8 @@ class RdfSource:
             data = open_file(self.file, self.settings.max_bulk_bytes)
             options = HarvestOptions(source=str(self.file), cpsv_ap=self.cpsv_ap,
                                      fmt=self.fmt or self.file.name, harvested_at=self.clock(),
-                                     default_language=self.default_language)
+                                     default_language=self.default_language,
+                                     institution_iri=self.institution_iri)
             validate = self.validate or standalone_validate(self.settings, self.kind)
             self.harvest = read_harvest(data, options, self.kind, self.settings, validate)
         return self.harvest
