@@ -76,7 +76,7 @@ def source_for(mapping: RdfMapping, settings: Settings, base: Path) -> RdfSource
     file = Path(spec.file)
     return RdfSource(name=mapping.name, file=file if file.is_absolute() else base / file,
                      cpsv_ap=spec.cpsv_ap, settings=settings, fmt=spec.format,
-                     default_language=spec.untagged_language)
+                     catalogue=spec.file, default_language=spec.untagged_language)
 
 
 def render_text(mapping: RdfMapping, harvest: Harvest) -> str:

@@ -72,6 +72,9 @@ class RdfSource:
     cpsv_ap: str
     settings: Settings
     fmt: str | None = None  # by the file's extension when not given
+    #: the source catalogue as the mapping names it (its ``file`` or URL), for the records'
+    #: provenance: never the server's own path to the file (the file's name when not given)
+    catalogue: str | None = None
     default_language: str | None = None
     #: the hub institution that harvests the records (their owner: ``dct:publisher``)
     institution_iri: str | None = None
@@ -85,7 +88,8 @@ class RdfSource:
         """Read the whole document (once) into records."""
         if self.harvest is None:
             data = open_file(self.file, self.settings.max_bulk_bytes)
-            options = HarvestOptions(source=str(self.file), cpsv_ap=self.cpsv_ap,
+            options = HarvestOptions(source=self.catalogue or self.file.name,
+                                     cpsv_ap=self.cpsv_ap,
                                      fmt=self.fmt or self.file.name, harvested_at=self.clock(),
                                      default_language=self.default_language,
                                      institution_iri=self.institution_iri)

@@ -149,7 +149,8 @@ def read_harvest(data: bytes, options: HarvestOptions, kind: RecordKind, setting
 def _one(draft: RecordDraft, options: HarvestOptions, kind: RecordKind, settings: Settings,
          validate: Validate) -> Harvested:
     provenance = {"source": options.source, "harvested_at": options.harvested_at.isoformat(),
-                  "original_iri": draft.iri, "cpsv_ap": options.cpsv_ap, "format": options.fmt}
+                  "original_iri": draft.iri, "cpsv_ap": options.cpsv_ap,
+                  "format": rdfio.format_for(options.fmt).name}
     if options.default_language:
         provenance["default_language"] = options.default_language
     provenance.update(strip_server_owned(draft, kind))
