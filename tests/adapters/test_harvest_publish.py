@@ -82,3 +82,21 @@ def test_another_institution_cannot_import_them(catalog: Catalog, shared: Path) 
     assert report.summary()["rejected"] == 1
     assert report.outcomes[0].error is not None
     assert report.outcomes[0].error.code == "forbidden"
+
+
+def test_national_passports_are_not_validated_against_the_official_shapes(
+        catalog: Catalog) -> None:
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, SH
+
+    from catalog import shapes
+
+    profile = shapes.profile_shapes(catalog.kinds)
+    official = shapes.variant_validator(tuple(shapes.kind_files([HARVESTED_SERVICE])),
+                                        catalog.settings.validation_engine)
+    assert official is shapes.variant_validator(  # compiled once
+        tuple(shapes.kind_files([HARVESTED_SERVICE])), catalog.settings.validation_engine)
+    node_shapes = {str(s) for s in profile.subjects(RDF.type, SH.NodeShape)}
+    assert node_shapes
+    assert not any(s.startswith("https://semiceu.github.io/CPSV-AP/") for s in node_shapes)
+    assert (None, SH.targetClass, URIRef(CPSV + "PublicService")) in profile
