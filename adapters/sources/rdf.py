@@ -25,6 +25,7 @@ from pathlib import Path
 from adapters.sources.base import Item
 from catalog import shapes
 from catalog.errors import InvalidInput, TooLarge
+from catalog.intake.cpsv_upgrade import renames_from
 from catalog.intake.harvest import Harvest, HarvestOptions, Validate, read_harvest
 from catalog.records.builtin import HARVESTED_SERVICE
 from catalog.records.kinds import RecordKind
@@ -87,6 +88,7 @@ class RdfSource:
     def read(self) -> Harvest:
         """Read the whole document (once) into records."""
         if self.harvest is None:
+            renames_from(self.cpsv_ap)  # an unknown version is refused before any reading
             data = open_file(self.file, self.settings.max_bulk_bytes)
             options = HarvestOptions(source=self.catalogue or self.file.name,
                                      cpsv_ap=self.cpsv_ap,

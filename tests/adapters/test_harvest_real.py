@@ -262,6 +262,21 @@ def test_the_check_command_prints_the_report(shared: Path, capsys: pytest.Captur
     assert "1 record(s), 1 accepted, 0 rejected" in capsys.readouterr().out
 
 
+def test_the_check_command_refuses_a_bad_mapping_with_its_reason(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\ninstitution: AGE\n"
+                   "source: {type: rdf, file: x.ttl, cpsv_ap: '9.9'}\n")
+    (tmp_path / "x.ttl").write_text("<https://x.example/s> a <https://x.example/C> .\n")
+    assert main([str(bad)]) == 2
+    assert "unknown CPSV-AP version '9.9'" in capsys.readouterr().err
+    bad.write_text("name: x\nsource: {type: soap}\n")
+    assert main([str(bad)]) == 2
+    assert "cannot be read" in capsys.readouterr().err
+
+
 def _quads(path: Path) -> Iterator[ox.Quad]:
     graph = ox.NamedNode("https://example.org/graph/1")
     for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
