@@ -6,8 +6,9 @@ shapes and prints the report: counts accepted and rejected, every rejected recor
 offending subject, the renames done, the resources shared by records or held by none.
 ``--format json`` prints it as JSON (``counts``: ``records``, ``accepted``, ``rejected``).
 Nothing is written. Exit status: 0 every record accepted, 1 some rejected, 2 the mapping or
-the file refused (the reason on stderr). Relative paths in a mapping are read from the directory the command runs
-in (the repository root for the shipped examples, with ``../shared`` beside it).
+the file refused (the reason on stderr). Relative paths in a mapping are read from the
+directory the command runs in (the repository root for the shipped examples, with
+``../shared`` beside it).
 
 The mapping (the part this reader uses; other keys are left to the sync engine)::
 
