@@ -15,6 +15,7 @@ from api.routes import audit, catalogue, feed, health, home, publishing, sparql
 from api.routes import search as search_routes
 from api.routes.records import router_for
 from api.routes.sparql import SparqlFastLane
+from api.soap import router as soap_router
 from api.throttle import FailedLogins, TokenBucket
 from catalog.core import Catalog
 from catalog.demo import load_demo
@@ -79,5 +80,6 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(audit.router)
     app.include_router(feed.router)
     app.include_router(search_routes.router)
+    app.include_router(soap_router)
     app.include_router(pages.build_router(settings))
     return app
