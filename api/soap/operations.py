@@ -46,7 +46,9 @@ def get_service(catalog: Catalog, req: SoapRequest) -> etree._Element:
     kind = catalog.kinds["service"]
     code = kind.check_code(_text(req, "code", required=True) or "")
     view = History(catalog, catalog.settings.timezone, kind).read(code, None)
-    return service_xml.service(view.passport(), view.iri, view.number, view.authority)
+    passport = view.passport()
+    return service_xml.service(passport, view.iri, view.number,
+                               catalog.institution_code(passport.competent_authority))
 
 
 def list_services(catalog: Catalog, req: SoapRequest) -> etree._Element:
