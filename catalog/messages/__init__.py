@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from string import Formatter
 from typing import Any
 
-from catalog.messages import delivery, operations, records, workflow
-from catalog.messages import outbound
+from catalog.messages import delivery, operations, outbound, records, workflow
 
 LANGUAGES = ("en", "ro", "ru")
 Texts = dict[str, str]

@@ -48,12 +48,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ro": "url: numele {host} nu poate fi rezolvat",
         "ru": "url: не удаётся разрешить имя {host}"},
     "notify.url_private": {
-        "en": "url: {host} is a {what} address ({address}); subscribers must be reachable on "
-              "the public network (SEMCAT_NOTIFY_ALLOW_PRIVATE allows it)",
-        "ro": "url: {host} este o adresă {what} ({address}); abonații trebuie să fie accesibili "
-              "în rețeaua publică (SEMCAT_NOTIFY_ALLOW_PRIVATE o permite)",
-        "ru": "url: {host} — адрес типа {what} ({address}); подписчики должны быть доступны из "
-              "публичной сети (SEMCAT_NOTIFY_ALLOW_PRIVATE разрешает это)"},
+        "en": "url: {host} resolves to {address}, which is not a public address ({what}); "
+              "subscribers must be reachable on the public network "
+              "(SEMCAT_NOTIFY_ALLOW_PRIVATE allows others)",
+        "ro": "url: {host} corespunde adresei {address}, care nu este publică ({what}); "
+              "abonații trebuie să fie accesibili în rețeaua publică "
+              "(SEMCAT_NOTIFY_ALLOW_PRIVATE permite altele)",
+        "ru": "url: {host} разрешается в {address}, а это не публичный адрес ({what}); "
+              "подписчики должны быть доступны из публичной сети "
+              "(SEMCAT_NOTIFY_ALLOW_PRIVATE разрешает другие)"},
     "notify.no_subscription": {
         "en": "there is no subscription {value}",
         "ro": "nu există abonamentul {value}",
