@@ -1,5 +1,5 @@
 """The operations of the nomenclature's SOAP service, each read from the one read side of the
-hub: ``GetService`` as the REST API reads a passport (the published version, from the ledger),
+hub: ``GetService`` the published version from the ledger (:mod:`catalog.queries.lookup`),
 ``ListServices`` through :class:`catalog.queries.browse.Browse` (named SPARQL on the quad store),
 ``GetChanges`` through the change feed (:func:`catalog.queries.feed.changes`)."""
 
@@ -12,11 +12,13 @@ from lxml import etree
 
 from api.soap import service_xml
 from api.soap.envelope import NS, SoapRequest
+from catalog import rdfio
 from catalog.core import Catalog
 from catalog.errors import InvalidInput, NotFound, StoreUnavailable
-from catalog.queries import feed
+from catalog.messages import Localized
+from catalog.queries import feed, lookup
 from catalog.queries.browse import MAX_PAGE, Browse, ServiceFilter
-from catalog.workflow.history import History
+from catalog.records.passport import from_triples
 
 Operation = Callable[[Catalog, SoapRequest], etree._Element]
 _MAX_SEQ: Final = 2**63 - 1
@@ -45,9 +47,12 @@ def _int(req: SoapRequest, name: str, default: int, low: int, high: int) -> int:
 def get_service(catalog: Catalog, req: SoapRequest) -> etree._Element:
     kind = catalog.kinds["service"]
     code = kind.check_code(_text(req, "code", required=True) or "")
-    view = History(catalog, catalog.settings.timezone, kind).read(code, None)
-    passport = view.passport()
-    return service_xml.service(passport, view.iri, view.number,
+    found = lookup.published(catalog.ledger, kind.iri(catalog.settings.base_uri, code))
+    if found is None or found.kind != kind.name:
+        raise NotFound.of("core.not_published", field="code", value=code,
+                          kind=Localized({**kind.labels, "en": "service", "ro": "serviciu"}))
+    passport = from_triples(rdfio.parse_canonical(found.content), found.iri)
+    return service_xml.service(passport, found.iri, found.number,
                                catalog.institution_code(passport.competent_authority))
 
 
