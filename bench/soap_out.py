@@ -147,6 +147,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="semcat-soap-") as tmp:
         settings = Settings(env="test", data_dir=Path(tmp), query_workers=1)
         codes, took = fill(settings, args.services)
+        print(f"filled: {took}", flush=True)
         server, thread, url = serve(settings)
         try:
             result = measure(url, settings, codes, args.calls)

@@ -28,8 +28,9 @@ from standardwebhooks.webhooks import Webhook
 from adapters.notify import Notifier, NotifierSettings, resolve
 from catalog.errors import InvalidInput
 from catalog.ledger.subscriptions import Subscriptions
+from catalog.settings import Settings
 from tests.api.publishing_helpers import fresh_hub
-from tests.api.read_helpers import API, Hub, hermetic_settings, running_hub
+from tests.api.read_helpers import API, Hub, hermetic_settings, ledger_database, running_hub
 from tests.builders import import_records, passport, service_draft, withdraw
 from tests.conftest import open_catalog
 from tests.servers import serve_in_thread
@@ -288,21 +289,28 @@ def test_a_slow_or_redirecting_subscriber_fails_within_the_deadline(
 
 
 # --- resuming after a restart ------------------------------------------------------------------
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_delivery_resumes_from_the_cursor_after_a_restart(
-        tmp_path: Path, receiver: Receiver) -> None:
+        tmp_path: Path, receiver: Receiver, backend: str) -> None:
     """Also: the reference data (code lists, organisations...) are changes of other kinds,
     which move the cursor of a subscriber of services without a request."""
-    settings = hermetic_settings(data_dir=tmp_path / "data", notify_allow_private=True)
+    with ledger_database(backend) as db:
+        settings = hermetic_settings(data_dir=tmp_path / "data", notify_allow_private=True,
+                                     **db)
+        resume_after_restart(settings, receiver, f"resume-{backend}")
+
+
+def resume_after_restart(settings: Settings, receiver: Receiver, name: str) -> None:
     fast = NotifierSettings(interval_s=0.05, timeout_s=2, max_backoff_s=1,
                             allow_private=True)
     catalog = open_catalog(settings)
     start = catalog.ledger.last_seq()
     assert start > 0
     sub, secret = Subscriptions(catalog.engine).create(
-        receiver.url + "/hook/resume", created_by="test", cursor=0, kinds=["service"])
+        receiver.url + f"/hook/{name}", created_by="test", cursor=0, kinds=["service"])
     base = settings.base_uri
     import_records(catalog, [service_draft(f"ASP-98{n:02d}", base=base) for n in range(3)])
-    receiver.plan["resume"] = [204, 503]  # the second event fails: the hub then "stops"
+    receiver.plan[name] = [204, 503]  # the second event fails: the hub then "stops"
     first = Notifier(catalog, fast)
     assert first.run_once() == 1
     first.stop()  # the process ends: its lease is given back
@@ -312,7 +320,7 @@ def test_delivery_resumes_from_the_cursor_after_a_restart(
     withdraw(catalog, f"{base}id/service/ASP-9800")
     time.sleep(1.1)  # the backoff after the failure
     assert Notifier(catalog, fast).run_once() == 3
-    got = receiver.of("resume")
+    got = receiver.of(name)
     assert {cloud_event(r)["data"]["kind"] for r in got} == {"service"}
     ids = [r.headers["webhook-id"] for r in got]
     seqs = [c.seq for c in catalog.ledger.changes_after(start)]
