@@ -13,6 +13,7 @@ the answer's body, the URL's query or the secret.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -67,13 +68,16 @@ async def _send(target: Target, headers: dict[str, str], body: bytes, timeout_s:
 
 
 async def deliver(url: str, secret: str, event_id: str, body: bytes, *, timeout_s: float,
-                  allow_private: bool, media_type: str) -> Outcome:
-    """POST ``body`` to ``url``, signed; the outcome within ``timeout_s`` seconds."""
+                  allow_private: bool, media_type: str, resolver: Executor | None = None
+                  ) -> Outcome:
+    """POST ``body`` to ``url``, signed; the outcome within ``timeout_s`` seconds. The name is
+    resolved in ``resolver`` (a pool that outlives the call: a lookup that hangs is left
+    behind, not waited for)."""
     loop = asyncio.get_running_loop()
     try:
         async with asyncio.timeout(timeout_s):
             target = await loop.run_in_executor(
-                None, lambda: resolve(url, allow_private=allow_private))
+                resolver, lambda: resolve(url, allow_private=allow_private))
             headers = {"Content-Type": media_type, "User-Agent": USER_AGENT,
                        **signed_headers(secret, event_id, body)}
             return await _send(target, headers, body, timeout_s)

@@ -16,6 +16,7 @@ import asyncio
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from adapters.notify import events
@@ -57,6 +58,7 @@ class Notifier:
         self.lease = Lease(catalog.engine, "notify")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._resolver = ThreadPoolExecutor(max_workers=2, thread_name_prefix="semcat-resolve")
 
     # one round ----------------------------------------------------------------------------
     def run_once(self) -> int:
@@ -89,7 +91,8 @@ class Notifier:
                 event = events.event(row, self.catalog.kinds, self.catalog.settings.base_uri)
                 outcome = await deliver(sub.url, sub.secret, event["id"], events.encode(event),
                                         timeout_s=s.timeout_s, allow_private=s.allow_private,
-                                        media_type=events.MEDIA_TYPE)
+                                        media_type=events.MEDIA_TYPE,
+                                        resolver=self._resolver)
                 if not outcome.ok:
                     failures = 1 + (0 if cursor > sub.cursor else sub.failures)
                     self._keep(sub, cursor, sent)
@@ -129,4 +132,5 @@ class Notifier:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=self.settings.timeout_s + 5)
+        self._resolver.shutdown(wait=False)
         self.lease.release()
