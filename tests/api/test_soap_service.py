@@ -325,3 +325,22 @@ def test_a_request_over_the_size_cap_is_refused_unread(served: Served) -> None:
     r = httpx.post(served.url + "/soap/nomenclature", content=chunks(),
                    headers={"Content-Type": "text/xml"}, timeout=30)
     assert raw_fault(r)["code"] == "too_large"
+
+
+def test_a_failure_of_the_hub_is_a_server_fault_naming_the_request_not_the_cause(
+        served: Served, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from api.soap import operations
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("secret internals /var/lib/semcat")
+
+    monkeypatch.setattr(operations.lookup, "published", broken)
+    r = httpx.post(served.url + "/soap/nomenclature", headers={"X-Request-ID": "req-42"},
+                   content=envelope("<n:GetService><n:code>ASP-0001</n:code></n:GetService>"))
+    fault = raw_fault(r)
+    assert (fault["faultcode"], fault["code"]) == ("soapenv:Server", "store_unavailable")
+    assert "req-42" in fault["faultstring"]
+    assert "internals" not in r.text
+    assert "secret internals" in caplog.text  # the cause is in the log, with the request id
+    assert "req-42" in caplog.text
