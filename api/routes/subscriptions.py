@@ -85,7 +85,7 @@ async def create_subscription(body: SubscriptionIn, principal: PrincipalDep,
                               expected=f"0 to {last}")
     info, secret = await run_in_threadpool(
         lambda: Subscriptions(catalog.engine).create(
-            body.url, created_by=principal.name, cursor=last if body.after is None
+            body.url, created_by=principal.actor, cursor=last if body.after is None
             else body.after, kinds=body.kinds, description=body.description))
     return {**_out(info, last), "secret": secret}
 
@@ -115,5 +115,6 @@ async def delete_subscription(principal: PrincipalDep, catalog: CatalogDep,
                               subscription_id: int = Path(ge=1, le=2**31 - 1)) -> Response:
     """Stop notifying a subscriber (an event in flight may still arrive)."""
     require_admin(principal)
-    await run_in_threadpool(Subscriptions(catalog.engine).delete, subscription_id)
+    await run_in_threadpool(Subscriptions(catalog.engine).delete, subscription_id,
+                            principal.actor)
     return Response(status_code=204)

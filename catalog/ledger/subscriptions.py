@@ -22,6 +22,8 @@ from sqlalchemy import BigInteger, Column, Engine
 from sqlmodel import Field, SQLModel, col, select
 
 from catalog.errors import NotFound
+from catalog.ledger import audit
+from catalog.ledger.audit import Actor
 from catalog.ledger.db import read_session, write_session
 
 
@@ -103,18 +105,25 @@ class Subscriptions:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create(self, url: str, *, created_by: str, cursor: int,
+    def create(self, url: str, *, created_by: str | Actor, cursor: int,
                kinds: Sequence[str] | None = None, description: str | None = None
                ) -> tuple[SubscriptionInfo, str]:
-        """A new subscription receiving the changes after ``cursor``; and its secret."""
+        """A new subscription receiving the changes after ``cursor``; and its secret. Made by
+        an :class:`Actor`, it is in the audit log (``subscribe``, without the secret)."""
         secret = new_secret()
+        actor = created_by if isinstance(created_by, Actor) else None
         row = Subscription(url=url, secret=secret, kinds=",".join(kinds) if kinds else None,
-                           description=description, created_by=created_by, cursor=cursor)
+                           description=description, cursor=cursor,
+                           created_by=actor.name if actor else str(created_by))
         with write_session(self.engine) as s:
             s.add(row)
             s.flush()
             s.refresh(row)
             info = _info(row)
+            if actor is not None:
+                audit.add(s, actor, "subscribe", f"subscription:{info.id}",
+                          detail={"url": url, "kinds": list(kinds) if kinds else None,
+                                  "after": cursor})
         return info, secret
 
     def all(self) -> list[SubscriptionInfo]:
@@ -129,12 +138,15 @@ class Subscriptions:
                 raise NotFound.of("notify.no_subscription", field="id", value=subscription_id)
             return _info(row)
 
-    def delete(self, subscription_id: int) -> None:
+    def delete(self, subscription_id: int, actor: Actor | None = None) -> None:
         with write_session(self.engine) as s:
             row = s.get(Subscription, subscription_id)
             if row is None:
                 raise NotFound.of("notify.no_subscription", field="id", value=subscription_id)
             s.delete(row)
+            if actor is not None:
+                audit.add(s, actor, "unsubscribe", f"subscription:{subscription_id}",
+                          detail={"url": row.url})
 
     def due(self, last_seq: int, now: float | None = None) -> list[Due]:
         """The subscribers with changes to receive whose next attempt is due."""

@@ -148,6 +148,15 @@ def test_only_an_admin_registers_and_the_secret_is_shown_once(hub: Hub,
     gone = hub.client.get(f"{API}/subscriptions/{created['id']}", headers=admin)
     assert gone.status_code == 404
     assert gone.json()["error"]["code"] == "not_found"
+    # both in the audit log, by the admin, without the secret
+    log = hub.client.get(f"{API}/audit", params={"target": f"subscription:{created['id']}"},
+                         headers=admin)
+    entries = log.json()["entries"]
+    assert [e["action"] for e in entries] == ["subscribe", "unsubscribe"]
+    assert entries[0]["actor"] == created["created_by"]
+    assert entries[1]["actor"].startswith("AGE/admin#")
+    assert entries[0]["detail"]["url"] == url
+    assert created["secret"] not in log.text
 
 
 @pytest.mark.parametrize(("body", "field", "fragment"), [
