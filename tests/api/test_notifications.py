@@ -328,7 +328,8 @@ def resume_after_restart(settings: Settings, receiver: Receiver, name: str) -> N
     catalog = open_catalog(settings)  # a new process: nothing but the ledger survives
     withdraw(catalog, f"{base}id/service/ASP-9800")
     time.sleep(1.1)  # the backoff after the failure
-    assert Notifier(catalog, fast).run_once() == 3
+    second = Notifier(catalog, fast)
+    assert second.run_once() == 3
     got = receiver.of(name)
     assert {cloud_event(r)["data"]["kind"] for r in got} == {"service"}
     ids = [r.headers["webhook-id"] for r in got]
@@ -343,6 +344,12 @@ def resume_after_restart(settings: Settings, receiver: Receiver, name: str) -> N
     state = Subscriptions(catalog.engine).get(sub.id)
     assert (state.cursor, state.delivered, state.failures) == (seqs[-1], 4, 0)
     assert Notifier(catalog, fast).run_once() == 0  # nothing twice
+    # another hub process beside this one sends nothing while this one holds the lease
+    import_records(catalog, [service_draft("ASP-9810", base=base)])
+    assert Notifier(catalog, fast).run_once() == 0
+    assert second.run_once() == 1
+    assert len(receiver.of(name)) == len(got) + 1
+    second.stop()
     catalog.close()
 
 
