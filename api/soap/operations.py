@@ -47,8 +47,8 @@ def _int(req: SoapRequest, name: str, default: int, low: int, high: int) -> int:
 def get_service(catalog: Catalog, req: SoapRequest) -> etree._Element:
     kind = catalog.kinds["service"]
     code = kind.check_code(_text(req, "code", required=True) or "")
-    found = lookup.published(catalog.ledger, kind.iri(catalog.settings.base_uri, code))
-    if found is None or found.kind != kind.name:
+    found = lookup.published(catalog.ledger, kind.name, code)
+    if found is None:
         raise NotFound.of("core.not_published", field="code", value=code,
                           kind=Localized({**kind.labels, "en": "service", "ro": "serviciu"}))
     passport = from_triples(rdfio.parse_canonical(found.content), found.iri)
