@@ -15,7 +15,7 @@ DATA = {"catalog._shipped.shapes": "shapes", "catalog._shipped.vocabularies": "v
 PACKAGE_DATA = {
     "catalog": ["queries/*.rq", "contexts/*.jsonld", "ledger/migrations/*.mako",
                 "ledger/migrations/*.py", "ledger/migrations/versions/*.py"],
-    "api": ["pages/templates/*.html", "pages/static/*"],
+    "api": ["pages/templates/*.html", "pages/static/*", "soap/*.wsdl"],
     "adapters": ["definitions/xroad/*", "examples/*.yaml"],
 }
 

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from adapters.notify import Notifier
 from api import errors
 from api.pages import routes as pages
 from api.request_context import RequestContext
@@ -15,6 +16,8 @@ from api.routes import audit, catalogue, feed, health, home, publishing, sparql
 from api.routes import search as search_routes
 from api.routes.records import router_for
 from api.routes.sparql import SparqlFastLane
+from api.routes.subscriptions import router as subscriptions_router
+from api.soap import router as soap_router
 from api.throttle import FailedLogins, TokenBucket
 from catalog.core import Catalog
 from catalog.demo import load_demo
@@ -44,12 +47,15 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
         queries = QueryService(settings, catalog.store)
         loop = ProjectorThread(catalog.project, settings.projector_interval_s)
         loop.start()
+        notifier = Notifier(catalog)
+        notifier.start()
         app.state.catalog, app.state.queries, app.state.settings = catalog, queries, settings
         app.state.spools = Spools(settings.data_dir / "spool", SpoolLimits(
             settings.dump_max_per_client, settings.dump_max_total))
         try:
             yield
         finally:
+            notifier.stop()
             loop.stop()
             queries.close()
             catalog.close()
@@ -79,5 +85,7 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(audit.router)
     app.include_router(feed.router)
     app.include_router(search_routes.router)
+    app.include_router(soap_router)
+    app.include_router(subscriptions_router)
     app.include_router(pages.build_router(settings))
     return app

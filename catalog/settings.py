@@ -157,6 +157,23 @@ class Settings(BaseSettings):
     projector_interval_s: float = Field(
         0.5, gt=0, description="How often the server looks for ledger changes to project."
     )
+    soap_max_request_bytes: int = Field(
+        64 * 1024, ge=1024, le=16 * MiB,
+        description="Largest request the SOAP service (`/soap/nomenclature`) reads; a larger "
+        "one is answered with a SOAP Fault before it is parsed.")
+    notify_interval_s: float = Field(
+        1.0, gt=0, le=3600,
+        description="How often the notifier looks for changes to send to subscribers.")
+    notify_timeout_s: float = Field(
+        10.0, gt=0, le=120,
+        description="Longest time one delivery to a subscriber may take, connection included; "
+        "a slower one counts as failed and is retried.")
+    notify_max_backoff_s: float = Field(
+        3600.0, ge=1, description="Longest wait between two attempts to deliver to a "
+        "subscriber that keeps failing (the wait doubles from 1 s after each failure).")
+    notify_allow_private: bool = Field(
+        False, description="Allow subscriber URLs on loopback, private, link-local and other "
+        "non-public addresses (tests, closed networks); off, they are refused.")
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
