@@ -16,7 +16,7 @@ PACKAGE_DATA = {
     "catalog": ["queries/*.rq", "contexts/*.jsonld", "ledger/migrations/*.mako",
                 "ledger/migrations/*.py", "ledger/migrations/versions/*.py"],
     "api": ["pages/templates/*.html", "pages/static/*", "soap/*.wsdl"],
-    "adapters": ["definitions/xroad/*", "examples/*.yaml"],
+    "adapters": ["definitions/xroad/*", "examples/*.yaml", "examples/*/*"],
 }
 
 
