@@ -53,6 +53,17 @@ CODELIST = RecordKind(
     shapes=("reference.ttl",),
     import_order=0,
     members_in_scheme=True,
+    search=SearchSpec((SearchField("title", (SKOS + "prefLabel",)),
+                       SearchField("description", (DCT + "description",)))),
+    # a concept: its labels, definition, and (searched in no language) its notation
+    member_search=SearchSpec((
+        SearchField("title", (SKOS + "prefLabel",)),
+        SearchField("keywords", (SKOS + "altLabel",), many=True),
+        SearchField("description", (SKOS + "definition",)),
+        SearchField("evidence", (SKOS + "hiddenLabel",), many=True),
+        SearchField("outputs", (SKOS + "notation",), many=True),
+    )),
+    member_code_predicate=SKOS + "notation",
 )
 
 ORGANISATION = RecordKind(
