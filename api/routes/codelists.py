@@ -18,6 +18,7 @@ from api.deps import CatalogDep
 from api.routes.search import SearchOut
 from api.schemas import ERRORS
 from catalog.codelists import CodeLists, Concept, Scheme, SchemeDiff
+from catalog.codelists.diff import ConceptRef, Deprecated, Moved, Relabelled
 from catalog.errors import InvalidInput
 from catalog.projections.search import MAX_LIMIT, MAX_QUERY_CHARS, check_query
 
@@ -165,8 +166,8 @@ def concept_out(slug: str, number: int, scheme: Scheme, c: Concept) -> ConceptOu
 
 
 def diff_out(slug: str, old: int, new: int, d: SchemeDiff) -> DiffOut:
-    def r(x: object) -> ConceptRefOut:
-        c = x.concept if hasattr(x, "concept") else x  # type: ignore[attr-defined]
+    def r(x: ConceptRef | Deprecated | Relabelled | Moved) -> ConceptRefOut:
+        c = x if isinstance(x, ConceptRef) else x.concept
         return ConceptRefOut(id=c.key, iri=c.iri, label=dict(c.labels))
 
     return DiffOut(

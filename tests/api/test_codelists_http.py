@@ -120,11 +120,13 @@ def test_a_to_z_folds_diacritics_and_cedillas(client: TestClient) -> None:
                       params={"view": "az", "lang": "ro"}).json()
     letters = {x["letter"]: x["count"] for x in body["letters"]}
     assert sum(letters.values()) == 18
-    assert "Î" not in letters and "Ș" not in letters  # folded: I and S
+    assert "Î" not in letters
+    assert "Ș" not in letters
     under_i = client.get("/api/v1/codelists/life-event/concepts",
                          params={"view": "az", "lang": "ro", "letter": "i"}).json()
     labels = [c["label"]["ro"] for c in under_i["concepts"]]
-    assert "Încheierea căsătoriei" in labels and "Înfierea unui copil" in labels
+    assert "Încheierea căsătoriei" in labels
+    assert "Înfierea unui copil" in labels
     assert len(labels) == letters["I"]
     under_n = client.get("/api/v1/codelists/life-event/concepts",
                          params={"view": "az", "lang": "ro", "letter": "N"}).json()

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, bindparam, text
 
 from catalog import rdfio
-
 from catalog.errors import InvalidInput
 from catalog.ledger import ChangeRow, Ledger
 from catalog.ledger.db import WRITE_OPTION, is_sqlite, reachable
