@@ -15,7 +15,6 @@ import pytest
 
 from api.security_headers import CSP
 from catalog import paths
-from tests.api.read_helpers import Page
 from tests.api.test_browser import rendered
 from tests.servers import free_port, semcat_serving
 

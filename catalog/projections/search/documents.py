@@ -96,19 +96,25 @@ class SearchDocument:
         if spec is None:
             return []
         root = ox.NamedNode(iri)
+        own: dict[str, list[ox.Triple]] = {}  # a member's own triples (one-step paths)
+        for t in triples:
+            if isinstance(t.subject, ox.NamedNode):
+                own.setdefault(t.subject.value, []).append(t)
         members = sorted({t.subject.value for t in triples
                           if t.predicate.value == _IN_SCHEME and t.object == root
                           and isinstance(t.subject, ox.NamedNode) and t.subject != root})
+        flat = all(len(f.path) == 1 for f in spec.fields)
         out: list[SearchDocument] = []
         for m in members:
             texts: Texts = {}
             title: dict[str, str] = {}
+            reach = own[m] if flat else triples
             for f in spec.fields:
-                for lang, value in f.texts(m, triples):
+                for lang, value in f.texts(m, reach):
                     _add(texts, f.name, lang, value)
                     if f.name == "title":
                         title[lang] = value
-            out.append(cls(m, kind.first_literal(m, kind.member_code_predicate, triples) or "",
+            out.append(cls(m, kind.first_literal(m, kind.member_code_predicate, own[m]) or "",
                            title, texts))
         return out
 
