@@ -187,7 +187,10 @@ class CodeLists:
                cursor: str | None = None) -> SearchPage:
         """The concepts of a code list's current version matching ``q``, through the search
         index (case, diacritics and ş/ș ţ/ț folded; words as prefixes less their endings)."""
-        iri, current, _rows = self._rows(slug)
+        iri = self.iri(slug)
+        with read_session(self.catalog.engine) as s:
+            current = s.exec(select(Record.published_version).where(
+                Record.iri == iri, Record.kind == KIND)).first()
         if current is None:
             raise NotFound.of("codelists.no_scheme", field="scheme", value=slug)
         return self.catalog.search_index.search(q, lang=lang, limit=limit, cursor=cursor,

@@ -96,7 +96,22 @@ LEGAL = RecordKind(
     import_order=3,
 )
 
-BUILTIN: tuple[RecordKind, ...] = (CODELIST, ORGANISATION, LOCATION, LEGAL, SERVICE)
+#: the reviewed mappings of one asset's elements to the EU Core Vocabularies (catalog/mappings)
+MAPPINGSET = RecordKind(
+    name="mappingset",
+    root_class=SC + "MappingSet",
+    iris=IriFamily("mapping/{code}"),
+    labels={"ro": "set de corespondențe", "en": "mapping set", "ru": "набор соответствий"},
+    code_predicate=DCT + "identifier",
+    code_pattern=r"[a-z0-9][a-z0-9-]{0,63}",
+    code_example="civil-status-wsdl",
+    authority_predicate=DCT + "publisher",
+    shapes=("mappings.ttl",),
+    import_order=8,
+)
+
+BUILTIN: tuple[RecordKind, ...] = (CODELIST, ORGANISATION, LOCATION, LEGAL, SERVICE,
+                                   MAPPINGSET)
 
 
 def builtin_kinds() -> Kinds:
