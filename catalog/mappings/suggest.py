@@ -11,9 +11,9 @@ The **score** (0 to 1) of a term for an element:
 
 - name similarity (the larger of): the Dice coefficient of the element's name words and the
   term's name words, each word weighted by its rarity among the terms' names (so that sharing
-  "name" says less than sharing "domicile"; a word matching as a prefix of 4+ letters counts), and 0.9 times the
-  ratio of the two names as strings (difflib), which alone counts only from 0.9 (a typo: so
-  ``height`` is not ``weight``);
+  "name" says less than sharing "domicile"; a word matching as a prefix of 4+ letters counts),
+  and 0.9 times the ratio of the two names as strings (difflib), which alone counts only from
+  0.9 (a typo: so ``height`` is not ``weight``);
 - plus up to 0.1 for the words the element's documentation shares with the term's description;
 - times the datatype factor: 1 when the kinds of value agree (a date and a date property, an
   object and a class or a property whose values are resources), 0.95 when one side does not
@@ -39,7 +39,7 @@ from catalog.text import search_key
 THRESHOLD = 0.65
 #: Words that say nothing of what an element holds.
 _NOISE = frozenset({"has", "is", "of", "the", "a", "an", "by", "type", "value", "info", "data",
-                    "de", "al", "a", "ale", "lui", "и"})
+                    "de", "al", "ale", "lui", "и"})
 _CUT = re.compile(r"(?<=[a-zà-ÿ0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|[^\w]+|_|(?<=\D)(?=\d)")
 _DOC_STOP = frozenset({"the", "of", "a", "an", "and", "or", "to", "in", "on", "for", "is",
                        "be", "by", "which", "that", "this", "with", "as", "it", "its", "can",

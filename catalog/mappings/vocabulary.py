@@ -29,6 +29,7 @@ VOCABULARIES = {
     "cccev-ap-SHACL.ttl": "CCCEV 2.1.0",
 }
 _MAX_BYTES = 1 << 20
+_Object = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 @dataclass(frozen=True)
@@ -82,13 +83,13 @@ def core_terms() -> tuple[Term, ...]:
     for name, vocabulary in VOCABULARIES.items():
         data = (CORE_DIR / name).read_bytes()
         quads = rdfio.parse(data, "turtle", base_iri=None, max_bytes=_MAX_BYTES, max_nesting=64)
-        by_subject: dict[ox.NamedNode | ox.BlankNode, dict[str, list[ox.Term]]] = {}
+        by_subject: dict[ox.NamedNode | ox.BlankNode, dict[str, list[_Object]]] = {}
         for q in quads:
             if isinstance(q.subject, ox.NamedNode | ox.BlankNode):
                 by_subject.setdefault(q.subject, {}).setdefault(q.predicate.value, []).append(
                     q.object)
 
-        def first(props: dict[str, list[ox.Term]], p: str) -> str | None:
+        def first(props: dict[str, list[_Object]], p: str) -> str | None:
             vals = [v for v in props.get(p, []) if isinstance(v, ox.Literal | ox.NamedNode)]
             english = [v for v in vals if isinstance(v, ox.Literal) and v.language == "en"]
             pick = english or vals
