@@ -1,6 +1,6 @@
 """Benchmark of code-list search: p50/p99 of ``CodeLists.search`` in a scheme of 10,000 concepts.
 
-    python -m bench.codelists [--concepts 10000]
+    python -m bench.codelists [--concepts 10000] [--no-sqlite]
                               [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 A generated scheme (labels in ro/en/ru built from the words of the shipped code lists, a
@@ -126,8 +126,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--concepts", type=int, default=10_000)
     ap.add_argument("--postgres", default=None, help="an admin URL: also run on PostgreSQL")
+    ap.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = ap.parse_args()
-    results = [run("sqlite", args.concepts, None)]
+    results = [] if args.no_sqlite else [run("sqlite", args.concepts, None)]
     if args.postgres:
         results.append(run("postgresql", args.concepts, args.postgres))
     OUT.mkdir(exist_ok=True)
