@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from api import conditional
 from api.deps import CatalogDep
 from api.routes.search import SearchOut
 from api.schemas import ERRORS
@@ -36,6 +37,18 @@ def codelists(request: Request, catalog: CatalogDep) -> CodeLists:
 
 
 CodeListsDep = Annotated[CodeLists, Depends(codelists)]
+
+
+async def unchanged(request: Request, response: Response, cl: CodeLists) -> Response | None:
+    """A 304 when the client's copy is current (the ETag names the ledger's change sequence and
+    what was asked), else None with the ETag set on ``response``."""
+    mark = await run_in_threadpool(cl.catalog.ledger.last_seq)
+    etag = conditional.etag_for(mark, "codelists", request.url.path,
+                                sorted(request.query_params.multi_items()))
+    if conditional.not_modified(request, etag, None):
+        return conditional.answer_304(etag, None)
+    response.headers.update(conditional.headers(etag, None))
+    return None
 VersionQuery = Annotated[int | None, Query(ge=1, le=10**9, description=(
     "A version published at some time (default: the current one)."))]
 LangQuery = Annotated[str, Query(pattern="^(ro|en|ru)$", description="ro, en or ru.")]
@@ -184,17 +197,23 @@ def diff_out(slug: str, old: int, new: int, d: SchemeDiff) -> DiffOut:
 
 # --- routes ------------------------------------------------------------------------------------
 @router.get("", response_model=list[SchemeOut])
-async def list_schemes(cl: CodeListsDep) -> list[SchemeOut]:
+async def list_schemes(request: Request, response: Response,
+                       cl: CodeListsDep) -> list[SchemeOut] | Response:
     """Every published code list."""
+    if (same := await unchanged(request, response, cl)) is not None:
+        return same
     found = await run_in_threadpool(cl.schemes)
     return [SchemeOut(id=s.slug, iri=s.iri, title=s.titles, version=s.version,
                       version_info=s.version_info, concepts=s.concepts) for s in found]
 
 
 @router.get("/{scheme}", response_model=SchemeDetailOut)
-async def get_scheme(scheme: str, cl: CodeListsDep, version: VersionQuery = None,
-                     lang: LangQuery = "ro") -> SchemeDetailOut:
+async def get_scheme(request: Request, response: Response, scheme: str, cl: CodeListsDep,
+                     version: VersionQuery = None,
+                     lang: LangQuery = "ro") -> SchemeDetailOut | Response:
     """A code list: its titles, its versions and its top concepts."""
+    if (same := await unchanged(request, response, cl)) is not None:
+        return same
     def read() -> SchemeDetailOut:
         found, number = cl.scheme(scheme, version)
         versions = cl.versions(scheme)
@@ -211,16 +230,19 @@ async def get_scheme(scheme: str, cl: CodeListsDep, version: VersionQuery = None
 
 @router.get("/{scheme}/concepts", response_model=ConceptsOut)
 async def list_concepts(
-        scheme: str, cl: CodeListsDep, version: VersionQuery = None, lang: LangQuery = "ro",
+        request: Request, response: Response, scheme: str, cl: CodeListsDep,
+        version: VersionQuery = None, lang: LangQuery = "ro",
         view: Annotated[str, Query(description="hierarchy (the tree from the top concepts) "
                                    "or az (alphabetical, by letter).")] = "hierarchy",
         letter: Annotated[str | None, Query(max_length=8, description=(
             "az: only the concepts under this letter (# for digits and signs)."))] = None,
-) -> ConceptsOut:
+) -> ConceptsOut | Response:
     """The concepts of a code list by hierarchy or A-Z."""
     if view not in ("hierarchy", "az"):
         raise InvalidInput.of("codelists.bad_view", field="view", value=view[:32],
                               expected="hierarchy, az")
+    if (same := await unchanged(request, response, cl)) is not None:
+        return same
 
     def read() -> ConceptsOut:
         found, number = cl.scheme(scheme, version)
@@ -264,10 +286,12 @@ async def diff_versions(
 
 
 @router.get("/{scheme}/concepts/{concept}", response_model=ConceptOut)
-async def get_concept(scheme: str, concept: str, cl: CodeListsDep,
-                      version: VersionQuery = None) -> ConceptOut:
+async def get_concept(request: Request, response: Response, scheme: str, concept: str,
+                      cl: CodeListsDep, version: VersionQuery = None) -> ConceptOut | Response:
     """A concept: its labels in ro/en/ru, definition, broader and narrower concepts,
     deprecation and mappings."""
+    if (same := await unchanged(request, response, cl)) is not None:
+        return same
     def read() -> ConceptOut:
         found, number, c = cl.concept(scheme, concept, version)
         return concept_out(scheme, number, found, c)

@@ -214,3 +214,16 @@ def test_bad_requests_get_a_problem_naming_the_field(client: TestClient, path: s
     if field is not None:
         assert r.json()["field"] == field
         assert r.json()["message"]["ru"]
+
+
+def test_reads_are_conditional(client: TestClient) -> None:
+    for path in ("/api/v1/codelists", "/api/v1/codelists/life-event",
+                 "/api/v1/codelists/life-event/concepts?view=az",
+                 "/api/v1/codelists/life-event/concepts/birth"):
+        first = client.get(path)
+        etag = first.headers["etag"]
+        again = client.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304, path
+        other = client.get(path + ("&" if "?" in path else "?") + "lang=en",
+                           headers={"If-None-Match": etag})
+        assert other.status_code == 200, path  # another question, another ETag
