@@ -10,9 +10,12 @@ from fastapi import FastAPI
 
 from adapters.notify import Notifier
 from api import errors
+from api.pages import codelists as codelist_pages
 from api.pages import routes as pages
 from api.request_context import RequestContext
 from api.routes import audit, catalogue, feed, health, home, publishing, sparql
+from api.routes import codelists as codelist_routes
+from api.routes import mappings as mapping_routes
 from api.routes import search as search_routes
 from api.routes.records import router_for
 from api.routes.sparql import SparqlFastLane
@@ -87,5 +90,8 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(search_routes.router)
     app.include_router(soap_router)
     app.include_router(subscriptions_router)
+    app.include_router(codelist_routes.router)
+    app.include_router(mapping_routes.router)
+    app.include_router(codelist_pages.router)
     app.include_router(pages.build_router(settings))
     return app

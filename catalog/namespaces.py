@@ -33,6 +33,8 @@ SC_SHAPES: Final = "https://w3id.org/semcat/shapes#"
 EU_AUTHORITY: Final = "http://publications.europa.eu/resource/authority/"
 SD: Final = "http://www.w3.org/ns/sparql-service-description#"
 W3C_FORMATS: Final = "http://www.w3.org/ns/formats/"
+SSSOM: Final = "https://w3id.org/sssom/"
+SEMAPV: Final = "https://w3id.org/semapv/vocab/"
 
 #: Prefix map used for Turtle output and SPARQL prologues.
 PREFIXES: Final[dict[str, str]] = {

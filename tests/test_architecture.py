@@ -29,6 +29,8 @@ MAY_IMPORT: dict[str, set[str]] = {
                           "shapes", "intake"},
     "workflow": FOUNDATION | {"records", "validation", "ledger", "intake", "core"},
     "demo": FOUNDATION | {"records", "core", "workflow"},
+    "codelists": FOUNDATION | {"records", "ledger", "projections"},
+    "mappings": FOUNDATION | {"records", "workflow", "core"},
     "__init__": {"core", "errors", "records", "settings", "validation", "workflow"},
     "contexts": set(),  # data: the bundled JSON-LD contexts
 }

@@ -53,6 +53,17 @@ CODELIST = RecordKind(
     shapes=("reference.ttl",),
     import_order=0,
     members_in_scheme=True,
+    search=SearchSpec((SearchField("title", (SKOS + "prefLabel",)),
+                       SearchField("description", (DCT + "description",)))),
+    # a concept: its labels, definition, and (searched in no language) its notation
+    member_search=SearchSpec((
+        SearchField("title", (SKOS + "prefLabel",)),
+        SearchField("keywords", (SKOS + "altLabel",), many=True),
+        SearchField("description", (SKOS + "definition",)),
+        SearchField("evidence", (SKOS + "hiddenLabel",), many=True),
+        SearchField("outputs", (SKOS + "notation",), many=True),
+    )),
+    member_code_predicate=SKOS + "notation",
 )
 
 ORGANISATION = RecordKind(
@@ -107,8 +118,22 @@ HARVESTED_SERVICE = RecordKind(
     import_order=5,
 )
 
+#: the reviewed mappings of one asset's elements to the EU Core Vocabularies (catalog/mappings)
+MAPPINGSET = RecordKind(
+    name="mappingset",
+    root_class=SC + "MappingSet",
+    iris=IriFamily("mapping/{code}"),
+    labels={"ro": "set de corespondențe", "en": "mapping set", "ru": "набор соответствий"},
+    code_predicate=DCT + "identifier",
+    code_pattern=r"[a-z0-9][a-z0-9-]{0,63}",
+    code_example="civil-status-wsdl",
+    authority_predicate=DCT + "publisher",
+    shapes=("mappings.ttl",),
+    import_order=8,
+)
+
 BUILTIN: tuple[RecordKind, ...] = (CODELIST, ORGANISATION, LOCATION, LEGAL, SERVICE,
-                                   HARVESTED_SERVICE)
+                                   HARVESTED_SERVICE, MAPPINGSET)
 
 
 def builtin_kinds() -> Kinds:

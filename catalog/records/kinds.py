@@ -144,6 +144,9 @@ class RecordKind:
     #: besides the resources under its IRI (``<root>/...``), the record holds the resources
     #: that are ``skos:inScheme`` of it (a code list's concepts)
     members_in_scheme: bool = False
+    #: each member's own search document (a code list's concepts), searched within its record
+    member_search: SearchSpec | None = None
+    member_code_predicate: str | None = None  # the literal that is a member's code (notation)
     #: properties the server owns on the record's root: refused when a client sends them
     server_owned: frozenset[str] = SERVER_OWNED
     #: a variant of the kind of that name: records of the same root class read another way

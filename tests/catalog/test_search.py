@@ -289,13 +289,24 @@ def test_evidence_and_keywords_are_searched(ref_catalog: Catalog) -> None:
                                                            ("evidence", "en")}
 
 
-def test_only_published_services_are_indexed(demo: Catalog) -> None:
-    services = len(demo.ledger.published_iris("service"))
+def searchable(demo: Catalog) -> tuple[int, int, int]:
+    """Published services, code lists, and the concepts of the code lists (each indexed)."""
+    from catalog.codelists import CodeLists
+
+    schemes = CodeLists(demo).schemes()
+    return (len(demo.ledger.published_iris("service")), len(schemes),
+            sum(s.concepts for s in schemes))
+
+
+def test_only_published_records_of_searchable_kinds_are_indexed(demo: Catalog) -> None:
+    services, codelists, concepts = searchable(demo)
     with demo.engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM search_doc")).scalar_one() == services
-        kinds = {r[0] for r in conn.execute(text(
-            "SELECT DISTINCT r.kind FROM search_doc d JOIN record r ON r.iri = d.iri"))}
-    assert kinds == {"service"}
+        assert conn.execute(text("SELECT count(*) FROM search_doc")).scalar_one() \
+            == services + codelists + concepts
+        kinds = dict(conn.execute(text(  # type: ignore[arg-type]
+            "SELECT r.kind, count(*) FROM search_doc d JOIN record r ON r.iri = d.iri "
+            "GROUP BY r.kind")).all())
+    assert kinds == {"service": services, "codelist": codelists}
     assert demo.search_index.watermark() == demo.ledger.last_seq()
 
 
@@ -449,7 +460,7 @@ def test_rebuild_gives_the_same_results(demo: Catalog) -> None:
     with demo.engine.begin() as conn:  # from an empty index: the same, ties perhaps reordered
         demo.search_index.backend.clear(conn)
     assert demo.search_index.search("cert").total == 0
-    assert demo.search_index.rebuild(demo.ledger) == len(demo.ledger.published_iris("service"))
+    assert demo.search_index.rebuild(demo.ledger) == sum(searchable(demo)[:2])
     assert by_rank(answers(demo.search_index)) == by_rank(before)
     assert demo.search_index.watermark() == demo.ledger.last_seq()
 
@@ -519,7 +530,7 @@ def test_concurrent_catch_ups_apply_each_change_once(demo: Catalog) -> None:
     assert errors == []
     with demo.engine.connect() as conn:
         n = conn.execute(text("SELECT count(*) FROM search_doc")).scalar_one()
-    assert n == len(demo.ledger.published_iris("service"))
+    assert n == sum(searchable(demo))
     assert demo.search_index.watermark() == demo.ledger.last_seq()
 
 

@@ -20,6 +20,7 @@ import base64
 import binascii
 import hashlib
 import json
+import logging
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, bindparam, text
 
+from catalog import rdfio
 from catalog.errors import InvalidInput
 from catalog.ledger import ChangeRow, Ledger
 from catalog.ledger.db import WRITE_OPTION, is_sqlite, reachable
@@ -49,7 +51,7 @@ from catalog.projections.search.documents import (
     load_texts,
 )
 from catalog.records.builtin import builtin_kinds
-from catalog.records.kinds import Kinds
+from catalog.records.kinds import Kinds, RecordKind
 
 __all__ = [
     "COUNT_LIMIT",
@@ -64,6 +66,8 @@ __all__ = [
     "check_query",
     "marked",
 ]
+
+log = logging.getLogger(__name__)
 
 #: Changes read from the ledger, and documents written, per transaction.
 BATCH = 500
@@ -162,16 +166,21 @@ class SearchIndex:
 
     def apply(self, rows: Sequence[ChangeRow], since: int) -> bool:
         changes: dict[str, tuple[str, SearchDocument | None]] = {}  # the last change wins
+        members: dict[str, list[SearchDocument]] = {}
         for r in rows:
             kind = self.kinds.get(r.kind)
-            if kind is None or kind.search is None or r.op not in ("publish", "withdraw"):
+            if kind is None or r.op not in ("publish", "withdraw"):
                 continue
-            changes[r.iri] = (r.kind, SearchDocument.parse(r.iri, r.content, kind)
-                              if r.op == "publish" and r.content else None)
+            if kind.search is not None:
+                changes[r.iri] = (r.kind, SearchDocument.parse(r.iri, r.content, kind)
+                                  if r.op == "publish" and r.content else None)
+            if kind.member_search is not None:
+                members[r.iri] = _members(kind, r.iri, r.content) if r.op == "publish" else []
         with self._lock, self._writing() as conn:
             if self._mark(conn, lock=True) != since:
                 return False  # another process moved it meanwhile: read again
             self._replace(conn, changes)
+            self._replace_members(conn, members)
             self.backend.written(conn)
             self._set_mark(conn, rows[-1].seq)
         return True
@@ -209,6 +218,14 @@ class SearchIndex:
                             rows.append((ids[iri], doc))
                         self.backend.insert(conn, sorted(rows, key=lambda r: r[0]))
                         count += len(rows)
+                for kind in self.kinds:
+                    if kind.member_search is None:
+                        continue
+                    iris = sorted(ledger.published_iris(kind.name))
+                    for start in range(0, len(iris), BATCH):
+                        content = ledger.published(iris=iris[start:start + BATCH])
+                        self._replace_members(conn, {iri: _members(kind, iri, content[iri])
+                                                     for iri in content})
                 self.backend.written(conn)
                 self._set_mark(conn, seq)
             return count
@@ -238,6 +255,24 @@ class SearchIndex:
                          {"k": kind, "s": found})
         self._slots[kind] = int(found)
         return int(found)
+
+    def _replace_members(self, conn: Connection,
+                         members: dict[str, list[SearchDocument]]) -> None:
+        """Each record's member documents in place of those it had: the members of a record
+        have a slot of their own (:func:`member_slot`), so its search is a range."""
+        for iri, docs in members.items():
+            slot = self._slot(conn, member_slot(iri), create=bool(docs))
+            if slot is None:
+                continue
+            lo, hi = slot << SLOT_BITS, (slot + 1) << SLOT_BITS
+            old = [int(i) for i in conn.execute(text(
+                "SELECT id FROM search_doc WHERE id > :lo AND id < :hi"),
+                {"lo": lo, "hi": hi}).scalars()]
+            for start in range(0, len(old), BATCH):
+                self.backend.delete(conn, old[start:start + BATCH])
+            rows = [(lo + n + 1, d) for n, d in enumerate(docs)]
+            for start in range(0, len(rows), BATCH):
+                self.backend.insert(conn, rows[start:start + BATCH])
 
     def _replace(self, conn: Connection,
                  changes: dict[str, tuple[str, SearchDocument | None]]) -> None:
@@ -270,9 +305,11 @@ class SearchIndex:
 
     # searching -----------------------------------------------------------------------
     def search(self, q: str, *, lang: str | None = None, limit: int = 20,
-               cursor: str | None = None, kind: str = "service") -> SearchPage:
+               cursor: str | None = None, kind: str = "service",
+               within: str | None = None) -> SearchPage:
         """One page of the records of ``kind`` (services by default) matching ``q`` (see the
-        module's docstring)."""
+        module's docstring); ``within``: of the members of that record of ``kind`` instead
+        (the concepts of a code list)."""
         q = check_query(q)
         if lang is not None and lang not in LANGS:
             raise InvalidInput.of("search.unknown_lang", field="lang", value=lang,
@@ -282,15 +319,19 @@ class SearchIndex:
                                   expected=f"1..{MAX_LIMIT}", low=1, high=MAX_LIMIT)
         terms = parse_query(q)
         spec = self.kinds[kind]
-        if spec.search is None:
+        if within is not None and spec.member_search is None:
+            raise InvalidInput(f"{spec.labels['en']} records have no members searched",
+                               field="kind", value=kind)
+        if spec.search is None and within is None:
             raise InvalidInput(f"{spec.labels['en']} records are not searched", field="kind",
                                value=kind, message_ro=f"înregistrările {spec.labels['ro']} nu "
                                "sunt căutate", expected=", ".join(
                                    k.name for k in self.kinds if k.search is not None))
-        scope = _scope(terms, lang) if kind == "service" else _scope(terms, f"{lang}|{kind}")
+        scope = _scope(terms, lang) if kind == "service" and within is None \
+            else _scope(terms, f"{lang}|{kind}|{within or ''}")
         offset = _offset(cursor, scope) if cursor else 0
         with self._reading() as conn:
-            slot = self._slot(conn, kind)
+            slot = self._slot(conn, kind if within is None else member_slot(within))
             if terms.empty or slot is None:
                 return SearchPage(q, lang, (), 0, False, None, self._mark(conn))
             found = self.backend.search(conn, terms, lang, self.count_limit, offset, limit,
@@ -312,6 +353,21 @@ class SearchIndex:
 
 
 # --- helpers -------------------------------------------------------------------------------
+def member_slot(iri: str) -> str:
+    """The name of the slot of a record's members (fits ``search_kind.name``, 32 characters)."""
+    return "~" + hashlib.sha256(iri.encode()).hexdigest()[:31]
+
+
+def _members(kind: RecordKind, iri: str, content: str | None) -> list[SearchDocument]:
+    if not content:
+        return []
+    try:
+        return SearchDocument.members_of(kind, iri, rdfio.parse_canonical(content))
+    except (SyntaxError, ValueError) as exc:
+        log.warning("search: the members of %s are not indexed: %s", iri, exc)
+        return []
+
+
 def _in_slot(doc_id: int, slot: int) -> bool:
     return doc_id >> SLOT_BITS == slot
 

@@ -17,11 +17,13 @@ import pyoxigraph as ox
 from pydantic import ValidationError
 
 from catalog import rdfio
+from catalog.namespaces import SKOS
 from catalog.projections.search.analysis import words
 from catalog.records.kinds import RecordKind, group_by_subject
 from catalog.records.passport import Passport, from_triples
 
 log = logging.getLogger(__name__)
+_IN_SCHEME = SKOS + "inScheme"
 
 LANGS = ("ro", "en", "ru")
 BUCKETS = (*LANGS, "und")
@@ -85,6 +87,37 @@ class SearchDocument:
                 if spec.name == "title":
                     title[lang] = value
         return cls(iri, kind.code_of(iri, triples) or "", title, texts)
+
+    @classmethod
+    def members_of(cls, kind: RecordKind, iri: str, triples: Sequence[ox.Triple]
+                   ) -> list[SearchDocument]:
+        """The documents of a record's members (the concepts ``skos:inScheme`` of a code list)
+        as the kind's ``member_search`` says, in IRI order; none without it."""
+        spec = kind.member_search
+        if spec is None:
+            return []
+        root = ox.NamedNode(iri)
+        own: dict[str, list[ox.Triple]] = {}  # a member's own triples (one-step paths)
+        for t in triples:
+            if isinstance(t.subject, ox.NamedNode):
+                own.setdefault(t.subject.value, []).append(t)
+        members = sorted({t.subject.value for t in triples
+                          if t.predicate.value == _IN_SCHEME and t.object == root
+                          and isinstance(t.subject, ox.NamedNode) and t.subject != root})
+        flat = all(len(f.path) == 1 for f in spec.fields)
+        out: list[SearchDocument] = []
+        for m in members:
+            texts: Texts = {}
+            title: dict[str, str] = {}
+            reach = own[m] if flat else triples
+            for f in spec.fields:
+                for lang, value in f.texts(m, reach):
+                    _add(texts, f.name, lang, value)
+                    if f.name == "title":
+                        title[lang] = value
+            out.append(cls(m, kind.first_literal(m, kind.member_code_predicate, own[m]) or "",
+                           title, texts))
+        return out
 
     @classmethod
     def parse(cls, iri: str, content: str, kind: RecordKind | None = None
