@@ -7,6 +7,7 @@ took rdflib 167 s). These checks are linear scans that never recurse.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -50,6 +51,8 @@ def nesting_depth(text: str, *, comments: bool = True, iris: bool = True) -> int
     Works for Turtle/TriG/SPARQL (``comments``/``iris`` on) and JSON (both off). One pass of
     a regular expression over the text: only brackets cost a step of Python each.
     """
+    if not comments and not iris:
+        return _json_depth(text)
     depth = deepest = 0
     for m in _SCANS[(comments, iris)].finditer(text):
         token = m.group()
@@ -58,6 +61,24 @@ def nesting_depth(text: str, *, comments: bool = True, iris: bool = True) -> int
             if depth > deepest:
                 deepest = depth
         elif token in _CLOSERS:
+            depth = max(0, depth - 1)
+    return deepest
+
+
+_JSON_STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?' + r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'?")
+_NOT_BRACKET = re.compile(r"[^\[\](){}]+")
+
+
+def _json_depth(text: str) -> int:
+    """:func:`nesting_depth` of JSON: the strings and everything but brackets removed in two
+    passes in C, then one step of Python per bracket (not per string)."""
+    depth = deepest = 0
+    for c in _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)):
+        if c in "([{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        else:
             depth = max(0, depth - 1)
     return deepest
 
@@ -89,9 +110,21 @@ def decode_utf8(data: bytes, *, what: str) -> str:
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
+#: NUL or a lone surrogate in JSON text written by ``json.dumps(..., ensure_ascii=False)``
+#: (which escapes NUL as ``\u0000`` and leaves surrogates as they are)
+_UNSTORABLE_DUMPED = re.compile(r"\\u0000|[\ud800-\udfff]")
+
+
 def check_storable_text(value: Any, path: str = "$") -> None:
     """Refuse NUL (PostgreSQL rejects it) and lone surrogates (they pass ``json.loads`` and
     break serialisation later) anywhere in decoded JSON. Call after the nesting gate."""
+    if path == "$" and isinstance(value, dict | list):
+        # one pass in C over the whole document; the walk below only names the field
+        try:
+            if not _UNSTORABLE_DUMPED.search(json.dumps(value, ensure_ascii=False)):
+                return
+        except (TypeError, ValueError):
+            pass  # not plain JSON data: walk it
     if isinstance(value, str):
         m = _UNSTORABLE.search(value)
         if m:

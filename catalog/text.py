@@ -38,6 +38,8 @@ def search_fold(text: str) -> str:
 
     Unlike :func:`search_key` it keeps the spacing and punctuation, so that a tokenizer can
     cut the folded text into the same words as the original."""
+    if text.isascii():  # nothing to decompose or drop: case folding is all
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", normalise_letters(text).casefold())
     kept: list[str] = []
     for c in decomposed:
