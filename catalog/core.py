@@ -14,6 +14,7 @@ import logging
 import pyoxigraph as ox
 
 from catalog import rdfio, shapes
+from catalog.checks import CheckProjection, Checks
 from catalog.errors import Conflict, InvalidInput, NotFound, StoreUnavailable
 from catalog.ledger import Ledger
 from catalog.ledger.db import create_db_engine, migrate
@@ -65,6 +66,7 @@ class Catalog:
         self.search_index = SearchIndex(self.engine, kinds=self.kinds)
         self.projections = [Follower(self.reference_data, self.ledger),
                             Follower(self.search_index, self.ledger)]
+        self._checks: tuple[Checks, Follower] | None = None  # built at its first use
         self.store_projection: Follower | None = None
         if self.store is not None:
             lease = Lease(self.engine, "store")
@@ -140,6 +142,20 @@ class Catalog:
             raise StoreUnavailable.of("core.no_store")
         counts = [p.rebuild() for p in self.projections]
         return counts[0]
+
+    def checks(self) -> Checks:
+        """The consistency rules over the check projection, built from the ledger at the first
+        use and then kept up with it like the other projections."""
+        if self._checks is None:
+            projection = CheckProjection(self.kinds)
+            follower = Follower(projection, self.ledger)
+            follower.rebuild()
+            self.projections.append(follower)
+            self._checks = (Checks(projection, self.settings.base_uri, self.institutions),
+                            follower)
+        checks, follower = self._checks
+        follower.catch_up()
+        return checks
 
     def status(self) -> ProjectionStatus:
         if self.store is None:
