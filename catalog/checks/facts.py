@@ -66,7 +66,7 @@ def facts(kind: RecordKind | None, iri: str, triples: Sequence[ox.Triple],
         return [*triples, *_limits(triples)]
     root = _nn(iri)
     types = [t for t in triples if t.subject == root and t.predicate.value == RDF_TYPE]
-    if any(t.object.value == DCAT + "DataService" for t in types):
+    if any(t.object == _nn(DCAT + "DataService") for t in types):
         return list(triples)
     if kind is not None and not types:
         types = [ox.Triple(root, _nn(RDF_TYPE), _nn(kind.root_class))]

@@ -81,8 +81,7 @@ class CheckProjection:
                                       use_default_graph_as_union=True)
             assert isinstance(result, ox.QuerySolutions)
             names = [v.value for v in result.variables]
-            return [{n: s[n] for n in names if s[n] is not None}  # type: ignore[misc]
-                    for s in result]
+            return [{n: s[n] for n in names if s[n] is not None} for s in result]
 
     @contextmanager
     def overlay(self, drafts: Sequence[RecordDraft]) -> Iterator[None]:

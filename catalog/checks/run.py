@@ -15,8 +15,8 @@ from datetime import date
 import pyoxigraph as ox
 
 from catalog.checks.projection import CheckProjection
-from catalog.errors import InvalidInput
 from catalog.checks.rules import RULES, Rule, Severity
+from catalog.errors import InvalidInput
 from catalog.records.split import RecordDraft
 
 #: the nomenclature's form of a service code: the institution's code, a dash, four digits

@@ -1,0 +1,107 @@
+"""``/api/v1/checks``: the consistency rules over the published catalogue (JSON, CSV or an HTML
+report), the list of rules, and the what-if run of a draft (nothing is stored)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel
+
+from api.body import read_capped
+from api.deps import CatalogDep, SettingsDep
+from api.routes.publishing import BULK_BODY
+from api.schemas import ERRORS
+from catalog.checks import RULES, check_date
+from catalog.checks.report import to_csv, to_html
+from catalog.errors import InvalidInput
+from catalog.intake.readers import Unreadable, bulk_items, media_of
+from catalog.records import RecordDraft
+
+router = APIRouter(prefix="/api/v1", tags=["checks"], responses=ERRORS)
+_INSTITUTION = Query(None, max_length=32, pattern="^[A-Z][A-Z0-9]{0,31}$",
+                     description="Only the findings of this institution (its code)")
+_RULE = Query(None, max_length=20, description="Only these rules (repeatable)")
+_DATE = Query(None, max_length=10, description="The check date, YYYY-MM-DD (default today)")
+
+
+class RuleOut(BaseModel):
+    id: str
+    severity: str
+    title: dict[str, str]
+    rationale: dict[str, str]
+    source: str
+    query: str
+
+
+class FindingOut(BaseModel):
+    rule: str
+    severity: str
+    record: str
+    code: str | None
+    institution: str | None
+    message: dict[str, str]
+    evidence: dict[str, str]
+
+
+class CheckRunOut(BaseModel):
+    date: str
+    institution: str | None
+    summary: dict[str, int]
+    by_rule: dict[str, int]
+    findings: list[FindingOut]
+
+
+class WhatIfOut(BaseModel):
+    added: list[FindingOut]
+    resolved: list[FindingOut]
+    run: CheckRunOut
+
+
+@router.get("/checks/rules", response_model=list[RuleOut])
+def rules() -> list[dict[str, Any]]:
+    """Every rule: stable id, severity, title and rationale (ro, en), legal source, query."""
+    return [{"id": r.id, "severity": r.severity, "title": r.title, "rationale": r.rationale,
+             "source": r.source, "query": f"{r.query_name}.rq"} for r in RULES]
+
+
+@router.get("/checks", response_model=CheckRunOut,
+            responses={200: {"content": {"text/csv": {}, "text/html": {}}}})
+async def checks(catalog: CatalogDep, institution: str | None = _INSTITUTION,
+                 date: str | None = _DATE,
+                 rule: list[str] | None = _RULE,
+                 format: Literal["json", "csv", "html"] = Query("json")) -> Response:
+    """The findings of every rule over the published catalogue (or one institution's)."""
+    on = check_date(date)
+    run = await run_in_threadpool(
+        lambda: catalog.checks().run(on, institution=institution, only=rule))
+    if format == "csv":
+        return Response(to_csv(run), media_type="text/csv; charset=utf-8")
+    if format == "html":
+        return HTMLResponse(to_html(run))
+    return JSONResponse(run.to_dict())
+
+
+@router.post("/checks/what-if", response_model=WhatIfOut,
+             openapi_extra={"requestBody": BULK_BODY})
+async def what_if(request: Request, catalog: CatalogDep, settings: SettingsDep,
+                  institution: str | None = _INSTITUTION, date: str | None = _DATE
+                  ) -> JSONResponse:
+    """The findings a draft would add and resolve if it were published (nothing is stored)."""
+    on = check_date(date)
+    body = await read_capped(request, settings.max_bulk_bytes)
+    media = media_of(request.headers.get("content-type"))
+
+    def work() -> dict[str, Any]:
+        drafts: list[RecordDraft] = []
+        for item in bulk_items(body, media, settings):
+            if isinstance(item, Unreadable):
+                raise item.error
+            drafts.append(item)
+        if not drafts:
+            raise InvalidInput.of("checks.draft_empty", field="body", value="")
+        return catalog.checks().what_if(drafts, on, institution=institution).to_dict()
+
+    return JSONResponse(await run_in_threadpool(work))
