@@ -156,9 +156,13 @@ def _finding(r: Rule, row: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal],
     authority = values.get("authority")
     names = {k: values.get(k) or "" for k in ("record", "code", "other", "act", "value",
                                                "detail")}
+    # a query may word its detail per language (?detail_ro); ?detail is the default
+    message = {lang: text.format(**{**names, "detail": values.get(f"detail_{lang}")
+                                    or names["detail"]})
+               for lang, text in r.message.items()}
     return Finding(
         rule=r.id, severity=r.severity, record=values.get("record") or "",
-        message={lang: text.format(**names) for lang, text in r.message.items()},
+        message=message,
         code=values.get("code"), institution=orgs.get(authority or ""), authority=authority,
         other=values.get("other"), act=values.get("act"), value=values.get("value"),
         detail=values.get("detail"))
