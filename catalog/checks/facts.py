@@ -123,13 +123,16 @@ def service_facts(iri: str, triples: Sequence[ox.Triple], at: datetime | None = 
     code = r.literal(iri, DCT + "identifier")
     if code is not None:
         add(s, "code", _lit(code))
-        add(s, "codePrefix", _lit(code.split("-", 1)[0]))
+        prefix, _, number = code.partition("-")
+        add(s, "codePrefix", _lit(prefix))
+        add(s, "codeDigits", _lit(len(number) if number.isdigit() else -1))
     for authority in r.iris(iri, CV + "hasCompetentAuthority"):
         add(s, "authority", _nn(authority))
     title = r.title(iri)
     if title:
         add(s, "title", ox.Literal(title, language="ro"))
         add(s, "titleKey", _lit(search_key(title)))
+        add(s, "dupKey", _lit("title " + search_key(title)))
     title_en = r.literal(iri, DCT + "title", "en")
     if title_en:
         add(s, "title", ox.Literal(title_en, language="en"))
@@ -149,6 +152,8 @@ def service_facts(iri: str, triples: Sequence[ox.Triple], at: datetime | None = 
         if t:
             add(s, "outputKey", _lit(search_key(t)))
             add(s, "output", ox.Literal(t, language="ro"))
+            for authority in r.iris(iri, CV + "hasCompetentAuthority"):
+                add(s, "dupKey", _lit(f"output {authority} {search_key(t)}"))
     for e in r.iris(iri, CPSV + "hasInput"):
         node = _nn(e)
         add(s, "asks", node)
@@ -160,6 +165,7 @@ def service_facts(iri: str, triples: Sequence[ox.Triple], at: datetime | None = 
         add(node, "byAuthority", _lit(by_authority == "true"))
         for p, target in r.links(e):
             out.append(ox.Triple(node, _nn(p), _nn(target)))
+            add(node, "links", _nn(target))  # whatever the predicate: one to join on
     for c in r.iris(iri, CV + "hasCost"):
         value = r.literal(c, CV + "hasValue")
         try:

@@ -7,6 +7,10 @@ finding: ``?record`` (the record the finding is on), and when they apply ``?code
 ``?authority``, ``?other`` (the other record or resource: the duplicate, the issuing service,
 the data service), ``?act`` (the legal act or article), ``?value`` and ``?detail`` (a date, an
 amount, a title). Its messages are ``str.format`` templates over those names.
+
+Every required pattern of a rule's query comes before its first OPTIONAL: Oxigraph plans a
+pattern that follows an OPTIONAL as a nested loop (measured: 9.6 s instead of 14 ms at 688
+services), and the joins go through the projection's precomputed keys, never through texts.
 """
 
 from __future__ import annotations
@@ -34,8 +38,9 @@ class Rule:
     rationale: dict[str, str]
     source: str  # the legal source (act and article) or standard it rests on
     message: dict[str, str]  # ro/en templates over the row's names
-    #: the run's values the query takes: date (the check date), pattern (the nomenclature's
-    #: code pattern), exempt (an evidence type the once-only rule leaves out)
+    #: the run's values the query takes: date (the check date), digits (the digits of a code
+    #: in the nomenclature), exempt (an evidence type the once-only rule leaves out), scheme
+    #: (the nomenclature's life events)
     params: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -149,7 +154,7 @@ RULES: tuple[Rule, ...] = (
         "code."),
        NOMENCLATURE,
        ("{code}: codul nu respectă forma nomenclatorului ({detail}).",
-        "{code}: the code breaks the nomenclature's pattern ({detail})."), "pattern"),
+        "{code}: the code breaks the nomenclature's pattern ({detail})."), "digits"),
     _r("CHANNEL-UNKNOWN-LOCATION", "violation",
        ("Canal într-o locație necunoscută", "Channel at an unknown location"),
        ("Un canal de prestare trebuie să indice o locație din registrul catalogului, ca "

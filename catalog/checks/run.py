@@ -20,7 +20,7 @@ from catalog.errors import InvalidInput
 from catalog.records.split import RecordDraft
 
 #: the nomenclature's form of a service code: the institution's code, a dash, four digits
-NOMENCLATURE_CODE = r"^[A-Z]{2,8}-[0-9]{4}$"
+NOMENCLATURE_DIGITS = 4
 
 
 @dataclass(frozen=True)
@@ -91,12 +91,13 @@ class Checks:
 
     def __init__(self, projection: CheckProjection, base_uri: str,
                  institutions: Callable[[], dict[str, str]],
-                 rules: Sequence[Rule] = RULES) -> None:
+                 rules: Sequence[Rule] = RULES, code_digits: int = NOMENCLATURE_DIGITS) -> None:
         self.projection, self.base_uri = projection, base_uri
         self.institutions, self.rules = institutions, tuple(rules)
+        self.code_digits = code_digits
 
     def _values(self, on: date) -> dict[str, object]:
-        return {"date": on.isoformat(), "pattern": NOMENCLATURE_CODE,
+        return {"date": on.isoformat(), "digits": self.code_digits,
                 "exempt": self.base_uri + "codelist/evidence-type/identity-document",
                 "scheme": self.base_uri + "codelist/life-event"}
 
@@ -168,4 +169,4 @@ def _finding(r: Rule, row: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal],
         detail=values.get("detail"))
 
 
-__all__ = ["NOMENCLATURE_CODE", "CheckRun", "Checks", "Finding", "WhatIf", "check_date"]
+__all__ = ["NOMENCLATURE_DIGITS", "CheckRun", "Checks", "Finding", "WhatIf", "check_date"]

@@ -41,10 +41,8 @@ def checks_over(files: Iterable[Path]) -> Checks:
                             max_nesting=64)
         records.update({d.iri: d for d in split(quads, KINDS)})
     projection = CheckProjection(KINDS)
-    for d in records.values():
-        g = ox.NamedNode(d.iri)
-        projection.store.extend([ox.Quad(t.subject, t.predicate, t.object, g)
-                                 for t in facts(KINDS.get(d.kind), d.iri, d.triples)])
+    projection.load({d.iri: facts(KINDS.get(d.kind), d.iri, d.triples)
+                     for d in records.values()})
     codes = {q.subject.value: q.object.value for q in projection.store.quads_for_pattern(
         None, ox.NamedNode(SC + "institutionCode"), None)}
     return Checks(projection, BASE, lambda: codes)
