@@ -44,11 +44,15 @@ class _Matches:
 
     @staticmethod
     def keys(iri: str, triples: Sequence[ox.Triple]) -> tuple[list[tuple[str, str]], list[str]]:
-        asks = {t.object.value for t in triples if t.predicate == _ASKS}
-        evidence = [(t.object.value, t.subject.value) for t in triples
-                    if t.predicate == _KEY and t.subject.value in asks]
-        outputs = [t.object.value for t in triples if t.predicate == _OUTPUT
-                   and t.subject.value == iri]
+        def text(term: object) -> str:
+            return term.value if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal) \
+                else ""
+
+        asks = {text(t.object) for t in triples if t.predicate == _ASKS}
+        evidence = [(text(t.object), text(t.subject)) for t in triples
+                    if t.predicate == _KEY and text(t.subject) in asks]
+        outputs = [text(t.object) for t in triples if t.predicate == _OUTPUT
+                   and text(t.subject) == iri]
         return evidence, outputs
 
     def drop(self, iri: str) -> list[ox.Quad]:
