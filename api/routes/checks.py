@@ -84,6 +84,34 @@ async def checks(catalog: CatalogDep, institution: str | None = _INSTITUTION,
     return JSONResponse(run.to_dict())
 
 
+class LegalStatusOut(BaseModel):
+    cited: str
+    known: bool
+    kind: str
+    act: str | None
+    title: dict[str, str]
+    act_title: dict[str, str]
+    entry_into_force: str | None
+    no_longer_in_force: str | None
+    in_force: bool | None
+    repealed_by: str | None
+    version_in_force: str | None
+    versions: list[dict[str, str]]
+
+
+@router.get("/services/{code}/legal-basis", response_model=list[LegalStatusOut],
+            tags=["services"])
+async def legal_basis(code: str, catalog: CatalogDep, date: str | None = _DATE
+                      ) -> list[dict[str, object]]:
+    """What the service cites (act, article or consolidated version) as it stands on the date:
+    its act, dates, whether it is in force, what repealed it, the version applicable then."""
+    on = check_date(date)
+    kind = catalog.kinds["service"]
+    iri = kind.iri(catalog.settings.base_uri, kind.check_code(code))
+    found = await run_in_threadpool(lambda: catalog.checks().legal_basis(iri, on))
+    return [s.to_dict() for s in found]
+
+
 @router.post("/checks/what-if", response_model=WhatIfOut,
              openapi_extra={"requestBody": BULK_BODY})
 async def what_if(request: Request, catalog: CatalogDep, settings: SettingsDep,

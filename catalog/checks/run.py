@@ -14,9 +14,11 @@ from datetime import date
 
 import pyoxigraph as ox
 
+from catalog.checks.facts import F
+from catalog.checks.legal import LegalStatus, legal_status
 from catalog.checks.projection import CheckProjection
 from catalog.checks.rules import RULES, Rule, Severity
-from catalog.errors import InvalidInput
+from catalog.errors import InvalidInput, NotFound
 from catalog.records.split import RecordDraft
 
 #: the nomenclature's form of a service code: the institution's code, a dash, four digits
@@ -123,6 +125,18 @@ class Checks:
         found.sort(key=lambda f: (f.rule, f.record, f.other or "", f.act or "",
                                   f.value or ""))
         return CheckRun(on, found, institution, [r.id for r in rules])
+
+    def legal_basis(self, service: str, on: date | None = None) -> list[LegalStatus]:
+        """What the published service ``service`` (its IRI) cites, each as it stands on
+        ``on``: act, article or version, in force or not, the version applicable then."""
+        on = on or date.today()
+        cited = [q.object.value for q in self.projection.store.quads_for_pattern(
+            ox.NamedNode(service), ox.NamedNode(F + "legalBasis"), None)
+            if isinstance(q.object, ox.NamedNode)]
+        if not cited and not any(self.projection.store.quads_for_pattern(
+                ox.NamedNode(service), ox.NamedNode(F + "code"), None)):
+            raise NotFound.of("checks.no_service", field="code", value=service)
+        return [legal_status(self.projection, iri, on) for iri in sorted(cited)]
 
     def what_if(self, drafts: Sequence[RecordDraft], on: date | None = None, *,
                 institution: str | None = None) -> WhatIf:

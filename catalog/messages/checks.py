@@ -19,6 +19,10 @@ MESSAGES: dict[str, dict[str, str]] = {
               "--rules` și GET /api/v1/checks/rules",
         "ru": "{field}: правила {value!r} нет; правила перечислены в `semcat check --rules` "
               "и GET /api/v1/checks/rules"},
+    "checks.no_service": {
+        "en": "{field}: no published service is {value}",
+        "ro": "{field}: niciun serviciu publicat nu este {value}",
+        "ru": "{field}: нет опубликованной услуги {value}"},
     "checks.draft_empty": {
         "en": "{field}: the draft holds no record to check",
         "ro": "{field}: ciorna nu conține nicio înregistrare de verificat",

@@ -166,3 +166,17 @@ def test_api_checks(demo: Catalog, demo_settings: Settings) -> None:
         empty = c.post("/api/v1/checks/what-if", content=b"[]",
                        headers={"content-type": "application/json"})
         assert empty.status_code == 400
+
+
+def test_api_legal_basis_of_a_service(demo: Catalog, demo_settings: Settings) -> None:
+    with TestClient(create_app(demo_settings)) as c:
+        r = c.get("/api/v1/services/ASP-0001/legal-basis", params={"date": "2026-06-01"})
+        assert r.status_code == 200, r.text
+        by = {s["cited"]: s for s in r.json()}
+        art = by[BASE + "eli/lege/2007/131/art/20"]
+        assert (art["kind"], art["in_force"], art["act"]) == ("article", True,
+                                                             BASE + "eli/lege/2007/131")
+        assert art["version_in_force"] == BASE + "eli/lege/2007/131/consolidated/2024-01-01"
+        assert by[BASE + "eli/lege/2007/131"]["act_title"]["ro"].startswith("Legea nr. 131/2007")
+        assert c.get("/api/v1/services/ASP-9999/legal-basis").status_code == 404
+        assert c.get("/api/v1/services/not-a-code/legal-basis").status_code == 400

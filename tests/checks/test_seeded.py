@@ -131,3 +131,22 @@ def test_one_institution_sees_only_its_findings(seeded: CheckRun) -> None:
     assert cnas.findings
     assert {f.institution for f in cnas.findings} == {"CNAS"}
     assert len(cnas.findings) == sum(1 for f in seeded.findings if f.institution == "CNAS")
+
+
+def test_the_legal_status_of_what_a_passport_cites() -> None:
+    from catalog.checks.legal import legal_status
+
+    projection = checks_over(demo_files()).projection
+    article = legal_status(projection, BASE + "eli/lege/2007/131/art/20", ON)
+    assert (article.kind, article.act, article.in_force) == (
+        "article", BASE + "eli/lege/2007/131", True)
+    assert article.entry_into_force == "2007-07-07"
+    assert article.version_in_force == BASE + "eli/lege/2007/131/consolidated/2024-01-01"
+    assert article.title["en"] == "Art. 20. Driving licence"
+    earlier = legal_status(projection, BASE + "eli/lege/2007/131/art/20", date(2023, 1, 1))
+    assert earlier.version_in_force is None  # the consolidated version applies from 2024
+    repealed = legal_status(projection, BASE + "eli/lege/2000/982/art/10", ON)
+    assert (repealed.in_force, repealed.no_longer_in_force, repealed.repealed_by) == (
+        False, "2023-12-01", BASE + "eli/lege/2023/148")
+    assert legal_status(projection, BASE + "eli/lege/2000/982", date(2023, 11, 30)).in_force
+    assert legal_status(projection, BASE + "eli/lege/1999/1", ON).known is False
