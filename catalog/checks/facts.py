@@ -63,7 +63,7 @@ def facts(kind: RecordKind | None, iri: str, triples: Sequence[ox.Triple],
     if kind is not None and kind.root_class == CPSV + "PublicService":
         return service_facts(iri, triples, at)
     if kind is not None and kind.name in _WHOLE:
-        return [*triples, *_limits(triples)]
+        return [*triples, *_limits(triples), *_entry_codes(triples)]
     root = _nn(iri)
     types = [t for t in triples if t.subject == root and t.predicate.value == RDF_TYPE]
     if any(t.object == _nn(DCAT + "DataService") for t in types):
@@ -82,6 +82,14 @@ def _limits(triples: Sequence[ox.Triple]) -> list[ox.Triple]:
             if days is not None and isinstance(t.subject, ox.NamedNode):
                 out.append(ox.Triple(t.subject, _nn(F + "maxDays"), _lit(days)))
     return out
+
+
+def _entry_codes(triples: Sequence[ox.Triple]) -> list[ox.Triple]:
+    """The code of each entry of a nomenclature edition, as the key a passport joins on."""
+    entries = {t.object for t in triples if t.predicate.value == SC + "hasEntry"}
+    return [ox.Triple(t.subject, _nn(F + "entryCode"), _lit(t.object.value)) for t in triples
+            if t.subject in entries and t.predicate.value == DCT + "identifier"
+            and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.Literal)]
 
 
 class _Record:

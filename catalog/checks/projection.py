@@ -18,73 +18,93 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 
 import pyoxigraph as ox
+from sqlalchemy import func
+from sqlmodel import col, select
 
 from catalog import rdfio
 from catalog.checks.facts import F, facts
-from catalog.ledger import ChangeRow, Ledger
+from catalog.ledger import Change, ChangeRow, Ledger, Record
+from catalog.ledger.db import read_session
 from catalog.queries import BoundQuery
 from catalog.records.kinds import Kinds
 from catalog.records.split import RecordDraft
 
 Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
 MATCHES = ox.NamedNode("urn:semcat:checks:matches")
-_ASKS, _KEY, _OUTPUT = (ox.NamedNode(F + n) for n in ("asks", "key", "outputKey"))
-_ISSUED_BY = ox.NamedNode(F + "issuedBy")
 
 
-class _Matches:
-    """Evidence keys and output keys by service, and the matches between services."""
+class _Join:
+    """A join of two kinds of fact on their literal keys, kept as link triples: each subject of
+    a ``left`` fact is linked (``link``) to each subject of a ``right`` fact with the same key,
+    in another record (evidence -> the service that issues it; a passport -> its entry)."""
 
-    def __init__(self) -> None:
-        self.evidence: dict[str, set[tuple[str, str]]] = {}  # key -> {(service, evidence)}
-        self.outputs: dict[str, set[str]] = {}  # key -> {service}
-        self.of: dict[str, tuple[list[tuple[str, str]], list[str]]] = {}
+    def __init__(self, left: str, right: str, link: str) -> None:
+        self.left, self.right = ox.NamedNode(F + left), ox.NamedNode(F + right)
+        self.link = ox.NamedNode(F + link)
+        self.lefts: dict[str, set[tuple[str, str]]] = {}  # key -> {(record, subject)}
+        self.rights: dict[str, set[tuple[str, str]]] = {}
+        self.of: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {}
 
-    @staticmethod
-    def keys(iri: str, triples: Sequence[ox.Triple]) -> tuple[list[tuple[str, str]], list[str]]:
-        def text(term: object) -> str:
-            return term.value if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal) \
-                else ""
-
-        asks = {text(t.object) for t in triples if t.predicate == _ASKS}
-        evidence = [(text(t.object), text(t.subject)) for t in triples
-                    if t.predicate == _KEY and text(t.subject) in asks]
-        outputs = [text(t.object) for t in triples if t.predicate == _OUTPUT
-                   and text(t.subject) == iri]
-        return evidence, outputs
+    def _quad(self, subject: str, target: str) -> ox.Quad:
+        return ox.Quad(ox.NamedNode(subject), self.link, ox.NamedNode(target), MATCHES)
 
     def drop(self, iri: str) -> list[ox.Quad]:
-        """Forget ``iri``'s keys; the match triples that go with them."""
-        evidence, outputs = self.of.pop(iri, ([], []))
+        """Forget ``iri``'s keys; the link triples that go with them."""
+        lefts, rights = self.of.pop(iri, ([], []))
         gone: list[ox.Quad] = []
-        for key, e in evidence:
-            self.evidence.get(key, set()).discard((iri, e))
-            gone += [_match(e, other) for other in self.outputs.get(key, ()) if other != iri]
-        for key in outputs:
-            self.outputs.get(key, set()).discard(iri)
-            gone += [_match(e, iri) for svc, e in self.evidence.get(key, ()) if svc != iri]
+        for key, s in lefts:
+            self.lefts.get(key, set()).discard((iri, s))
+            gone += [self._quad(s, t) for rec, t in self.rights.get(key, ()) if rec != iri]
+        for key, t in rights:
+            self.rights.get(key, set()).discard((iri, t))
+            gone += [self._quad(s, t) for rec, s in self.lefts.get(key, ()) if rec != iri]
         return gone
 
     def add(self, iri: str, triples: Sequence[ox.Triple]) -> list[ox.Quad]:
-        """Learn ``iri``'s keys; the match triples they make."""
-        evidence, outputs = self.keys(iri, triples)
-        if not evidence and not outputs:
+        """Learn ``iri``'s keys; the link triples they make."""
+        lefts = [(t.object.value, t.subject.value) for t in triples if t.predicate == self.left
+                 and isinstance(t.object, ox.Literal) and isinstance(t.subject, ox.NamedNode)]
+        rights = [(t.object.value, t.subject.value) for t in triples
+                  if t.predicate == self.right and isinstance(t.object, ox.Literal)
+                  and isinstance(t.subject, ox.NamedNode)]
+        if not lefts and not rights:
             return []
-        self.of[iri] = (evidence, outputs)
+        self.of[iri] = (lefts, rights)
         made: list[ox.Quad] = []
-        for key, e in evidence:
-            self.evidence.setdefault(key, set()).add((iri, e))
-            made += [_match(e, other) for other in self.outputs.get(key, ()) if other != iri]
-        for key in outputs:
-            self.outputs.setdefault(key, set()).add(iri)
-            made += [_match(e, iri) for svc, e in self.evidence.get(key, ()) if svc != iri]
+        for key, s in lefts:
+            self.lefts.setdefault(key, set()).add((iri, s))
+            made += [self._quad(s, t) for rec, t in self.rights.get(key, ()) if rec != iri]
+        for key, t in rights:
+            self.rights.setdefault(key, set()).add((iri, t))
+            made += [self._quad(s, t) for rec, s in self.lefts.get(key, ()) if rec != iri]
         return made
 
 
-def _match(evidence: str, issuer: str) -> ox.Quad:
-    return ox.Quad(ox.NamedNode(evidence), _ISSUED_BY, ox.NamedNode(issuer), MATCHES)
+class _Matches:
+    """The joins the projection keeps: evidence asked = output issued (``k:issuedBy``), and a
+    passport's code = an entry of a nomenclature edition (``k:hasEntry``)."""
+
+    def __init__(self) -> None:
+        self.joins = (_Join("key", "outputKey", "issuedBy"), _Join("code", "entryCode",
+                                                                  "hasEntry"))
+
+    def drop(self, iri: str) -> list[ox.Quad]:
+        return [q for j in self.joins for q in j.drop(iri)]
+
+    def add(self, iri: str, triples: Sequence[ox.Triple]) -> list[ox.Quad]:
+        return [q for j in self.joins for q in j.add(iri, triples)]
+
+
+def _published_on(ledger: Ledger) -> dict[str, datetime]:
+    """When each record's last publication happened (the passport's last review)."""
+    stmt = (select(Record.iri, func.max(col(Change.at)))
+            .join(Change, col(Change.record_id) == col(Record.id))
+            .where(col(Change.op) == "publish").group_by(Record.iri))
+    with read_session(ledger.engine) as s:
+        return dict(s.exec(stmt).all())
 
 
 class CheckProjection:
@@ -117,7 +137,9 @@ class CheckProjection:
     def rebuild(self, ledger: Ledger) -> int:
         mark = ledger.last_seq()  # read before the records: replays are harmless
         published = ledger.published_records()
-        records = {iri: facts(self.kinds.get(kind), iri, rdfio.parse_canonical(content))
+        dates = _published_on(ledger)
+        records = {iri: facts(self.kinds.get(kind), iri, rdfio.parse_canonical(content),
+                              dates.get(iri))
                    for iri, (kind, content) in published.items()}
         with self.lock:
             self.load(records)

@@ -155,6 +155,27 @@ RULES: tuple[Rule, ...] = (
        NOMENCLATURE,
        ("{code}: codul nu respectă forma nomenclatorului ({detail}).",
         "{code}: the code breaks the nomenclature's pattern ({detail})."), "digits"),
+    _r("NOMENCLATURE-ORPHAN", "violation",
+       ("Pașaport sau poziție fără pereche în nomenclator",
+        "Passport or entry with no match in the nomenclature"),
+       ("Fiecare serviciu prestat are o poziție în ediția în vigoare a nomenclatorului, iar "
+        "fiecare poziție are pașaportul serviciului.",
+        "Every service provided has an entry in the edition of the nomenclature in force, and "
+        "every entry has the service's passport."),
+       NOMENCLATURE,
+       ("{code}: {detail} ({other}).", "{code}: {detail} ({other})."), "date"),
+    _r("TEMPLATE-DRIFT", "warning",
+       ("Pașaport nerevizuit după schimbarea poziției din nomenclator",
+        "Passport not reviewed since its nomenclature entry changed"),
+       ("Pașaportul moștenește poziția sa din nomenclator: când poziția se schimbă, "
+        "instituția revizuiește pașaportul.",
+        "A passport derives from its nomenclature entry: when the entry changes, the "
+        "institution reviews the passport."),
+       NOMENCLATURE,
+       ("{code}: poziția din nomenclator a fost revizuită la {detail}, pașaportul ultima dată "
+        "la {value}.",
+        "{code}: the nomenclature entry was revised on {detail}, the passport last on "
+        "{value}."), "date"),
     _r("CHANNEL-UNKNOWN-LOCATION", "violation",
        ("Canal într-o locație necunoscută", "Channel at an unknown location"),
        ("Un canal de prestare trebuie să indice o locație din registrul catalogului, ca "

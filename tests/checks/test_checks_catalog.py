@@ -64,11 +64,14 @@ def test_the_demo_catalogue_has_no_violation(demo: Catalog) -> None:
 
 
 def test_a_draft_that_duplicates_a_service_shows_one_new_finding(demo: Catalog) -> None:
-    copy = passport(demo, "ASP-0001").model_copy(update={"code": "ASP-0099"})
+    # ASP-0002 (exchange of the licence) retitled as ASP-0001 (its issuance), in capitals
+    title = passport(demo, "ASP-0001").title["ro"].upper()
+    p = passport(demo, "ASP-0002")
+    retitled = p.model_copy(update={"title": {**p.title, "ro": title}})
     before = keys(demo.checks().run())
-    what_if = demo.checks().what_if([draft(copy)])
+    what_if = demo.checks().what_if([draft(retitled)])
     assert [(f.rule, f.code, f.other) for f in what_if.added] == [
-        ("DUP-SERVICE", "ASP-0099", BASE + "id/service/ASP-0001")]
+        ("DUP-SERVICE", "ASP-0002", BASE + "id/service/ASP-0001")]
     assert what_if.resolved == []
     assert keys(demo.checks().run()) == before  # the published catalogue is as it was
 
@@ -122,7 +125,8 @@ def test_semcat_check_exit_codes_and_formats(demo: Catalog, demo_settings: Setti
     path.write_text(copy.model_dump_json(), "utf-8")
     assert main(["check", "--draft", str(path), "--format", "json"]) == 1
     out = json.loads(capsys.readouterr().out)
-    assert [f["rule"] for f in out["what_if"]["added"]] == ["DUP-SERVICE"]
+    assert sorted(f["rule"] for f in out["what_if"]["added"]) == [
+        "DUP-SERVICE", "NOMENCLATURE-ORPHAN"]  # a new code: no entry in the edition either
 
     assert main(["check", "--format", "html", "-o", str(tmp_path / "r.html")]) == 0
     assert "<h1>Raport de verificare a catalogului</h1>" in (tmp_path / "r.html").read_text()
@@ -162,7 +166,8 @@ def test_api_checks(demo: Catalog, demo_settings: Settings) -> None:
         r = c.post("/api/v1/checks/what-if", content=copy.model_dump_json(),
                    headers={"content-type": "application/json"})
         assert r.status_code == 200, r.text
-        assert [f["rule"] for f in r.json()["added"]] == ["DUP-SERVICE"]
+        assert sorted(f["rule"] for f in r.json()["added"]) == ["DUP-SERVICE",
+                                                                 "NOMENCLATURE-ORPHAN"]
         empty = c.post("/api/v1/checks/what-if", content=b"[]",
                        headers={"content-type": "application/json"})
         assert empty.status_code == 400

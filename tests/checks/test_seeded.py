@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,6 +25,7 @@ from catalog.records.kinds import Kinds, RecordKind
 BASE = "http://127.0.0.1:8000/"
 SEEDED = Path(__file__).with_name("seeded-defects.trig")
 ON = date(2026, 6, 1)
+PUBLISHED = datetime(2026, 1, 15, 9, 0)  # every record's version, as the ledger would date it
 #: registries' data services: a kind of the semantic-catalogue issue, declared here
 DATA_SERVICE = RecordKind(name="dataservice", root_class=DCAT + "DataService",
                           iris=IriFamily("id/dataservice/{slug}"),
@@ -41,7 +42,7 @@ def checks_over(files: Iterable[Path]) -> Checks:
                             max_nesting=64)
         records.update({d.iri: d for d in split(quads, KINDS)})
     projection = CheckProjection(KINDS)
-    projection.load({d.iri: facts(KINDS.get(d.kind), d.iri, d.triples)
+    projection.load({d.iri: facts(KINDS.get(d.kind), d.iri, d.triples, PUBLISHED)
                      for d in records.values()})
     codes = {q.subject.value: q.object.value for q in projection.store.quads_for_pattern(
         None, ox.NamedNode(SC + "institutionCode"), None)}
