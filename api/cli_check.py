@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from catalog.checks import RULES, check_date
+from catalog.checks.history import record
 from catalog.checks.report import to_csv, to_html, to_json
 from catalog.core import Catalog
 from catalog.errors import InvalidInput
@@ -27,6 +28,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     s.add_argument("--rule", action="append", metavar="ID", help="only this rule (repeatable)")
     s.add_argument("--rules", action="store_true", help="list the rules and exit")
     s.add_argument("-o", "--output", help="write the report to a file")
+    s.add_argument("--record", action="store_true", help="keep the run's counts in the history "
+                   "(GET /api/v1/checks/history: the trend of findings per rule)")
     s.set_defaults(func=cmd_check)
 
 
@@ -70,6 +73,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         else:
             run = checks.run(on, institution=args.institution, only=args.rule)
             text = {"json": to_json, "csv": to_csv, "html": to_html}[args.format](run)
+            if args.record:
+                record(catalog.engine, run)
     finally:
         catalog.close()
     if args.output:

@@ -15,6 +15,7 @@ from api.deps import CatalogDep, SettingsDep
 from api.routes.publishing import BULK_BODY
 from api.schemas import ERRORS
 from catalog.checks import RULES, check_date
+from catalog.checks.history import history
 from catalog.checks.report import to_csv, to_html
 from catalog.errors import InvalidInput
 from catalog.intake.readers import Unreadable, bulk_items, media_of
@@ -65,6 +66,25 @@ def rules() -> list[dict[str, Any]]:
     """Every rule: stable id, severity, title and rationale (ro, en), legal source, query."""
     return [{"id": r.id, "severity": r.severity, "title": r.title, "rationale": r.rationale,
              "source": r.source, "query": f"{r.query_name}.rq"} for r in RULES]
+
+
+class RunSummaryOut(BaseModel):
+    id: int
+    at: str
+    date: str
+    institution: str | None
+    summary: dict[str, int]
+    by_rule: dict[str, int]
+
+
+@router.get("/checks/history", response_model=list[RunSummaryOut])
+async def run_history(catalog: CatalogDep, institution: str | None = _INSTITUTION,
+                      limit: int = Query(100, ge=1, le=1000)) -> list[dict[str, object]]:
+    """The runs kept by `semcat check --record`, oldest first: counts per severity and per
+    rule (the trend of findings)."""
+    runs = await run_in_threadpool(lambda: history(catalog.engine, institution=institution,
+                                                   limit=limit))
+    return [r.to_dict() for r in runs]
 
 
 @router.get("/checks", response_model=CheckRunOut,

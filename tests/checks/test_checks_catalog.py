@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,32 @@ def test_api_legal_basis_of_a_service(demo: Catalog, demo_settings: Settings) ->
         assert by[BASE + "eli/lege/2007/131"]["act_title"]["ro"].startswith("Legea nr. 131/2007")
         assert c.get("/api/v1/services/ASP-9999/legal-basis").status_code == 404
         assert c.get("/api/v1/services/not-a-code/legal-basis").status_code == 400
+
+
+def test_recorded_runs_make_the_trend_per_rule(demo: Catalog, demo_settings: Settings,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SEMCAT_DATA_DIR", str(demo_settings.data_dir))
+    assert main(["check", "--record", "--date", "2026-06-01"]) == 0
+    assert main(["check", "--record", "--institution", "CNAS"]) == 0
+    capsys.readouterr()
+    with TestClient(create_app(demo_settings)) as c:
+        runs = c.get("/api/v1/checks/history").json()
+        assert runs[-1]["date"] == "2026-06-01"
+        assert runs[-1]["institution"] is None
+        assert runs[-1]["summary"]["violation"] == 0
+        assert runs[-1]["by_rule"]["LB-ACT-ONLY"] == demo.checks().run(
+            only=["LB-ACT-ONLY"]).by_rule()["LB-ACT-ONLY"]
+        cnas = c.get("/api/v1/checks/history", params={"institution": "CNAS"}).json()
+        assert [r["institution"] for r in cnas] == ["CNAS"]
+
+
+def test_the_projection_dates_each_passport_by_its_last_publication(demo: Catalog) -> None:
+    import pyoxigraph as ox
+
+    from catalog.checks.facts import F
+
+    store = demo.checks().projection.store
+    dates = [q.object.value for q in store.quads_for_pattern(
+        ox.NamedNode(BASE + "id/service/ASP-0001"), ox.NamedNode(F + "versionDate"), None)]
+    assert dates == [datetime.now(UTC).date().isoformat()]
