@@ -15,6 +15,7 @@ from api.deps import CatalogDep, SettingsDep
 from api.routes.publishing import BULK_BODY
 from api.schemas import ERRORS
 from catalog.checks import RULES, check_date
+from catalog.checks.editions import diff, editions, in_force
 from catalog.checks.history import history
 from catalog.checks.report import to_csv, to_html
 from catalog.errors import InvalidInput
@@ -85,6 +86,56 @@ async def run_history(catalog: CatalogDep, institution: str | None = _INSTITUTIO
     runs = await run_in_threadpool(lambda: history(catalog.engine, institution=institution,
                                                    limit=limit))
     return [r.to_dict() for r in runs]
+
+
+class EntryOut(BaseModel):
+    code: str
+    iri: str
+    title: dict[str, str]
+    authority: str | None
+    life_events: list[str]
+    revised: str | None
+
+
+class EditionOut(BaseModel):
+    iri: str
+    title: dict[str, str]
+    in_force_from: str | None
+    approved_by: str | None
+    entries: list[EntryOut]
+
+
+class ChangeOut(BaseModel):
+    code: str
+    change: str
+    ro: str
+    en: str
+
+
+@router.get("/nomenclature", response_model=EditionOut, tags=["nomenclature"])
+async def nomenclature(catalog: CatalogDep, as_of: str | None = _DATE) -> dict[str, object]:
+    """The nomenclature edition in force on `as_of` (default today), with its entries."""
+    on = check_date(as_of, "as_of")
+    found = await run_in_threadpool(lambda: in_force(catalog.checks().projection, on))
+    return found.to_dict()
+
+
+@router.get("/nomenclature/editions", response_model=list[str], tags=["nomenclature"])
+async def nomenclature_editions(catalog: CatalogDep) -> list[str]:
+    """Every edition's IRI, by entry into force."""
+    return await run_in_threadpool(lambda: editions(catalog.checks().projection))
+
+
+_EDITION = Query(..., max_length=2048, description="An edition's IRI")
+
+
+@router.get("/nomenclature/diff", response_model=list[ChangeOut], tags=["nomenclature"])
+async def nomenclature_diff(catalog: CatalogDep, from_: str = Query(..., alias="from",
+                                                                   max_length=2048),
+                            to: str = _EDITION) -> list[dict[str, str]]:
+    """What changed from one edition to another, one sentence (ro, en) per change: entries
+    added, removed, renamed, moved between life events, given to another authority."""
+    return await run_in_threadpool(lambda: diff(catalog.checks().projection, from_, to))
 
 
 @router.get("/checks", response_model=CheckRunOut,

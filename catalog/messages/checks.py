@@ -23,6 +23,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{field}: no published service is {value}",
         "ro": "{field}: niciun serviciu publicat nu este {value}",
         "ru": "{field}: нет опубликованной услуги {value}"},
+    "checks.no_edition": {
+        "en": "{field}: no nomenclature edition is {value}",
+        "ro": "{field}: nicio ediție a nomenclatorului nu este {value}",
+        "ru": "{field}: нет редакции номенклатуры {value}"},
+    "checks.no_edition_in_force": {
+        "en": "{field}: no nomenclature edition is in force on {value}",
+        "ro": "{field}: nicio ediție a nomenclatorului nu este în vigoare la {value}",
+        "ru": "{field}: на {value} не действует ни одна редакция номенклатуры"},
     "checks.draft_empty": {
         "en": "{field}: the draft holds no record to check",
         "ro": "{field}: ciorna nu conține nicio înregistrare de verificat",

@@ -215,3 +215,24 @@ def test_the_projection_dates_each_passport_by_its_last_publication(demo: Catalo
     dates = [q.object.value for q in store.quads_for_pattern(
         ox.NamedNode(BASE + "id/service/ASP-0001"), ox.NamedNode(F + "versionDate"), None)]
     assert dates == [datetime.now(UTC).date().isoformat()]
+
+
+def test_api_nomenclature_as_of_and_diff(demo: Catalog, demo_settings: Settings) -> None:
+    with TestClient(create_app(demo_settings)) as c:
+        r = c.get("/api/v1/nomenclature", params={"as_of": "2026-06-01"})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert (body["iri"], body["approved_by"]) == (BASE + "id/nomenclature/2026",
+                                                      BASE + "eli/hg/2025/900")
+        asp = next(e for e in body["entries"] if e["code"] == "ASP-0001")
+        assert asp["authority"] == BASE + "id/org/asp"
+        before = c.get("/api/v1/nomenclature", params={"as_of": "2025-12-31"})
+        assert before.status_code == 404
+        assert before.json()["error"]["field"] == "as_of"
+        assert c.get("/api/v1/nomenclature/editions").json() == [BASE + "id/nomenclature/2026"]
+        same = c.get("/api/v1/nomenclature/diff", params={
+            "from": BASE + "id/nomenclature/2026", "to": BASE + "id/nomenclature/2026"})
+        assert same.json() == []
+        assert c.get("/api/v1/nomenclature/diff", params={
+            "from": BASE + "id/nomenclature/1999", "to": BASE + "id/nomenclature/2026"}
+        ).status_code == 404

@@ -151,3 +151,46 @@ def test_the_legal_status_of_what_a_passport_cites() -> None:
         False, "2023-12-01", BASE + "eli/lege/2023/148")
     assert legal_status(projection, BASE + "eli/lege/2000/982", date(2023, 11, 30)).in_force
     assert legal_status(projection, BASE + "eli/lege/1999/1", ON).known is False
+
+
+def test_editions_as_of_a_date_and_their_differences_in_sentences() -> None:
+    from catalog.checks.editions import diff, editions, in_force
+
+    checks = checks_over(demo_files())
+    projection = checks.projection
+    e2026 = in_force(projection, ON)
+    assert e2026.iri == BASE + "id/nomenclature/2026"
+    assert e2026.approved_by == BASE + "eli/hg/2025/900"
+    assert len(e2026.entries) == 62
+    # a 2027 edition: one entry added, one removed, one renamed, one moved, one reassigned
+    old = {iri: [q.triple for q in projection.store.quads_for_pattern(
+        None, None, None, ox.NamedNode(iri))] for iri in [e2026.iri]}
+    new_iri = BASE + "id/nomenclature/2027"
+    text = ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in old[e2026.iri]],
+                        format=ox.RdfFormat.N_TRIPLES).decode().replace(
+        e2026.iri, new_iri).replace('"2026-01-01"', '"2027-01-01"')
+    text = text.replace('"AGE-0001"', '"AGE-0002"')  # the entry's code
+    text = text.replace("Eliberarea permisului de conducere", "Eliberarea permisului auto")
+    text = text.replace(f"/entry/ASP-0023> <http://data.europa.eu/m8g/isGroupedBy> "
+                        f"<{BASE}codelist/life-event/citizenship>",
+                        f"/entry/ASP-0023> <http://data.europa.eu/m8g/isGroupedBy> "
+                        f"<{BASE}codelist/life-event/relocation>")
+    text = text.replace(f"/entry/CNAM-0002> <http://data.europa.eu/m8g/hasCompetentAuthority> "
+                        f"<{BASE}id/org/cnam>",
+                        f"/entry/CNAM-0002> <http://data.europa.eu/m8g/hasCompetentAuthority> "
+                        f"<{BASE}id/org/cnas>")
+    triples = [q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)]
+    projection.replace(new_iri, facts(KINDS["edition"], new_iri, triples))
+    assert editions(projection) == [e2026.iri, new_iri]
+    assert in_force(projection, date(2026, 12, 31)).iri == e2026.iri
+    assert in_force(projection, date(2027, 1, 1)).iri == new_iri
+    changes = {(c["code"], c["change"]): c for c in diff(projection, e2026.iri, new_iri)}
+    assert sorted(changes) == [("AGE-0001", "removed"), ("AGE-0002", "added"),
+                               ("ASP-0001", "renamed"), ("ASP-0023", "moved"),
+                               ("CNAM-0002", "authority")]
+    assert changes[("ASP-0001", "renamed")]["ro"] == (
+        "Serviciul ASP-0001 se redenumește din „Eliberarea permisului de conducere” în "
+        "„Eliberarea permisului auto”.")
+    moved = changes[("ASP-0023", "moved")]["en"]
+    assert moved.startswith("The service ASP-0023 moves from the life events ")
+    assert changes[("CNAM-0002", "authority")]["en"].startswith("The service CNAM-0002 is given")
