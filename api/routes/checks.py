@@ -26,6 +26,7 @@ router = APIRouter(prefix="/api/v1", tags=["checks"], responses=ERRORS)
 _INSTITUTION = Query(None, max_length=32, pattern="^[A-Z][A-Z0-9]{0,31}$",
                      description="Only the findings of this institution (its code)")
 _RULE = Query(None, max_length=20, description="Only these rules (repeatable)")
+_AS_OF = Query(None, max_length=10, description="The date, YYYY-MM-DD (default today)")
 _DATE = Query(None, max_length=10, description="The check date, YYYY-MM-DD (default today)")
 
 
@@ -113,7 +114,7 @@ class ChangeOut(BaseModel):
 
 
 @router.get("/nomenclature", response_model=EditionOut, tags=["nomenclature"])
-async def nomenclature(catalog: CatalogDep, as_of: str | None = _DATE) -> dict[str, object]:
+async def nomenclature(catalog: CatalogDep, as_of: str | None = _AS_OF) -> dict[str, object]:
     """The nomenclature edition in force on `as_of` (default today), with its entries."""
     on = check_date(as_of, "as_of")
     found = await run_in_threadpool(lambda: in_force(catalog.checks().projection, on))
@@ -184,13 +185,14 @@ async def legal_basis(code: str, catalog: CatalogDep, date: str | None = _DATE
 
 
 @router.post("/checks/what-if", response_model=WhatIfOut,
-             openapi_extra={"requestBody": BULK_BODY})
+             openapi_extra={"requestBody": BULK_BODY}, responses={413: {}})
 async def what_if(request: Request, catalog: CatalogDep, settings: SettingsDep,
                   institution: str | None = _INSTITUTION, date: str | None = _DATE
                   ) -> JSONResponse:
-    """The findings a draft would add and resolve if it were published (nothing is stored)."""
+    """The findings a draft would add and resolve if it were published (nothing is stored).
+    The body is a draft's size at most (`SEMCAT_MAX_RECORD_BYTES`): anyone may ask."""
     on = check_date(date)
-    body = await read_capped(request, settings.max_bulk_bytes)
+    body = await read_capped(request, settings.max_record_bytes)
     media = media_of(request.headers.get("content-type"))
 
     def work() -> dict[str, Any]:

@@ -172,6 +172,9 @@ def test_api_checks(demo: Catalog, demo_settings: Settings) -> None:
         empty = c.post("/api/v1/checks/what-if", content=b"[]",
                        headers={"content-type": "application/json"})
         assert empty.status_code == 400
+        big = c.post("/api/v1/checks/what-if", content=b"[" + b" " * demo_settings.max_record_bytes
+                     + b"]", headers={"content-type": "application/json"})
+        assert big.status_code == 413
 
 
 def test_api_legal_basis_of_a_service(demo: Catalog, demo_settings: Settings) -> None:
