@@ -42,6 +42,12 @@ def demo(demo_settings: Settings) -> Iterator[Catalog]:
     cat.close()
 
 
+@pytest.fixture(scope="module")
+def client(demo: Catalog, demo_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(demo_settings)) as c:
+        yield c
+
+
 def passport(cat: Catalog, code: str) -> Passport:
     iri = BASE + "id/service/" + code
     from catalog import rdfio
@@ -142,71 +148,71 @@ def test_semcat_check_exit_codes_and_formats(demo: Catalog, demo_settings: Setti
     assert listed[0].startswith("LB-MISSING\tviolation\tService with no legal basis")
 
 
-def test_api_checks(demo: Catalog, demo_settings: Settings) -> None:
-    with TestClient(create_app(demo_settings)) as c:
-        r = c.get("/api/v1/checks", params={"institution": "CNAS", "date": "2026-06-01"})
-        assert r.status_code == 200
-        body = r.json()
-        assert body["date"] == "2026-06-01"
-        assert body["findings"]
-        assert {f["institution"] for f in body["findings"]} == {"CNAS"}
-        r = c.get("/api/v1/checks", params={"format": "csv", "rule": "ORG-NO-SERVICES"})
-        assert r.headers["content-type"].startswith("text/csv")
-        assert {row["rule"] for row in csv.DictReader(io.StringIO(r.text))} == {
-            "ORG-NO-SERVICES"}
-        assert c.get("/api/v1/checks", params={"format": "html"}).text.startswith(
-            "<!doctype html>")
-        bad = c.get("/api/v1/checks", params={"date": "yesterday"})
-        assert bad.status_code == 400
-        assert bad.json()["error"]["field"] == "date"
-        assert c.get("/api/v1/checks", params={"rule": "NO-SUCH"}).status_code == 400
-        rules = c.get("/api/v1/checks/rules").json()
-        assert [r["id"] for r in rules][:2] == ["LB-MISSING", "LB-UNKNOWN"]
-        assert rules[0]["title"]["ro"] == "Serviciu fără temei legal"
-        copy = passport(demo, "ASP-0001").model_copy(update={"code": "ASP-0097"})
-        r = c.post("/api/v1/checks/what-if", content=copy.model_dump_json(),
+def test_api_checks(demo: Catalog, demo_settings: Settings, client: TestClient) -> None:
+    c = client
+    r = c.get("/api/v1/checks", params={"institution": "CNAS", "date": "2026-06-01"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["date"] == "2026-06-01"
+    assert body["findings"]
+    assert {f["institution"] for f in body["findings"]} == {"CNAS"}
+    r = c.get("/api/v1/checks", params={"format": "csv", "rule": "ORG-NO-SERVICES"})
+    assert r.headers["content-type"].startswith("text/csv")
+    assert {row["rule"] for row in csv.DictReader(io.StringIO(r.text))} == {
+        "ORG-NO-SERVICES"}
+    assert c.get("/api/v1/checks", params={"format": "html"}).text.startswith(
+        "<!doctype html>")
+    bad = c.get("/api/v1/checks", params={"date": "yesterday"})
+    assert bad.status_code == 400
+    assert bad.json()["error"]["field"] == "date"
+    assert c.get("/api/v1/checks", params={"rule": "NO-SUCH"}).status_code == 400
+    rules = c.get("/api/v1/checks/rules").json()
+    assert [r["id"] for r in rules][:2] == ["LB-MISSING", "LB-UNKNOWN"]
+    assert rules[0]["title"]["ro"] == "Serviciu fără temei legal"
+    copy = passport(demo, "ASP-0001").model_copy(update={"code": "ASP-0097"})
+    r = c.post("/api/v1/checks/what-if", content=copy.model_dump_json(),
+               headers={"content-type": "application/json"})
+    assert r.status_code == 200, r.text
+    assert sorted(f["rule"] for f in r.json()["added"]) == ["DUP-SERVICE",
+                                                             "NOMENCLATURE-ORPHAN"]
+    empty = c.post("/api/v1/checks/what-if", content=b"[]",
                    headers={"content-type": "application/json"})
-        assert r.status_code == 200, r.text
-        assert sorted(f["rule"] for f in r.json()["added"]) == ["DUP-SERVICE",
-                                                                 "NOMENCLATURE-ORPHAN"]
-        empty = c.post("/api/v1/checks/what-if", content=b"[]",
-                       headers={"content-type": "application/json"})
-        assert empty.status_code == 400
-        big = c.post("/api/v1/checks/what-if", content=b"[" + b" " * demo_settings.max_record_bytes
-                     + b"]", headers={"content-type": "application/json"})
-        assert big.status_code == 413
+    assert empty.status_code == 400
+    big = c.post("/api/v1/checks/what-if", content=b"[" + b" " * demo_settings.max_record_bytes
+                 + b"]", headers={"content-type": "application/json"})
+    assert big.status_code == 413
 
 
-def test_api_legal_basis_of_a_service(demo: Catalog, demo_settings: Settings) -> None:
-    with TestClient(create_app(demo_settings)) as c:
-        r = c.get("/api/v1/services/ASP-0001/legal-basis", params={"date": "2026-06-01"})
-        assert r.status_code == 200, r.text
-        by = {s["cited"]: s for s in r.json()}
-        art = by[BASE + "eli/lege/2007/131/art/20"]
-        assert (art["kind"], art["in_force"], art["act"]) == ("article", True,
-                                                             BASE + "eli/lege/2007/131")
-        assert art["version_in_force"] == BASE + "eli/lege/2007/131/consolidated/2024-01-01"
-        assert by[BASE + "eli/lege/2007/131"]["act_title"]["ro"].startswith("Legea nr. 131/2007")
-        assert c.get("/api/v1/services/ASP-9999/legal-basis").status_code == 404
-        assert c.get("/api/v1/services/not-a-code/legal-basis").status_code == 400
+def test_api_legal_basis_of_a_service(client: TestClient) -> None:
+    c = client
+    r = c.get("/api/v1/services/ASP-0001/legal-basis", params={"date": "2026-06-01"})
+    assert r.status_code == 200, r.text
+    by = {s["cited"]: s for s in r.json()}
+    art = by[BASE + "eli/lege/2007/131/art/20"]
+    assert (art["kind"], art["in_force"], art["act"]) == ("article", True,
+                                                         BASE + "eli/lege/2007/131")
+    assert art["version_in_force"] == BASE + "eli/lege/2007/131/consolidated/2024-01-01"
+    assert by[BASE + "eli/lege/2007/131"]["act_title"]["ro"].startswith("Legea nr. 131/2007")
+    assert c.get("/api/v1/services/ASP-9999/legal-basis").status_code == 404
+    assert c.get("/api/v1/services/not-a-code/legal-basis").status_code == 400
 
 
 def test_recorded_runs_make_the_trend_per_rule(demo: Catalog, demo_settings: Settings,
+                                               client: TestClient,
                                                monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("SEMCAT_DATA_DIR", str(demo_settings.data_dir))
     assert main(["check", "--record", "--date", "2026-06-01"]) == 0
     assert main(["check", "--record", "--institution", "CNAS"]) == 0
     capsys.readouterr()
-    with TestClient(create_app(demo_settings)) as c:
-        runs = c.get("/api/v1/checks/history").json()
-        assert runs[-1]["date"] == "2026-06-01"
-        assert runs[-1]["institution"] is None
-        assert runs[-1]["summary"]["violation"] == 0
-        assert runs[-1]["by_rule"]["LB-ACT-ONLY"] == demo.checks().run(
-            only=["LB-ACT-ONLY"]).by_rule()["LB-ACT-ONLY"]
-        cnas = c.get("/api/v1/checks/history", params={"institution": "CNAS"}).json()
-        assert [r["institution"] for r in cnas] == ["CNAS"]
+    runs = client.get("/api/v1/checks/history").json()
+    assert runs[-1]["date"] == "2026-06-01"
+    assert runs[-1]["institution"] is None
+    assert runs[-1]["summary"]["violation"] == 0
+    assert runs[-1]["by_rule"]["LB-ACT-ONLY"] == demo.checks().run(
+        only=["LB-ACT-ONLY"]).by_rule()["LB-ACT-ONLY"]
+    cnas = client.get("/api/v1/checks/history", params={"institution": "CNAS"}).json()
+    assert [r["institution"] for r in cnas] == ["CNAS"]
 
 
 def test_the_projection_dates_each_passport_by_its_last_publication(demo: Catalog) -> None:
@@ -220,22 +226,22 @@ def test_the_projection_dates_each_passport_by_its_last_publication(demo: Catalo
     assert dates == [datetime.now(UTC).date().isoformat()]
 
 
-def test_api_nomenclature_as_of_and_diff(demo: Catalog, demo_settings: Settings) -> None:
-    with TestClient(create_app(demo_settings)) as c:
-        r = c.get("/api/v1/nomenclature", params={"as_of": "2026-06-01"})
-        assert r.status_code == 200, r.text
-        body = r.json()
-        assert (body["iri"], body["approved_by"]) == (BASE + "id/nomenclature/2026",
-                                                      BASE + "eli/hg/2025/900")
-        asp = next(e for e in body["entries"] if e["code"] == "ASP-0001")
-        assert asp["authority"] == BASE + "id/org/asp"
-        before = c.get("/api/v1/nomenclature", params={"as_of": "2025-12-31"})
-        assert before.status_code == 404
-        assert before.json()["error"]["field"] == "as_of"
-        assert c.get("/api/v1/nomenclature/editions").json() == [BASE + "id/nomenclature/2026"]
-        same = c.get("/api/v1/nomenclature/diff", params={
-            "from": BASE + "id/nomenclature/2026", "to": BASE + "id/nomenclature/2026"})
-        assert same.json() == []
-        assert c.get("/api/v1/nomenclature/diff", params={
-            "from": BASE + "id/nomenclature/1999", "to": BASE + "id/nomenclature/2026"}
-        ).status_code == 404
+def test_api_nomenclature_as_of_and_diff(client: TestClient) -> None:
+    c = client
+    r = c.get("/api/v1/nomenclature", params={"as_of": "2026-06-01"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["iri"], body["approved_by"]) == (BASE + "id/nomenclature/2026",
+                                                  BASE + "eli/hg/2025/900")
+    asp = next(e for e in body["entries"] if e["code"] == "ASP-0001")
+    assert asp["authority"] == BASE + "id/org/asp"
+    before = c.get("/api/v1/nomenclature", params={"as_of": "2025-12-31"})
+    assert before.status_code == 404
+    assert before.json()["error"]["field"] == "as_of"
+    assert c.get("/api/v1/nomenclature/editions").json() == [BASE + "id/nomenclature/2026"]
+    same = c.get("/api/v1/nomenclature/diff", params={
+        "from": BASE + "id/nomenclature/2026", "to": BASE + "id/nomenclature/2026"})
+    assert same.json() == []
+    assert c.get("/api/v1/nomenclature/diff", params={
+        "from": BASE + "id/nomenclature/1999", "to": BASE + "id/nomenclature/2026"}
+    ).status_code == 404
