@@ -245,3 +245,14 @@ def test_api_nomenclature_as_of_and_diff(client: TestClient) -> None:
     assert c.get("/api/v1/nomenclature/diff", params={
         "from": BASE + "id/nomenclature/1999", "to": BASE + "id/nomenclature/2026"}
     ).status_code == 404
+
+
+def test_the_passport_page_shows_whether_each_legal_basis_is_in_force(
+        client: TestClient) -> None:
+    page = client.get("/id/service/ASP-0001", params={"lang": "en"},
+                      headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "(in force; consolidated version of 2024-01-01)" in page.text
+    ro = client.get("/id/service/ASP-0001", params={"lang": "ro"},
+                    headers={"accept": "text/html"}).text
+    assert "(în vigoare; versiunea consolidată din 2024-01-01)" in ro
