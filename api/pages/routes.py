@@ -147,8 +147,11 @@ def _legal_links(catalog: Catalog, iri: str, cited: list[str], links: _Links, la
     and the consolidated version applicable (catalog.checks.legal)."""
     words = _IN_FORCE.get(lang, _IN_FORCE["en"])
     out: list[dict[str, str | None]] = []
+    checks = catalog.checks_if_built()  # else built in the background, for the next view
     try:
-        statuses = catalog.checks().legal_basis(iri)
+        if checks is None:
+            raise NotFound.of("checks.no_service", field="code", value=iri)
+        statuses = checks.legal_basis(iri)
     except NotFound:  # not (yet) in the check projection: the links without their status
         return [{**links.of(i), "status": None} for i in cited]
     for s in statuses:

@@ -249,6 +249,7 @@ def test_api_nomenclature_as_of_and_diff(client: TestClient) -> None:
 
 def test_the_passport_page_shows_whether_each_legal_basis_is_in_force(
         client: TestClient) -> None:
+    assert client.get("/api/v1/checks", params={"rule": "LB-MISSING"}).status_code == 200
     page = client.get("/id/service/ASP-0001", params={"lang": "en"},
                       headers={"accept": "text/html"})
     assert page.status_code == 200
