@@ -6,7 +6,8 @@ incremental update of the check projection after one publish.
 The corpus is bench/corpus.py's (the demo passports under new codes and titles), with each
 output titled after its service (a catalogue of distinct services, not 160 copies of each) and
 one service in a hundred asking, as evidence, for the output of another (findings to find). The
-reference data (code lists, organisations, locations, legal acts) is the shipped one. The
+reference data (code lists, organisations, locations, legal acts) is the shipped one, and the
+nomenclature edition has an entry for every passport (one in fifty revised since). The
 projection is filled from the records directly (no ledger): what is timed is what a check and a
 publish cost the projection, not the import.
 """
@@ -28,12 +29,13 @@ from catalog.checks import CheckProjection, Checks
 from catalog.checks.facts import facts
 from catalog.demo import reference_files
 from catalog.ledger import ChangeRow
-from catalog.namespaces import SC
+from catalog.namespaces import DCT, SC, XSD
 from catalog.records import split
 from catalog.records.builtin import builtin_kinds
 from catalog.records.passport import Evidence, Passport, to_triples
 
 DIGITS = 6  # the corpus numbers services with six digits
+PUBLISHED = datetime(2026, 1, 15, 9, 0)  # when every passport of the corpus was published
 
 
 def corpus(n: int) -> list[Passport]:
@@ -51,6 +53,22 @@ def corpus(n: int) -> list[Passport]:
     return out
 
 
+def edition_triples(iri: str, demo: list[ox.Triple], ps: list[Passport]) -> list[ox.Triple]:
+    """The demo's 2026 edition with an entry for every passport of the corpus (one in fifty
+    revised after the passports were published: TEMPLATE-DRIFT findings)."""
+    out = [t for t in demo if t.subject.value == iri and t.predicate.value != SC + "hasEntry"]
+    for i, p in enumerate(ps):
+        e = ox.NamedNode(f"{iri}/entry/{p.code}")
+        revised = "2026-03-01" if i % 50 == 0 else "2025-11-20"
+        out += [ox.Triple(ox.NamedNode(iri), ox.NamedNode(SC + "hasEntry"), e),
+                ox.Triple(e, ox.NamedNode(DCT + "identifier"), ox.Literal(p.code)),
+                ox.Triple(e, ox.NamedNode(DCT + "title"), ox.Literal(p.title["ro"],
+                                                                      language="ro")),
+                ox.Triple(e, ox.NamedNode(SC + "revised"),
+                          ox.Literal(revised, datatype=ox.NamedNode(XSD + "date")))]
+    return out
+
+
 def build(n: int) -> tuple[Checks, CheckProjection, list[Passport], float]:
     kinds = builtin_kinds()
     projection = CheckProjection(kinds)
@@ -64,7 +82,10 @@ def build(n: int) -> tuple[Checks, CheckProjection, list[Passport], float]:
     service = kinds["service"]
     for p in ps:
         iri = BASE + "id/service/" + p.code
-        records[iri] = facts(service, iri, to_triples(p, iri))
+        records[iri] = facts(service, iri, to_triples(p, iri), PUBLISHED)
+    edition = BASE + "id/nomenclature/2026"
+    records[edition] = facts(kinds["edition"], edition,
+                             edition_triples(edition, records[edition], ps))
     projection.load(records)
     built = time.perf_counter() - start
     codes = {q.subject.value: q.object.value for q in projection.store.quads_for_pattern(
