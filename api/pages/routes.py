@@ -6,6 +6,7 @@ Absolute IRIs come from ``SEMCAT_BASE_URI``, never from the Host header.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -275,7 +276,9 @@ def build_router(settings: Settings) -> APIRouter:
         media = _media(request)
         lang = language(request)
         status = await run_in_threadpool(catalog.status)
-        etag = conditional.etag_for(status.store_watermark, iri, media, lang)
+        # a page shows the legal status of a passport's bases today (in force or not)
+        shown = (date.today().isoformat(),) if media == "text/html" else ()
+        etag = conditional.etag_for(status.store_watermark, iri, media, lang, *shown)
         headers = conditional.headers(etag, None)
         headers["Vary"] = "Accept, Accept-Language"
         if conditional.not_modified(request, etag, None):
