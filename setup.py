@@ -13,7 +13,7 @@ from setuptools import find_namespace_packages, setup
 
 DATA = {"catalog._shipped.shapes": "shapes", "catalog._shipped.vocabularies": "vocabularies"}
 PACKAGE_DATA = {
-    "catalog": ["queries/*.rq", "contexts/*.jsonld", "ledger/migrations/*.mako",
+    "catalog": ["queries/*.rq", "checks/rules/*.rq", "contexts/*.jsonld", "ledger/migrations/*.mako",
                 "ledger/migrations/*.py", "ledger/migrations/versions/*.py"],
     "api": ["pages/templates/*.html", "pages/static/*", "soap/*.wsdl"],
     "adapters": ["definitions/xroad/*", "examples/*.yaml", "examples/*/*"],

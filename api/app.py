@@ -14,6 +14,7 @@ from api.pages import codelists as codelist_pages
 from api.pages import routes as pages
 from api.request_context import RequestContext
 from api.routes import audit, catalogue, feed, health, home, publishing, sparql
+from api.routes import checks as checks_routes
 from api.routes import codelists as codelist_routes
 from api.routes import mappings as mapping_routes
 from api.routes import search as search_routes
@@ -93,5 +94,6 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(codelist_routes.router)
     app.include_router(mapping_routes.router)
     app.include_router(codelist_pages.router)
+    app.include_router(checks_routes.router)
     app.include_router(pages.build_router(settings))
     return app

@@ -200,6 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_export)
     s = sub.add_parser("rebuild", help="rebuild the quad store from the ledger")
     s.set_defaults(func=cmd_rebuild)
+    from api.cli_check import add_parser as add_check
+
+    add_check(sub)
     s = sub.add_parser("token", help="issue, list and revoke API bearer tokens")
     s.add_argument("action", choices=["create", "list", "revoke"])
     s.add_argument("--institution", help="institution code, e.g. ASP (create)")

@@ -10,10 +10,12 @@ surface (HTTP, CLI, adapters) goes through :class:`Catalog`; writes go through
 from __future__ import annotations
 
 import logging
+import threading
 
 import pyoxigraph as ox
 
 from catalog import rdfio, shapes
+from catalog.checks import CheckProjection, Checks
 from catalog.errors import Conflict, InvalidInput, NotFound, StoreUnavailable
 from catalog.ledger import Ledger
 from catalog.ledger.db import create_db_engine, migrate
@@ -66,6 +68,9 @@ class Catalog:
         self.search_index = SearchIndex(self.engine, kinds=self.kinds)
         self.projections = [Follower(self.reference_data, self.ledger),
                             Follower(self.search_index, self.ledger)]
+        self._checks: tuple[Checks, Follower] | None = None  # built at its first use
+        self._checks_lock = threading.Lock()
+        self._checks_started = False
         self.store_projection: Follower | None = None
         if self.store is not None:
             lease = Lease(self.engine, "store")
@@ -145,6 +150,39 @@ class Catalog:
             raise StoreUnavailable.of("core.no_store")
         counts = [p.rebuild() for p in self.projections]
         return counts[0]
+
+    def checks(self) -> Checks:
+        """The consistency rules over the check projection, built from the ledger at the first
+        use and then kept up with it like the other projections."""
+        with self._checks_lock:
+            if self._checks is None:
+                projection = CheckProjection(self.kinds)
+                follower = Follower(projection, self.ledger)
+                follower.rebuild()
+                self.projections.append(follower)
+                self._checks = (Checks(projection, self.settings.base_uri, self.institutions),
+                                follower)
+        checks, follower = self._checks
+        follower.catch_up()
+        return checks
+
+    def checks_if_built(self) -> Checks | None:
+        """The checks when their projection is built already; else None, and the build is
+        started in the background (pages never wait for it)."""
+        if self._checks is None:
+            with self._checks_lock:
+                start, self._checks_started = not self._checks_started, True
+            if start:
+                threading.Thread(target=self._build_checks, name="semcat-checks",
+                                 daemon=True).start()
+            return None
+        return self.checks()
+
+    def _build_checks(self) -> None:
+        try:
+            self.checks()
+        except Exception:  # a background build: logged, retried at the next explicit use
+            log.exception("the check projection could not be built")
 
     def status(self) -> ProjectionStatus:
         if self.store is None:

@@ -25,7 +25,7 @@ def reference_files() -> list[Path]:
     """Code lists first, then organisations, locations and legal acts."""
     files = sorted(paths.CODELISTS_DIR.glob("*.ttl"))
     files += [paths.DEMO_DIR / n for n in ("organisations.ttl", "locations.ttl",
-                                          "legal-acts.ttl")]
+                                          "legal-acts.ttl", "nomenclature-edition.ttl")]
     return [f for f in files if f.exists()]
 
 

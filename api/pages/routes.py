@@ -6,6 +6,7 @@ Absolute IRIs come from ``SEMCAT_BASE_URI``, never from the Host header.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -136,6 +137,35 @@ def _alternates(request: Request) -> list[dict[str, str]]:
             for f, m in FORMATS.items()]
 
 
+_IN_FORCE = {"ro": ("în vigoare", "nu mai este în vigoare din", "versiunea consolidată din"),
+             "en": ("in force", "no longer in force since", "consolidated version of"),
+             "ru": ("действует", "не действует с", "консолидированная редакция от")}
+
+
+def _legal_links(catalog: Catalog, iri: str, cited: list[str], links: _Links, lang: str
+                 ) -> list[dict[str, str | None]]:
+    """The passport's legal bases, each with its status today: in force or since when not,
+    and the consolidated version applicable (catalog.checks.legal)."""
+    words = _IN_FORCE.get(lang, _IN_FORCE["en"])
+    out: list[dict[str, str | None]] = []
+    checks = catalog.checks_if_built()  # else built in the background, for the next view
+    try:
+        if checks is None:
+            raise NotFound.of("checks.no_service", field="code", value=iri)
+        statuses = checks.legal_basis(iri)
+    except NotFound:  # not (yet) in the check projection: the links without their status
+        return [{**links.of(i), "status": None} for i in cited]
+    for s in statuses:
+        status = None
+        if s.known:
+            status = words[0] if s.in_force else f"{words[1]} {s.no_longer_in_force or '?'}"
+            version = next((v for v in s.versions if v["iri"] == s.version_in_force), None)
+            if version is not None and s.in_force:
+                status += f"; {words[2]} {version['from']}"
+        out.append({**links.of(s.cited), "status": status})
+    return out
+
+
 def _passport_page(catalog: Catalog, d: Description, lang: str, request: Request) -> str:
     p: Passport = from_triples(d.triples, d.iri)
     links = _Links(catalog, lang)
@@ -153,7 +183,7 @@ def _passport_page(catalog: Catalog, d: Description, lang: str, request: Request
         description=text(p.description),
         labels={k: v.get(lang, v["ro"]) for k, v in FIELD_LABELS.items()},
         authority=links.of(p.competent_authority),
-        legal=[links.of(i) for i in p.legal_resources],
+        legal=_legal_links(catalog, d.iri, p.legal_resources, links, lang),
         audiences=[links.of(i) for i in p.audiences],
         events=[links.of(i) for i in p.life_events],
         themes=[links.of(i) for i in p.thematic_areas],
@@ -246,7 +276,9 @@ def build_router(settings: Settings) -> APIRouter:
         media = _media(request)
         lang = language(request)
         status = await run_in_threadpool(catalog.status)
-        etag = conditional.etag_for(status.store_watermark, iri, media, lang)
+        # a page shows the legal status of a passport's bases today (in force or not)
+        shown = (date.today().isoformat(),) if media == "text/html" else ()
+        etag = conditional.etag_for(status.store_watermark, iri, media, lang, *shown)
         headers = conditional.headers(etag, None)
         headers["Vary"] = "Accept, Accept-Language"
         if conditional.not_modified(request, etag, None):

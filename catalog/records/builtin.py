@@ -132,7 +132,19 @@ MAPPINGSET = RecordKind(
     import_order=8,
 )
 
-BUILTIN: tuple[RecordKind, ...] = (CODELIST, ORGANISATION, LOCATION, LEGAL, SERVICE,
+#: a nomenclature edition: approved by a legal act, in force from a date, listing its entries
+#: (code, titles, competent authority, life events, the date each was last revised)
+EDITION = RecordKind(
+    name="edition",
+    root_class=SC + "NomenclatureEdition",
+    iris=IriFamily("id/nomenclature/{edition}"),
+    labels={"ro": "ediție a nomenclatorului", "en": "nomenclature edition",
+            "ru": "редакция номенклатуры"},
+    shapes=("reference.ttl",),
+    import_order=4,
+)
+
+BUILTIN: tuple[RecordKind, ...] = (CODELIST, ORGANISATION, LOCATION, LEGAL, EDITION, SERVICE,
                                    HARVESTED_SERVICE, MAPPINGSET)
 
 

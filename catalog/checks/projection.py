@@ -1,0 +1,202 @@
+"""The check projection: the facts of every published record (:mod:`catalog.checks.facts`) in an
+in-memory Oxigraph store, one named graph per record, following the ledger's change sequence.
+
+It is a :class:`~catalog.projections.Projection` like the others (watermark, apply, rebuild):
+one publish replaces one record's graph, so the rules never wait for a rebuild, and ``semcat
+rebuild`` makes it again from the ledger. A what-if run lays drafts over it for the length of
+one run (:meth:`CheckProjection.overlay`) and puts the published facts back.
+
+The one join of texts the rules need (evidence a service asks for = the output another issues)
+is kept here, not left to the query: Oxigraph joins two patterns on a shared literal by a
+nested loop (measured: 6.9 s at 3,000 services, ~115 s at 10,000), so the projection indexes
+the folded keys of evidence and outputs and keeps their matches as ``k:issuedBy`` triples in a
+graph of their own, updated with each record.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+
+import pyoxigraph as ox
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from catalog import rdfio
+from catalog.checks.facts import F, facts
+from catalog.ledger import Change, ChangeRow, Ledger, Record
+from catalog.ledger.db import read_session
+from catalog.queries import BoundQuery
+from catalog.records.kinds import Kinds
+from catalog.records.split import RecordDraft
+
+Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
+MATCHES = ox.NamedNode("urn:semcat:checks:matches")
+
+
+class _Join:
+    """A join of two kinds of fact on their literal keys, kept as link triples: each subject of
+    a ``left`` fact is linked (``link``) to each subject of a ``right`` fact with the same key,
+    in another record (evidence -> the service that issues it; a passport -> its entry)."""
+
+    def __init__(self, left: str, right: str, link: str) -> None:
+        self.left, self.right = ox.NamedNode(F + left), ox.NamedNode(F + right)
+        self.link = ox.NamedNode(F + link)
+        self.lefts: dict[str, set[tuple[str, str]]] = {}  # key -> {(record, subject)}
+        self.rights: dict[str, set[tuple[str, str]]] = {}
+        self.of: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {}
+
+    def _quad(self, subject: str, target: str) -> ox.Quad:
+        return ox.Quad(ox.NamedNode(subject), self.link, ox.NamedNode(target), MATCHES)
+
+    def drop(self, iri: str) -> list[ox.Quad]:
+        """Forget ``iri``'s keys; the link triples that go with them."""
+        lefts, rights = self.of.pop(iri, ([], []))
+        gone: list[ox.Quad] = []
+        for key, s in lefts:
+            self.lefts.get(key, set()).discard((iri, s))
+            gone += [self._quad(s, t) for rec, t in self.rights.get(key, ()) if rec != iri]
+        for key, t in rights:
+            self.rights.get(key, set()).discard((iri, t))
+            gone += [self._quad(s, t) for rec, s in self.lefts.get(key, ()) if rec != iri]
+        return gone
+
+    def add(self, iri: str, triples: Sequence[ox.Triple]) -> list[ox.Quad]:
+        """Learn ``iri``'s keys; the link triples they make."""
+        lefts = [(t.object.value, t.subject.value) for t in triples if t.predicate == self.left
+                 and isinstance(t.object, ox.Literal) and isinstance(t.subject, ox.NamedNode)]
+        rights = [(t.object.value, t.subject.value) for t in triples
+                  if t.predicate == self.right and isinstance(t.object, ox.Literal)
+                  and isinstance(t.subject, ox.NamedNode)]
+        if not lefts and not rights:
+            return []
+        self.of[iri] = (lefts, rights)
+        made: list[ox.Quad] = []
+        for key, s in lefts:
+            self.lefts.setdefault(key, set()).add((iri, s))
+            made += [self._quad(s, t) for rec, t in self.rights.get(key, ()) if rec != iri]
+        for key, t in rights:
+            self.rights.setdefault(key, set()).add((iri, t))
+            made += [self._quad(s, t) for rec, s in self.lefts.get(key, ()) if rec != iri]
+        return made
+
+
+class _Matches:
+    """The joins the projection keeps: evidence asked = output issued (``k:issuedBy``), and a
+    passport's code = an entry of a nomenclature edition (``k:hasEntry``)."""
+
+    def __init__(self) -> None:
+        self.joins = (_Join("key", "outputKey", "issuedBy"), _Join("code", "entryCode",
+                                                                  "hasEntry"))
+
+    def drop(self, iri: str) -> list[ox.Quad]:
+        return [q for j in self.joins for q in j.drop(iri)]
+
+    def add(self, iri: str, triples: Sequence[ox.Triple]) -> list[ox.Quad]:
+        return [q for j in self.joins for q in j.add(iri, triples)]
+
+
+def _published_on(ledger: Ledger) -> dict[str, datetime]:
+    """When each record's last publication happened (the passport's last review)."""
+    stmt = (select(Record.iri, func.max(col(Change.at)))
+            .join(Change, col(Change.record_id) == col(Record.id))
+            .where(col(Change.op) == "publish").group_by(Record.iri))
+    with read_session(ledger.engine) as s:
+        return dict(s.exec(stmt).all())
+
+
+class CheckProjection:
+    name = "checks"
+    batch = 2000
+
+    def __init__(self, kinds: Kinds) -> None:
+        self.kinds = kinds
+        self.store = ox.Store()
+        self._matches = _Matches()
+        self._mark = 0
+        self.lock = threading.RLock()
+
+    # the projection ----------------------------------------------------------------------
+    def watermark(self) -> int:
+        return self._mark
+
+    def apply(self, rows: Sequence[ChangeRow], since: int) -> bool:
+        with self.lock:
+            if self._mark != since:
+                return False
+            last: dict[str, ChangeRow] = {r.iri: r for r in rows}  # only the last counts
+            for r in last.values():
+                content = r.content if r.op == "publish" else None
+                self.replace(r.iri, None if content is None else facts(
+                    self.kinds.get(r.kind), r.iri, rdfio.parse_canonical(content), r.at))
+            self._mark = rows[-1].seq
+            return True
+
+    def rebuild(self, ledger: Ledger) -> int:
+        mark = ledger.last_seq()  # read before the records: replays are harmless
+        published = ledger.published_records()
+        dates = _published_on(ledger)
+        records = {iri: facts(self.kinds.get(kind), iri, rdfio.parse_canonical(content),
+                              dates.get(iri))
+                   for iri, (kind, content) in published.items()}
+        with self.lock:
+            self.load(records)
+            self._mark = mark
+        return len(published)
+
+    def load(self, records: dict[str, list[ox.Triple]]) -> None:
+        """Make the projection hold exactly ``records`` (IRI -> facts)."""
+        store, matches = ox.Store(), _Matches()
+        quads: list[ox.Quad] = []
+        for iri, triples in records.items():
+            g = ox.NamedNode(iri)
+            quads += [ox.Quad(t.subject, t.predicate, t.object, g) for t in triples]
+            quads += matches.add(iri, triples)
+        store.bulk_extend(quads)
+        with self.lock:
+            self.store, self._matches = store, matches
+
+    def replace(self, iri: str, triples: Sequence[ox.Triple] | None) -> None:
+        """Put the facts of one record in place of its earlier ones (None: drop them)."""
+        with self.lock:
+            g = ox.NamedNode(iri)
+            if self.store.contains_named_graph(g):
+                self.store.remove_graph(g)
+            for q in self._matches.drop(iri):
+                self.store.remove(q)
+            if triples:
+                self.store.extend([ox.Quad(t.subject, t.predicate, t.object, g)
+                                   for t in triples])
+                self.store.extend(self._matches.add(iri, triples))
+
+    # reading -----------------------------------------------------------------------------
+    def run(self, query: BoundQuery) -> list[Row]:
+        """The rows of a rule's query, its values bound by substitution."""
+        with self.lock:
+            result = self.store.query(query.text, substitutions=query.substitutions(),
+                                      use_default_graph_as_union=True)
+            assert isinstance(result, ox.QuerySolutions)
+            names = [v.value for v in result.variables]
+            return [{n: s[n] for n in names if s[n] is not None} for s in result]
+
+    @contextmanager
+    def overlay(self, drafts: Sequence[RecordDraft]) -> Iterator[None]:
+        """``drafts`` as if published, for one run; the published facts are put back after."""
+        with self.lock:
+            saved = {d.iri: [q.triple for q in self.store.quads_for_pattern(
+                None, None, None, ox.NamedNode(d.iri))] for d in drafts}
+            try:
+                for d in drafts:
+                    self.replace(d.iri, facts(d.spec, d.iri, d.triples))
+                yield
+            finally:
+                for iri, triples in saved.items():
+                    self.replace(iri, triples or None)
+
+    def size(self) -> int:
+        return len(self.store)
+
+
+__all__ = ["MATCHES", "CheckProjection"]
