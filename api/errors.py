@@ -30,7 +30,14 @@ from catalog.workflow.access import Unauthenticated
 
 log = logging.getLogger("api.requests")
 
+class MethodNotAllowed(e.CatalogError):
+    """A method this resource does not take (HTTP 405; the answer names the allowed ones)."""
+
+    code = "method_not_allowed"
+
+
 STATUS: dict[type[e.CatalogError], int] = {
+    MethodNotAllowed: 405,
     NotAcceptable: 406,
     UnsupportedMediaType: 415,
     e.TooManyQueries: 429,
@@ -42,6 +49,7 @@ STATUS: dict[type[e.CatalogError], int] = {
     e.UnsafeInput: 400,
     e.InvalidInput: 400,
     e.InvalidRecord: 422,
+    e.Gone: 410,
     e.NotFound: 404,
     e.Conflict: 409,
     e.Forbidden: 403,

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import security_headers
+from api import cors, security_headers
 from api.problems import problem_response
 from catalog.errors import CatalogError
 from catalog.messages import render
@@ -97,6 +97,7 @@ class RequestContext:
             if message["type"] == "http.response.start":
                 MutableHeaders(scope=message)[HEADER] = request_id
                 security_headers.add_to(scope, message)
+                cors.add_to(scope, message)
                 held.append(message)  # until the first chunk: an error can still be answered
                 return
             if held:

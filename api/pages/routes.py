@@ -18,12 +18,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import conditional
 from api.deps import CatalogDep
-from api.negotiation import RDF_MEDIA, NotAcceptable, choose
+from api.errors import catalog_error_response
+from api.negotiation import NotAcceptable, choose
 from api.pages.labels import LANGUAGES, language, local_name, pick, property_labels
-from catalog import gates, rdfio
+from api.representations import FORMAT_WORDS, RDF_ANSWERS, write
+from catalog import gates
 from catalog.core import Catalog
 from catalog.errors import NotFound
 from catalog.queries.describe import Description, describe, services_linking
+from catalog.queries.gone import withdrawn
 from catalog.records.diff import FIELD_LABELS, humanise_duration
 from catalog.records.passport import Passport, from_triples
 from catalog.settings import Settings
@@ -31,9 +34,10 @@ from catalog.settings import Settings
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                          autoescape=select_autoescape(["html"]), auto_reload=False)
 OFFERED = ["text/turtle", "text/html", "application/ld+json", "application/n-triples",
-           "application/rdf+xml"]
-FORMATS = {"html": "text/html", "ttl": "text/turtle", "jsonld": "application/ld+json",
-           "nt": "application/n-triples", "rdf": "application/rdf+xml"}
+           "application/rdf+xml", *(m for m in RDF_ANSWERS if m not in (
+               "text/turtle", "application/ld+json", "application/n-triples",
+               "application/rdf+xml"))]
+FORMATS = {"html": "text/html", **FORMAT_WORDS}
 _NAMES = {"text/html": "HTML", "text/turtle": "Turtle", "application/ld+json": "JSON-LD",
           "application/n-triples": "N-Triples", "application/rdf+xml": "RDF/XML"}
 _UI: dict[str, dict[str, str]] = {
@@ -79,6 +83,9 @@ _UI: dict[str, dict[str, str]] = {
                      "ru": "Каталог не описывает этот адрес: возможно, запись отозвана или ещё "
                      "не опубликована."},
     "run": {"ro": "Execută", "en": "Run", "ru": "Выполнить"},
+    "last_version": {"ro": "Ultima versiune, înainte de retragere",
+                     "en": "The last version, before it was withdrawn",
+                     "ru": "Последняя версия до отзыва"},
 }
 _EXAMPLE_QUERY = """PREFIX cpsv: <http://purl.org/vocab/cpsv#>
 PREFIX cv: <http://data.europa.eu/m8g/>
@@ -133,7 +140,7 @@ class _Links:
 def _alternates(request: Request) -> list[dict[str, str]]:
     path = request.url.path
     return [{"media": m, "href": f"{path}?format={f}", "name": _NAMES[m]}
-            for f, m in FORMATS.items()]
+            for f, m in FORMATS.items() if m in _NAMES]
 
 
 def _passport_page(catalog: Catalog, d: Description, lang: str, request: Request) -> str:
@@ -255,22 +262,29 @@ def build_router(settings: Settings) -> APIRouter:
         try:
             found = await run_in_threadpool(describe, catalog.store, iri, catalog.kinds)
         except NotFound:
+            gone = await run_in_threadpool(withdrawn, catalog.ledger, catalog.kinds,
+                                           catalog.settings.base_uri, iri)
+            more = {"Link": f'<{gone.link}>; rel="latest-version"'} if gone and gone.link \
+                else {}
             if media != "text/html":
+                if gone is not None:
+                    return catalog_error_response(request, gone.error(), more)
                 raise
             ui = _ui(lang)
             missing = _TEMPLATES.get_template("missing.html").render(
                 lang=lang, ui=ui, languages=_LANGUAGE_NAMES, home="/", alternates=[],
-                heading=ui["missing"], iri=iri)
-            return Response(missing.encode(), status_code=404,
+                heading=ui["missing"], iri=iri, last_version=gone.link if gone else None)
+            return Response(missing.encode(), status_code=410 if gone else 404,
                             media_type="text/html; charset=utf-8",
-                            headers={"Vary": "Accept, Accept-Language", "Content-Language": lang})
+                            headers={"Vary": "Accept, Accept-Language", "Content-Language": lang,
+                                     **more})
         if media == "text/html":
             page = _passport_page if found.kind == "service" and found.record == iri \
                 else _resource_page
             body = (await run_in_threadpool(page, catalog, found, lang, request)).encode()
             headers["Content-Language"] = lang
             return Response(body, media_type="text/html; charset=utf-8", headers=headers)
-        body = await run_in_threadpool(rdfio.serialize, found.triples, RDF_MEDIA[media])
+        body = await run_in_threadpool(write, found.triples, media, found.record)
         return Response(body, media_type=media, headers=headers)
 
     for root in ("id", "codelist", "eli"):
