@@ -89,7 +89,10 @@ def catalog_error_response(request: Request, exc: e.CatalogError,
     if status >= 500:  # the id in the answer finds this line in the log
         log.warning("%s %s: %d %s (request_id=%s): %s", request.method, request.url.path,
                     status, exc.code, request_id, exc.message)
-    return problem_response(exc, status, headers=error_headers(status) | dict(headers or {}),
+    more = dict(headers or {})
+    if isinstance(exc, e.Gone) and exc.link and exc.link.startswith("/"):
+        more.setdefault("Link", f'<{exc.link}>; rel="latest-version"')  # RFC 5829
+    return problem_response(exc, status, headers=error_headers(status) | more,
                             request_id=request_id)
 
 

@@ -18,7 +18,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import conditional
 from api.deps import CatalogDep
-from api.errors import catalog_error_response
 from api.negotiation import NotAcceptable, choose
 from api.pages.labels import LANGUAGES, language, local_name, pick, property_labels
 from api.representations import FORMAT_WORDS, RDF_ANSWERS, write
@@ -264,12 +263,12 @@ def build_router(settings: Settings) -> APIRouter:
         except NotFound:
             gone = await run_in_threadpool(withdrawn, catalog.ledger, catalog.kinds,
                                            catalog.settings.base_uri, iri)
-            more = {"Link": f'<{gone.link}>; rel="latest-version"'} if gone and gone.link \
-                else {}
             if media != "text/html":
                 if gone is not None:
-                    return catalog_error_response(request, gone.error(), more)
+                    raise gone.error() from None
                 raise
+            more = {"Link": f'<{gone.link}>; rel="latest-version"'} if gone and gone.link \
+                else {}
             ui = _ui(lang)
             missing = _TEMPLATES.get_template("missing.html").render(
                 lang=lang, ui=ui, languages=_LANGUAGE_NAMES, home="/", alternates=[],

@@ -76,11 +76,8 @@ async def read_graph(request: Request, catalog: CatalogDep) -> Response:
             return Response(status_code=304, headers=headers)
         triples = await run_in_threadpool(_read, catalog, iri)
         body = await run_in_threadpool(write, triples, media, iri)
-    except CatalogError as exc:
-        more = dict(PUBLIC_READ)
-        if exc.code == "gone" and exc.link and exc.link.startswith("/"):
-            more["Link"] = f'<{exc.link}>; rel="latest-version"'
-        return catalog_error_response(request, exc, more)
+    except CatalogError as exc:  # (also answered from the /sparql fast lane)
+        return catalog_error_response(request, exc, PUBLIC_READ)
     return Response(body, media_type=media, headers=headers)
 
 

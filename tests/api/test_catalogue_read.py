@@ -456,7 +456,7 @@ def test_an_unknown_organisation_is_404(hub: Hub) -> None:
                               "ro": "nu există instituția cu codul 'NOPE'"}
 
 
-def test_an_organisation_whose_record_was_withdrawn_is_404_not_a_server_error(
+def test_an_organisation_whose_record_was_withdrawn_is_410_not_a_server_error(
         writable: Hub) -> None:
     withdraw(writable.catalog, writable.settings.base_uri + "id/org/mmps", author="test")
     listed = {o["code"] for o in writable.client.get(f"{API}/organisations").json()["items"]}
@@ -464,8 +464,8 @@ def test_an_organisation_whose_record_was_withdrawn_is_404_not_a_server_error(
     assert "ASP" in listed
     client = TestClient(writable.app, raise_server_exceptions=False)  # the running app
     r = client.get(f"{API}/organisations/MMPS")
-    assert r.status_code == 404, r.text
-    assert r.json()["error"]["code"] == "not_found"
+    assert r.status_code == 410, r.text  # issue 9: gone, no longer 404
+    assert r.json()["error"]["code"] == "gone"
 
 
 # --- locations ----------------------------------------------------------------------------

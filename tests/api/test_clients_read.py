@@ -127,6 +127,16 @@ def test_a_withdrawn_record_is_gone_with_a_link_to_its_last_version(hub: Hub, pa
     assert f'id="last-version" href="{link}"' in page.text
 
 
+def test_the_rest_api_says_gone_for_a_withdrawn_record(hub: Hub) -> None:
+    r = hub.client.get(f"/api/v1/services/{GONE}")
+    assert r.status_code == 410
+    link = r.json()["error"]["link"]
+    assert r.headers["link"] == f'<{link}>; rel="latest-version"'
+    assert hub.client.get(link).json()["code"] == GONE
+    assert hub.client.get("/api/v1/services/ASP-9999").status_code == 404
+    assert hub.client.get("/api/v1/services/CNAS-0001").status_code == 200
+
+
 def test_a_withdrawn_records_graph_is_gone_and_others_are_not_found(hub: Hub) -> None:
     r = hub.client.get("/graph-store", params={"graph": GONE_IRI})
     assert r.status_code == 410
