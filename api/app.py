@@ -11,7 +11,17 @@ from fastapi import FastAPI
 from api import cors, errors
 from api.pages import routes as pages
 from api.request_context import RequestContext
-from api.routes import audit, catalogue, feed, graph_store, health, home, publishing, sparql
+from api.routes import (
+    audit,
+    catalogue,
+    dcat_catalog,
+    feed,
+    graph_store,
+    health,
+    home,
+    publishing,
+    sparql,
+)
 from api.routes import search as search_routes
 from api.routes.records import router_for
 from api.routes.sparql import SparqlFastLane
@@ -77,6 +87,7 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(publishing.router)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
+    app.include_router(dcat_catalog.router)
     app.include_router(cors.router)
     app.include_router(audit.router)
     app.include_router(feed.router)

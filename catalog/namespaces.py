@@ -33,6 +33,8 @@ SC_SHAPES: Final = "https://w3id.org/semcat/shapes#"
 EU_AUTHORITY: Final = "http://publications.europa.eu/resource/authority/"
 SD: Final = "http://www.w3.org/ns/sparql-service-description#"
 W3C_FORMATS: Final = "http://www.w3.org/ns/formats/"
+VCARD: Final = "http://www.w3.org/2006/vcard/ns#"
+IANA_MEDIA: Final = "http://www.iana.org/assignments/media-types/"
 
 #: Prefix map used for Turtle output and SPARQL prologues.
 PREFIXES: Final[dict[str, str]] = {

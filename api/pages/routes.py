@@ -288,7 +288,9 @@ def build_router(settings: Settings) -> APIRouter:
 
     for root in ("id", "codelist", "eli"):
         router.add_api_route(f"{prefix}/{root}/{{path:path}}", dereference,
-                             methods=["GET", "HEAD"],
+                             methods=["HEAD"], include_in_schema=False)
+        router.add_api_route(f"{prefix}/{root}/{{path:path}}", dereference,
+                             methods=["GET"],
                              summary=f"Dereference a catalogue IRI under {root}/ (HTML or RDF)",
                              responses={200: {"content": {m: {} for m in OFFERED}}})
     return router

@@ -3,7 +3,7 @@
 
 - ``GET``/``HEAD ?graph=IRI``: a record's graph; ``?default``: the default graph, the union of
   every record's graph (as SPARQL sees it). Indirect identification only; the query string is
-  percent-decoded once.
+  percent-decoded once. Neither: the service description (as ``GET /sparql``).
 - Content-negotiated like the catalogue's IRIs (:mod:`api.representations`); ``Vary: Accept``,
   an ETag from the store's watermark, 304 to a current copy; CORS for any origin.
 - A graph the catalogue does not hold: 404; a withdrawn record's graph: 410 with a link to its
@@ -26,6 +26,7 @@ from api.deps import CatalogDep
 from api.errors import MethodNotAllowed, catalog_error_response
 from api.negotiation import choose
 from api.representations import RDF_ANSWERS, write
+from api.sparql_protocol import service_description
 from catalog.core import Catalog
 from catalog.errors import CatalogError, InvalidInput, NotFound
 from catalog.queries.gone import withdrawn
@@ -43,10 +44,17 @@ def _target(request: Request) -> str | None:
                       keep_blank_values=True, encoding="utf-8", errors="strict")
     graphs = [v for k, v in pairs if k == "graph"]
     default = any(k == "default" for k, _ in pairs)
+    if not graphs and not default:
+        raise _Describe
     if len(graphs) + default != 1:
         raise InvalidInput.of("gsp.target", field="graph", link=GSP,
                               expected="?graph=IRI or ?default")
     return None if default else graph_iri(graphs[0])
+
+
+class _Describe(Exception):
+    """No graph named: the answer is the service description (what a link checker or a
+    person who opens the URL should find)."""
 
 
 def _read(catalog: Catalog, iri: str | None) -> list:  # type: ignore[type-arg]
@@ -62,12 +70,15 @@ def _read(catalog: Catalog, iri: str | None) -> list:  # type: ignore[type-arg]
         raise
 
 
-@router.api_route(PATH, methods=["GET", "HEAD"], summary="A record's graph (?graph=IRI) or the "
+@router.get(PATH, summary="A record's graph (?graph=IRI) or the "
                   "default graph (?default), in the RDF format asked for by Accept",
                   responses={200: {"content": {m: {} for m in OFFERED}}})
 async def read_graph(request: Request, catalog: CatalogDep) -> Response:
     try:
-        iri = _target(request)
+        try:
+            iri = _target(request)
+        except _Describe:
+            return service_description(request)
         media = choose(request, OFFERED)
         status = await run_in_threadpool(catalog.status)
         etag = conditional.etag_for(status.store_watermark, "gsp", iri, media)
@@ -79,6 +90,9 @@ async def read_graph(request: Request, catalog: CatalogDep) -> Response:
     except CatalogError as exc:  # (also answered from the /sparql fast lane)
         return catalog_error_response(request, exc, PUBLIC_READ)
     return Response(body, media_type=media, headers=headers)
+
+
+router.add_api_route(PATH, read_graph, methods=["HEAD"], include_in_schema=False)
 
 
 @router.api_route(PATH, methods=["PUT", "POST", "DELETE", "PATCH"], include_in_schema=False)
