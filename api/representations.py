@@ -3,8 +3,10 @@ the bytes written for each (the IRIs of the catalogue and the Graph Store Protoc
 
 Aliases answer in the media type the client asked for: ``text/n3`` (Turtle is N3),
 ``application/json`` (JSON-LD) and ``text/plain`` (N-Triples). JSON-LD is compacted with the
-CPSV-AP 3.2.0 context (:func:`catalog.rdfio.compact_jsonld`); TriG and N-Quads put the triples
-in their record's named graph (the default graph when there is none).
+CPSV-AP 3.2.0 context (:func:`catalog.rdfio.compact_jsonld`), which it names by URL; a client
+that cannot fetch a context asks for the expanded form with the JSON-LD 1.1 profile
+(``Accept: application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"``). TriG and
+N-Quads put the triples in their record's named graph (the default graph when there is none).
 """
 
 from __future__ import annotations
@@ -35,9 +37,22 @@ FORMAT_WORDS: dict[str, str] = {"ttl": "text/turtle", "jsonld": "application/ld+
                                 "txt": "text/plain"}
 
 
-def write(triples: Sequence[ox.Triple], media: str, graph: str | None = None) -> bytes:
-    """``triples`` in the format of ``media`` (a key of :data:`RDF_ANSWERS`)."""
+EXPANDED = "http://www.w3.org/ns/json-ld#expanded"
+
+
+def wants_expanded(accept: str) -> bool:
+    """Whether ``Accept`` asks for JSON-LD in the expanded form (JSON-LD 1.1 §9.1 profiles)."""
+    return any(EXPANDED in part and "json" in part.split(";")[0]
+               for part in accept.split(","))
+
+
+def write(triples: Sequence[ox.Triple], media: str, graph: str | None = None, *,
+          expanded: bool = False) -> bytes:
+    """``triples`` in the format of ``media`` (a key of :data:`RDF_ANSWERS`); JSON-LD compacted
+    unless ``expanded``."""
     info = rdfio.FORMATS[RDF_ANSWERS[media]]
+    if info.name == "jsonld" and expanded:
+        return ox.serialize(list(triples), format=ox.RdfFormat.JSON_LD) or b""
     if info.datasets and info.name != "jsonld":
         name: ox.NamedNode | ox.DefaultGraph = (ox.NamedNode(graph) if graph
                                                  else ox.DefaultGraph())
@@ -46,4 +61,4 @@ def write(triples: Sequence[ox.Triple], media: str, graph: str | None = None) ->
     return rdfio.serialize(triples, info)
 
 
-__all__ = ["FORMAT_WORDS", "RDF_ANSWERS", "write"]
+__all__ = ["EXPANDED", "FORMAT_WORDS", "RDF_ANSWERS", "wants_expanded", "write"]

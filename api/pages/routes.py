@@ -20,7 +20,7 @@ from api import conditional
 from api.deps import CatalogDep
 from api.negotiation import NotAcceptable, choose
 from api.pages.labels import LANGUAGES, language, local_name, pick, property_labels
-from api.representations import FORMAT_WORDS, RDF_ANSWERS, write
+from api.representations import FORMAT_WORDS, RDF_ANSWERS, wants_expanded, write
 from catalog import gates
 from catalog.core import Catalog
 from catalog.errors import NotFound
@@ -252,7 +252,8 @@ def build_router(settings: Settings) -> APIRouter:
         media = _media(request)
         lang = language(request)
         status = await run_in_threadpool(catalog.status)
-        etag = conditional.etag_for(status.store_watermark, iri, media, lang)
+        expanded = wants_expanded(request.headers.get("accept", ""))
+        etag = conditional.etag_for(status.store_watermark, iri, media, lang, expanded)
         headers = conditional.headers(etag, None)
         headers["Vary"] = "Accept, Accept-Language"
         if conditional.not_modified(request, etag, None):
@@ -283,7 +284,8 @@ def build_router(settings: Settings) -> APIRouter:
             body = (await run_in_threadpool(page, catalog, found, lang, request)).encode()
             headers["Content-Language"] = lang
             return Response(body, media_type="text/html; charset=utf-8", headers=headers)
-        body = await run_in_threadpool(write, found.triples, media, found.record)
+        body = await run_in_threadpool(lambda: write(found.triples, media, found.record,
+                                                     expanded=expanded))
         return Response(body, media_type=media, headers=headers)
 
     for root in ("id", "codelist", "eli"):

@@ -25,7 +25,7 @@ from api.cors import PUBLIC_READ
 from api.deps import CatalogDep
 from api.errors import MethodNotAllowed, catalog_error_response
 from api.negotiation import choose
-from api.representations import RDF_ANSWERS, write
+from api.representations import RDF_ANSWERS, wants_expanded, write
 from api.sparql_protocol import service_description
 from catalog.core import Catalog
 from catalog.errors import CatalogError, InvalidInput, NotFound
@@ -81,12 +81,13 @@ async def read_graph(request: Request, catalog: CatalogDep) -> Response:
             return service_description(request)
         media = choose(request, OFFERED)
         status = await run_in_threadpool(catalog.status)
-        etag = conditional.etag_for(status.store_watermark, "gsp", iri, media)
+        expanded = wants_expanded(request.headers.get("accept", ""))
+        etag = conditional.etag_for(status.store_watermark, "gsp", iri, media, expanded)
         headers = conditional.headers(etag, None) | PUBLIC_READ
         if conditional.not_modified(request, etag, None):
             return Response(status_code=304, headers=headers)
         triples = await run_in_threadpool(_read, catalog, iri)
-        body = await run_in_threadpool(write, triples, media, iri)
+        body = await run_in_threadpool(lambda: write(triples, media, iri, expanded=expanded))
     except CatalogError as exc:  # (also answered from the /sparql fast lane)
         return catalog_error_response(request, exc, PUBLIC_READ)
     return Response(body, media_type=media, headers=headers)

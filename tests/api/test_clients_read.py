@@ -78,6 +78,18 @@ def test_json_ld_is_compacted_with_the_cpsv_ap_context(hub: Hub, accept: str) ->
     assert canonical([q.triple for q in back]) == turtle_of(hub, "/id/service/CNAS-0001")
 
 
+def test_a_client_that_cannot_fetch_a_context_asks_for_expanded_json_ld(hub: Hub) -> None:
+    accept = 'application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"'
+    for path in ("/id/service/CNAS-0001", f"/graph-store?graph={SERVICE}"):
+        r = hub.client.get(path, headers={"Accept": accept})
+        assert r.status_code == 200
+        assert b"@context" not in r.content
+        quads = ox.parse(r.content, format=ox.RdfFormat.JSON_LD)  # no loader needed
+        assert canonical([q.triple for q in quads]) == turtle_of(hub, "/id/service/CNAS-0001")
+        compact = hub.client.get(path, headers={"Accept": "application/ld+json"})
+        assert compact.headers["etag"] != r.headers["etag"]
+
+
 def test_an_unknown_media_type_is_still_406(hub: Hub) -> None:
     r = hub.client.get("/id/service/CNAS-0001", headers={"Accept": "image/png"})
     assert r.status_code == 406
