@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import cors, errors
+from api import errors
 from api.pages import routes as pages
 from api.request_context import RequestContext
 from api.routes import (
@@ -88,7 +88,6 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     app.include_router(dcat_catalog.router)
-    app.include_router(cors.router)
     app.include_router(audit.router)
     app.include_router(feed.router)
     app.include_router(search_routes.router)

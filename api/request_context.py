@@ -87,6 +87,9 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if cors.preflight_path(scope):
+            await cors.answer_preflight(scope, send)
+            return
         request_id = _incoming(scope) or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         held: list[Message] = []
