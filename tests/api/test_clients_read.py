@@ -90,6 +90,16 @@ def test_a_client_that_cannot_fetch_a_context_asks_for_expanded_json_ld(hub: Hub
         assert compact.headers["etag"] != r.headers["etag"]
 
 
+def test_a_graph_too_large_to_compact_is_expanded_json_ld(hub: Hub) -> None:
+    nt = hub.client.get("/graph-store?default", headers={"Accept": "application/n-triples"})
+    n = len(list(ox.parse(nt.content, format=ox.RdfFormat.N_TRIPLES)))
+    assert n > rdfio.COMPACT_MAX_TRIPLES
+    r = hub.client.get("/graph-store?default", headers={"Accept": "application/ld+json"})
+    assert r.status_code == 200
+    assert b'"@context"' not in r.content[:200]  # expanded (compacted, it took 30 s)
+    assert len(list(ox.parse(r.content, format=ox.RdfFormat.JSON_LD))) == n
+
+
 def test_an_unknown_media_type_is_still_406(hub: Hub) -> None:
     r = hub.client.get("/id/service/CNAS-0001", headers={"Accept": "image/png"})
     assert r.status_code == 406
