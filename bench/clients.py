@@ -33,7 +33,7 @@ CASES = [
      "text/turtle"),
     ("graph store, ?default (union), N-Triples", "/graph-store?default",
      "application/n-triples"),
-    ("graph store, ?default (union), JSON-LD compacted", "/graph-store?default",
+    ("graph store, ?default (union), JSON-LD (expanded: over the cap)", "/graph-store?default",
      "application/ld+json"),
     ("/catalog (DCAT-AP), Turtle", "/catalog", "text/turtle"),
 ]
