@@ -367,12 +367,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ro": "catalogul nu are graful {value}",
         "ru": "в каталоге нет графа {value}"},
     "protocol.missing_query": {
-        "en": "no query: send ?query=... (or POST one); GET with Accept: text/turtle gives the "
-              "service description",
-        "ro": "lipsește interogarea: trimiteți ?query=... (sau prin POST); GET cu Accept: "
-              "text/turtle dă descrierea serviciului",
-        "ru": "нет запроса: отправьте ?query=... (или POST); GET с Accept: text/turtle выдаёт "
-              "описание сервиса"},
+        "en": "no query: send query=... in the body (or ?query=...); a GET without a query "
+              "gives the service description",
+        "ro": "lipsește interogarea: trimiteți query=... în corp (sau ?query=...); un GET fără "
+              "interogare dă descrierea serviciului",
+        "ru": "нет запроса: отправьте query=... в теле (или ?query=...); GET без запроса "
+              "выдаёт описание сервиса"},
     "protocol.format": {
         "en": "format={value} cannot be served for this query",
         "ro": "formatul {value} nu poate fi servit pentru această interogare",
