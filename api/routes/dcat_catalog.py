@@ -60,3 +60,7 @@ async def dcat_catalogue(request: Request, catalog: CatalogDep) -> Response:
         return Response(status_code=304, headers=headers)
     body = await run_in_threadpool(_build, catalog, media)
     return Response(body, media_type=media, headers=headers)
+
+
+router.add_api_route("/catalog", dcat_catalogue, methods=["HEAD"], include_in_schema=False)
+router.add_api_route("/api/v1", api_index, methods=["HEAD"], include_in_schema=False)

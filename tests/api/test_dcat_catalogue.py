@@ -126,6 +126,8 @@ def test_the_catalogue_is_content_negotiated(hub: Hub, media: str) -> None:
                                                 "If-None-Match": r.headers["etag"]})
     assert again.status_code == 304
     assert r.headers["access-control-allow-origin"] == "*"
+    head = hub.client.head("/catalog", headers={"Accept": media})
+    assert (head.status_code, head.headers["etag"], head.content) == (200, r.headers["etag"], b"")
 
 
 def test_its_urls_come_from_the_base_uri_not_the_host(hub: Hub) -> None:
