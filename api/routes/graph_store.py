@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -40,8 +41,12 @@ router = APIRouter(tags=["sparql"])
 
 def _target(request: Request) -> str | None:
     """The graph asked for: its IRI, or None for the default graph."""
-    pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"),
-                      keep_blank_values=True, encoding="utf-8", errors="strict")
+    try:
+        pairs = parse_qsl(request.scope.get("query_string", b"").decode("ascii"),
+                          keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as exc:  # raw bytes, or %-escapes that are not UTF-8
+        raise InvalidInput.of("protocol.not_utf8", field="graph", link=GSP,
+                              what="query string") from exc
     graphs = [v for k, v in pairs if k == "graph"]
     default = any(k == "default" for k, _ in pairs)
     if not graphs and not default:
@@ -57,7 +62,7 @@ class _Describe(Exception):
     person who opens the URL should find)."""
 
 
-def _read(catalog: Catalog, iri: str | None) -> list:  # type: ignore[type-arg]
+def _read(catalog: Catalog, iri: str | None) -> list[ox.Triple]:
     assert catalog.store is not None
     if iri is None:
         return default_graph(catalog.store)
@@ -70,9 +75,9 @@ def _read(catalog: Catalog, iri: str | None) -> list:  # type: ignore[type-arg]
         raise
 
 
-@router.get(PATH, summary="A record's graph (?graph=IRI) or the "
-                  "default graph (?default), in the RDF format asked for by Accept",
-                  responses={200: {"content": {m: {} for m in OFFERED}}})
+@router.get(PATH, summary="A record's graph (?graph=IRI) or the default graph (?default), in "
+            "the RDF format asked for by Accept",
+            responses={200: {"content": {m: {} for m in OFFERED}}})
 async def read_graph(request: Request, catalog: CatalogDep) -> Response:
     try:
         try:

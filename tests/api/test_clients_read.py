@@ -171,10 +171,13 @@ def test_a_withdrawn_records_graph_is_gone_and_others_are_not_found(hub: Hub) ->
 
 def test_the_graph_store_refuses_what_is_not_a_graph_request(hub: Hub) -> None:
     for params in ({"graph": SERVICE, "default": ""}, {"graph": "not an iri"},
-                   {"graph": ["urn:a", "urn:b"]}):
+                   {"graph": ["urn:a", "urn:b"]}, {"graph": "x" * 5000}):
         r = hub.client.get("/graph-store", params=params)
         assert r.status_code == 400, params
         assert r.json()["error"]["field"] == "graph"
+    r = hub.client.get("/graph-store?graph=%FF%FE")  # not UTF-8 once decoded
+    assert r.status_code == 400
+    assert r.json()["error"]["field"] == "graph"
     described = hub.client.get("/graph-store")  # no graph named: the service description
     assert described.status_code == 200
     assert b"sparql-service-description" in described.content
