@@ -350,7 +350,8 @@ def test_a_withdrawal_changes_the_etag_and_leaves_the_list(writable: Hub) -> Non
     assert r.status_code == 200
     assert "ASP-9712" not in codes(r.json()["items"])
     assert r.json()["total"] == before.json()["total"] - 1
-    assert c.get("/id/service/ASP-9712", headers={"Accept": "text/turtle"}).status_code == 404
+    # issue 9: a withdrawn record's IRI is 410 Gone (was 404)
+    assert c.get("/id/service/ASP-9712", headers={"Accept": "text/turtle"}).status_code == 410
 
 
 # --- life and business events ---------------------------------------------------------------
