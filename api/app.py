@@ -13,7 +13,17 @@ from api import errors
 from api.pages import codelists as codelist_pages
 from api.pages import routes as pages
 from api.request_context import RequestContext
-from api.routes import audit, catalogue, feed, health, home, publishing, sparql
+from api.routes import (
+    audit,
+    catalogue,
+    dcat_catalog,
+    feed,
+    graph_store,
+    health,
+    home,
+    publishing,
+    sparql,
+)
 from api.routes import checks as checks_routes
 from api.routes import codelists as codelist_routes
 from api.routes import mappings as mapping_routes
@@ -86,6 +96,8 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(catalogue.router)
     app.include_router(publishing.router)
     app.include_router(sparql.router)
+    app.include_router(graph_store.router)
+    app.include_router(dcat_catalog.router)
     app.include_router(audit.router)
     app.include_router(feed.router)
     app.include_router(search_routes.router)

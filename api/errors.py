@@ -30,7 +30,14 @@ from catalog.workflow.access import Unauthenticated
 
 log = logging.getLogger("api.requests")
 
+class MethodNotAllowed(e.CatalogError):
+    """A method this resource does not take (HTTP 405; the answer names the allowed ones)."""
+
+    code = "method_not_allowed"
+
+
 STATUS: dict[type[e.CatalogError], int] = {
+    MethodNotAllowed: 405,
     NotAcceptable: 406,
     UnsupportedMediaType: 415,
     e.TooManyQueries: 429,
@@ -42,6 +49,7 @@ STATUS: dict[type[e.CatalogError], int] = {
     e.UnsafeInput: 400,
     e.InvalidInput: 400,
     e.InvalidRecord: 422,
+    e.Gone: 410,
     e.NotFound: 404,
     e.Conflict: 409,
     e.Forbidden: 403,
@@ -81,7 +89,10 @@ def catalog_error_response(request: Request, exc: e.CatalogError,
     if status >= 500:  # the id in the answer finds this line in the log
         log.warning("%s %s: %d %s (request_id=%s): %s", request.method, request.url.path,
                     status, exc.code, request_id, exc.message)
-    return problem_response(exc, status, headers=error_headers(status) | dict(headers or {}),
+    more = dict(headers or {})
+    if isinstance(exc, e.Gone) and exc.link and exc.link.startswith("/"):
+        more.setdefault("Link", f'<{exc.link}>; rel="latest-version"')  # RFC 5829
+    return problem_response(exc, status, headers=error_headers(status) | more,
                             request_id=request_id)
 
 

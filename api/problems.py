@@ -42,6 +42,8 @@ TITLES: dict[str, str] = {
     "invalid_request": "Invalid request",
     "invalid_record": "Record breaks the profile",
     "not_found": "Not found",
+    "gone": "Withdrawn from the catalogue",
+    "method_not_allowed": "Method not allowed",
     "conflict": "Conflict with the current state",
     "precondition_required": "Precondition required",
     "precondition_failed": "Precondition failed",

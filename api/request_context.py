@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import security_headers
+from api import cors, security_headers
 from api.problems import problem_response
 from catalog.errors import CatalogError
 from catalog.messages import render
@@ -87,6 +87,9 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if cors.preflight_path(scope):
+            await cors.answer_preflight(scope, send)
+            return
         request_id = _incoming(scope) or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         held: list[Message] = []
@@ -97,6 +100,7 @@ class RequestContext:
             if message["type"] == "http.response.start":
                 MutableHeaders(scope=message)[HEADER] = request_id
                 security_headers.add_to(scope, message)
+                cors.add_to(scope, message)
                 held.append(message)  # until the first chunk: an error can still be answered
                 return
             if held:

@@ -9,7 +9,10 @@ service-description/. The query itself is answered by :class:`catalog.queries.Qu
 - ``update=`` and ``application/sparql-update`` are refused (403): the endpoint is read-only.
 - The answer's format comes from ``format=`` (also ``output=`` / ``results=``, which SPARQLWrapper
   sends) when given, else from ``Accept``; SPARQL JSON and Turtle by default.
-- ``GET`` without a query, from a client that asks for RDF, is the service description.
+- ``GET`` without a query is the service description (a browser asking for HTML gets the
+  query form instead); its URLs come from ``SEMCAT_BASE_URI``, never from the ``Host`` header.
+- A CONSTRUCT or DESCRIBE from a client that names only results formats in ``Accept`` (rdflib's
+  SPARQLStore with ``returnFormat="json"``) is answered in Turtle, not 406.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urljoin
 
 import pyoxigraph as ox
 from fastapi import Request
@@ -26,12 +29,13 @@ from fastapi.responses import Response
 from api.errors import catalog_error_response
 from api.negotiation import NotAcceptable, UnsupportedMediaType, choose
 from catalog.errors import CatalogError, Forbidden, InvalidInput, TooLarge
-from catalog.namespaces import RDF_TYPE, RDFS, SD, W3C_FORMATS
+from catalog.namespaces import DCAT, DCT, RDF_TYPE, RDFS, SD, W3C_FORMATS
 from catalog.queries.guard import QueryDataset, QueryForm
 from catalog.queries.results import FORMATS, GRAPH, TABULAR
 from catalog.store.sandbox import QueryAnswer
 
 PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/#query-operation"
+GSP_SPEC = "https://www.w3.org/TR/sparql11-http-rdf-update/"
 _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
 _UPDATE = "application/sparql-update"
@@ -208,7 +212,17 @@ def _negotiate(accept: str, graph: bool, formats: tuple[str, ...]) -> str:
             "protocol.format", field="format", value=formats[0],
             expected=", ".join(w for w, k in _FORMAT_WORDS.items() if k[1 if graph else 0]))
     asked = Request({"type": "http", "headers": [(b"accept", accept.encode("latin-1"))]})
-    return table[choose(asked, list(table))]
+    try:
+        return table[choose(asked, list(table))]
+    except NotAcceptable:
+        if graph and _only_results_formats(accept):
+            return "turtle"
+        raise
+
+
+def _only_results_formats(accept: str) -> bool:
+    names = [p.split(";")[0].strip().lower() for p in accept.split(",") if p.strip()]
+    return bool(names) and all(n in _TABULAR_MEDIA for n in names)
 
 
 def wants_rdf(request: Request) -> bool:
@@ -238,7 +252,7 @@ def error_response(request: Request, exc: CatalogError) -> Response:
     return catalog_error_response(request, exc, headers)
 
 
-def _sd_triples(endpoint: str) -> list[ox.Triple]:
+def _sd_triples(endpoint: str, graph_store: str) -> list[ox.Triple]:
     def n(iri: str) -> ox.NamedNode:
         return ox.NamedNode(iri)
 
@@ -255,7 +269,15 @@ def _sd_triples(endpoint: str) -> list[ox.Triple]:
            ox.Triple(service, n(SD + "defaultDataset"), dataset),
            ox.Triple(dataset, a, n(SD + "Dataset")),
            ox.Triple(dataset, n(SD + "defaultGraph"), graph),
-           ox.Triple(graph, a, n(SD + "Graph"))]
+           ox.Triple(graph, a, n(SD + "Graph")),
+           # the read side of the Graph Store Protocol, for the same dataset
+           ox.Triple(service, n(RDFS + "seeAlso"), n(graph_store)),
+           ox.Triple(n(graph_store), a, n(DCAT + "DataService")),
+           ox.Triple(n(graph_store), n(DCAT + "endpointURL"), n(graph_store)),
+           ox.Triple(n(graph_store), n(DCT + "conformsTo"), n(GSP_SPEC)),
+           ox.Triple(n(graph_store), n(RDFS + "label"), ox.Literal(
+               "semcat: SPARQL 1.1 Graph Store Protocol, read only (GET/HEAD ?graph=IRI of a "
+               "record, or ?default)", language="en"))]
     out += [ox.Triple(service, n(SD + "supportedLanguage"), n(SD + lang))
             for lang in ("SPARQL10Query", "SPARQL11Query")]
     for name in _SD_FORMATS:
@@ -264,15 +286,25 @@ def _sd_triples(endpoint: str) -> list[ox.Triple]:
     return out
 
 
+def service_urls(base_uri: str) -> tuple[str, str]:
+    """The public URLs of the SPARQL endpoint and of the graph store (the origin of
+    ``SEMCAT_BASE_URI``: the hub serves both at its root)."""
+    return urljoin(base_uri, "/sparql"), urljoin(base_uri, "/graph-store")
+
+
 def service_description(request: Request) -> Response:
     """The SPARQL 1.1 Service Description of this endpoint, in Turtle by default."""
-    endpoint = str(request.url.replace(query=""))
-    media = choose(request, list(_SD_MEDIA))
-    body = ox.serialize(_sd_triples(endpoint), format=_SD_MEDIA[media],
-                        prefixes={"sd": SD, "formats": W3C_FORMATS, "rdfs": RDFS}) or b""
+    endpoint, graph_store = service_urls(request.app.state.settings.base_uri)
+    try:
+        media = choose(request, list(_SD_MEDIA))
+    except NotAcceptable:  # a client that names only results formats: Turtle still
+        media = "text/turtle"
+    body = ox.serialize(_sd_triples(endpoint, graph_store), format=_SD_MEDIA[media],
+                        prefixes={"sd": SD, "formats": W3C_FORMATS, "rdfs": RDFS,
+                                  "dcat": DCAT, "dct": DCT}) or b""
     return Response(body, media_type=media, headers={"Vary": "Accept", **CORS})
 
 
 __all__ = ["CORS", "FORMATS", "PREFLIGHT", "MissingQuery", "ProtocolRequest",
            "UnsupportedMediaType", "answer_response", "error_response", "missing_query",
-           "negotiate", "read_request", "service_description", "wants_rdf"]
+           "negotiate", "read_request", "service_description", "service_urls", "wants_rdf"]

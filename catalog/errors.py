@@ -17,6 +17,7 @@ call sites not yet converted; their Russian text falls back to the English one.
     │   └── UnsafeInput       XML DOCTYPE/entities, remote or file contexts, SERVICE/LOAD
     ├── InvalidRecord         parsed, but breaks the profile (carries a ValidationReport)
     ├── NotFound
+    │   └── Gone              a withdrawn record (its last version stays readable)
     ├── Conflict              version or state conflict (duplicate key, wrong workflow state)
     ├── PreconditionRequired  a write that does not say which version it changes
     ├── PreconditionFailed    a write against a version that is no longer the latest
@@ -147,6 +148,12 @@ class InvalidRecord(CatalogError):
 
 class NotFound(CatalogError):
     code = "not_found"
+
+
+class Gone(NotFound):
+    """A record that was published, then withdrawn (HTTP 410): ``link`` is its last version."""
+
+    code = "gone"
 
 
 class Conflict(CatalogError):

@@ -35,6 +35,8 @@ SD: Final = "http://www.w3.org/ns/sparql-service-description#"
 W3C_FORMATS: Final = "http://www.w3.org/ns/formats/"
 SSSOM: Final = "https://w3id.org/sssom/"
 SEMAPV: Final = "https://w3id.org/semapv/vocab/"
+VCARD: Final = "http://www.w3.org/2006/vcard/ns#"
+IANA_MEDIA: Final = "http://www.iana.org/assignments/media-types/"
 
 #: Prefix map used for Turtle output and SPARQL prologues.
 PREFIXES: Final[dict[str, str]] = {

@@ -147,8 +147,14 @@ def serialize(
     *,
     base_iri: str | None = None,
 ) -> bytes:
+    """``triples_or_quads`` in ``fmt``. JSON-LD of triples is compacted (:func:`compact_jsonld`)
+    up to :data:`COMPACT_MAX_TRIPLES`, expanded beyond (compaction costs ~0.5 ms a triple and
+    grows faster than the graph: 30 s for the 7,300 triples of the demo catalogue)."""
     info = fmt if isinstance(fmt, RdfFormatInfo) else format_for(fmt)
     items: list[ox.Triple] | list[ox.Quad] = list(triples_or_quads)  # type: ignore[assignment]
+    if info.name == "jsonld" and len(items) <= COMPACT_MAX_TRIPLES \
+            and all(isinstance(t, ox.Triple) for t in items):
+        return compact_jsonld(items)  # type: ignore[arg-type]
     prefixes = None
     if info.name in {"turtle", "trig", "rdfxml"}:
         used: set[str] = set()
@@ -162,6 +168,42 @@ def serialize(
     out = ox.serialize(items, format=info.ox_format, prefixes=prefixes)
     assert out is not None
     return out
+
+
+#: The largest graph written as compacted JSON-LD (a record is a few hundred triples); a larger
+#: one (the union of every record) is written expanded, which needs no context to read.
+COMPACT_MAX_TRIPLES: Final = 2000
+#: The context JSON-LD answers are compacted with: the official CPSV-AP 3.2.0 context (its
+#: bundled copy; clients read the URL, which the hub's own parser maps back to that copy), and
+#: the hub's prefixes for the terms it does not define.
+CPSV_AP_CONTEXT: Final = ("https://semiceu.github.io/uri.semic.eu-generated/CPSV-AP/releases/"
+                          "3.2.0/context/cpsv-ap.jsonld")
+
+
+def _no_loader(url: str, options: Any = None) -> Any:
+    raise UnsafeInput.of("rdf.jsonld_context", field="@context", value=url,
+                         expected=", ".join(KNOWN_CONTEXTS))
+
+
+@cache
+def _compaction_context() -> list[Any]:
+    official = _context(KNOWN_CONTEXTS[CPSV_AP_CONTEXT])
+    return [official, {p: ns for p, ns in PREFIXES.items() if p not in official}]
+
+
+def compact_jsonld(triples: Iterable[ox.Triple]) -> bytes:
+    """JSON-LD compacted with the CPSV-AP 3.2.0 context (one node object per subject, nested
+    in ``@graph``); its ``@context`` names the official context by URL, and no context is
+    ever fetched. Reading it back (with that context) gives the same graph."""
+    from pyld import jsonld  # imported on first use: pyld loads lxml and friends
+
+    nquads = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+    local = _compaction_context()
+    expanded = jsonld.from_rdf(nquads.decode("utf-8"), {"format": "application/n-quads"})
+    compacted = jsonld.compact(expanded, {"@context": local},
+                               {"documentLoader": _no_loader, "graph": True})
+    compacted["@context"] = [CPSV_AP_CONTEXT, local[1]]
+    return json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def canonical_ntriples(triples: Iterable[ox.Triple]) -> str:

@@ -55,7 +55,7 @@ def test_a_restart_with_the_demo_keeps_acknowledged_edits_and_withdrawals(tmp_pa
         kept = _ok(c.get(f"{url}/ASP-0002")).json()
         assert kept["title"]["ro"] == "Titlu nou, editat de instituție"
         assert c.get(f"{url}/ASP-0002").headers["x-version"] == "2"
-        assert c.get(f"{url}/ASP-0004").status_code == 404  # still withdrawn
+        assert c.get(f"{url}/ASP-0004").status_code == 410  # still withdrawn (issue 9: Gone)
         assert c.get(f"{url}/ASP-0003").json()["title"]["en"] != "A draft under work"
         versions = _ok(c.get(f"{url}/ASP-0003/versions", headers=asp)).json()
         assert [v["status"] for v in versions["versions"]] == ["published", "draft"]

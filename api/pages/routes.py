@@ -19,12 +19,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import conditional
 from api.deps import CatalogDep
-from api.negotiation import RDF_MEDIA, NotAcceptable, choose
+from api.negotiation import NotAcceptable, choose
 from api.pages.labels import LANGUAGES, language, local_name, pick, property_labels
-from catalog import gates, rdfio
+from api.representations import FORMAT_WORDS, RDF_ANSWERS, wants_expanded, write
+from catalog import gates
 from catalog.core import Catalog
 from catalog.errors import NotFound
 from catalog.queries.describe import Description, describe, services_linking
+from catalog.queries.gone import withdrawn
 from catalog.records.diff import FIELD_LABELS, humanise_duration
 from catalog.records.passport import Passport, from_triples
 from catalog.settings import Settings
@@ -32,9 +34,10 @@ from catalog.settings import Settings
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                          autoescape=select_autoescape(["html"]), auto_reload=False)
 OFFERED = ["text/turtle", "text/html", "application/ld+json", "application/n-triples",
-           "application/rdf+xml"]
-FORMATS = {"html": "text/html", "ttl": "text/turtle", "jsonld": "application/ld+json",
-           "nt": "application/n-triples", "rdf": "application/rdf+xml"}
+           "application/rdf+xml", *(m for m in RDF_ANSWERS if m not in (
+               "text/turtle", "application/ld+json", "application/n-triples",
+               "application/rdf+xml"))]
+FORMATS = {"html": "text/html", **FORMAT_WORDS}
 _NAMES = {"text/html": "HTML", "text/turtle": "Turtle", "application/ld+json": "JSON-LD",
           "application/n-triples": "N-Triples", "application/rdf+xml": "RDF/XML"}
 _UI: dict[str, dict[str, str]] = {
@@ -80,6 +83,9 @@ _UI: dict[str, dict[str, str]] = {
                      "ru": "Каталог не описывает этот адрес: возможно, запись отозвана или ещё "
                      "не опубликована."},
     "run": {"ro": "Execută", "en": "Run", "ru": "Выполнить"},
+    "last_version": {"ro": "Ultima versiune, înainte de retragere",
+                     "en": "The last version, before it was withdrawn",
+                     "ru": "Последняя версия до отзыва"},
 }
 _EXAMPLE_QUERY = """PREFIX cpsv: <http://purl.org/vocab/cpsv#>
 PREFIX cv: <http://data.europa.eu/m8g/>
@@ -134,7 +140,7 @@ class _Links:
 def _alternates(request: Request) -> list[dict[str, str]]:
     path = request.url.path
     return [{"media": m, "href": f"{path}?format={f}", "name": _NAMES[m]}
-            for f, m in FORMATS.items()]
+            for f, m in FORMATS.items() if m in _NAMES]
 
 
 _IN_FORCE = {"ro": ("în vigoare", "nu mai este în vigoare din", "versiunea consolidată din"),
@@ -278,7 +284,8 @@ def build_router(settings: Settings) -> APIRouter:
         status = await run_in_threadpool(catalog.status)
         # a page shows the legal status of a passport's bases today (in force or not)
         shown = (date.today().isoformat(),) if media == "text/html" else ()
-        etag = conditional.etag_for(status.store_watermark, iri, media, lang, *shown)
+        expanded = wants_expanded(request.headers.get("accept", ""))
+        etag = conditional.etag_for(status.store_watermark, iri, media, lang, expanded, *shown)
         headers = conditional.headers(etag, None)
         headers["Vary"] = "Accept, Accept-Language"
         if conditional.not_modified(request, etag, None):
@@ -287,27 +294,37 @@ def build_router(settings: Settings) -> APIRouter:
         try:
             found = await run_in_threadpool(describe, catalog.store, iri, catalog.kinds)
         except NotFound:
+            gone = await run_in_threadpool(withdrawn, catalog.ledger, catalog.kinds,
+                                           catalog.settings.base_uri, iri)
             if media != "text/html":
+                if gone is not None:
+                    raise gone.error() from None
                 raise
+            more = {"Link": f'<{gone.link}>; rel="latest-version"'} if gone and gone.link \
+                else {}
             ui = _ui(lang)
             missing = _TEMPLATES.get_template("missing.html").render(
                 lang=lang, ui=ui, languages=_LANGUAGE_NAMES, home="/", alternates=[],
-                heading=ui["missing"], iri=iri)
-            return Response(missing.encode(), status_code=404,
+                heading=ui["missing"], iri=iri, last_version=gone.link if gone else None)
+            return Response(missing.encode(), status_code=410 if gone else 404,
                             media_type="text/html; charset=utf-8",
-                            headers={"Vary": "Accept, Accept-Language", "Content-Language": lang})
+                            headers={"Vary": "Accept, Accept-Language", "Content-Language": lang,
+                                     **more})
         if media == "text/html":
             page = _passport_page if found.kind == "service" and found.record == iri \
                 else _resource_page
             body = (await run_in_threadpool(page, catalog, found, lang, request)).encode()
             headers["Content-Language"] = lang
             return Response(body, media_type="text/html; charset=utf-8", headers=headers)
-        body = await run_in_threadpool(rdfio.serialize, found.triples, RDF_MEDIA[media])
+        body = await run_in_threadpool(lambda: write(found.triples, media, found.record,
+                                                     expanded=expanded))
         return Response(body, media_type=media, headers=headers)
 
     for root in ("id", "codelist", "eli"):
         router.add_api_route(f"{prefix}/{root}/{{path:path}}", dereference,
-                             methods=["GET", "HEAD"],
+                             methods=["HEAD"], include_in_schema=False)
+        router.add_api_route(f"{prefix}/{root}/{{path:path}}", dereference,
+                             methods=["GET"],
                              summary=f"Dereference a catalogue IRI under {root}/ (HTML or RDF)",
                              responses={200: {"content": {m: {} for m in OFFERED}}})
     return router

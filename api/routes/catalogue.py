@@ -21,6 +21,7 @@ from api.schemas import ERRORS
 from catalog.core import Catalog
 from catalog.errors import NotFound
 from catalog.queries.browse import Browse, ServiceFilter
+from catalog.queries.gone import raise_if_withdrawn
 from catalog.records import csvformat
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"], responses=ERRORS)
@@ -159,6 +160,7 @@ async def organisation(code: str, request: Request, catalog: CatalogDep,
     def build() -> bytes:
         found = browse.organisations(iri)
         if not found:  # known institution, but its record is not published (withdrawn)
+            raise_if_withdrawn(catalog.ledger, catalog.kinds, catalog.settings.base_uri, iri)
             raise NotFound.of("catalogue.organisation_unpublished", field="code", value=code)
         page = browse.services(ServiceFilter(authority=iri), limit=limit, cursor=cursor)
         return _json({**found[0], "services": [i.to_dict() for i in page.items],

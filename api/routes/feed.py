@@ -11,11 +11,15 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.background import BackgroundTask
 
 from api.deps import CatalogDep
+from api.negotiation import choose
 from api.schemas import ERRORS
 from catalog.queries.feed import DUMP_FORMATS, Dump, changes
 from catalog.queries.spool import Spools
 
 router = APIRouter(prefix="/api/v1", tags=["integration"], responses=ERRORS)
+#: media types a dump is asked for with (N-Quads first: what */* gets), and their formats
+_BY_MEDIA = {media: name for name, media in DUMP_FORMATS.items()} | {
+    "application/x-trig": "trig", "text/n3": "turtle"}
 
 
 def accepts_gzip(header: str) -> bool:
@@ -38,14 +42,19 @@ def accepts_gzip(header: str) -> bool:
 
 @router.get("/dump", responses={200: {"content": {m: {} for m in DUMP_FORMATS.values()}}})
 async def dump(request: Request, catalog: CatalogDep,
-               format: str = Query("nquads", pattern="^(nquads|trig|turtle)$",
-                                   description="nquads (gzip-encoded when the client accepts "
-                                   "it), trig, or turtle (the union of the records)")
+               format: str | None = Query(None, pattern="^(nquads|trig|turtle)$",
+                                          description="nquads (gzip-encoded when the client "
+                                          "accepts it), trig, or turtle (the union of the "
+                                          "records); without it, Accept chooses (N-Quads for "
+                                          "*/*)")
                ) -> StreamingResponse:
     """Every published record, consistent at one change sequence number (header
     `X-Change-Seq`: continue with `/api/v1/changes?after=` it). The dump is read from the
     ledger into a spool as fast as the ledger gives it, and sent from there: a slow client
     holds no ledger connection. A client runs at most 2 dumps at once (429 beyond)."""
+    if format is None:
+        media = choose(request, list(_BY_MEDIA))
+        format = _BY_MEDIA[media]
     gzip = accepts_gzip(request.headers.get("accept-encoding", ""))
     spools: Spools = request.app.state.spools
     release = spools.acquire(request.client.host if request.client else "unknown")
@@ -59,7 +68,7 @@ async def dump(request: Request, catalog: CatalogDep,
     tag = f"dump-{format}{'-gz' if gzip else ''}-{stream.seq}"
     headers = {"X-Change-Seq": str(stream.seq), "ETag": f'"{tag}"',
                "Content-Disposition": f'attachment; filename="semcat-{stream.seq}.{ext}"',
-               "Vary": "Accept-Encoding"}
+               "Vary": "Accept, Accept-Encoding"}
     if gzip:
         headers["Content-Encoding"] = "gzip"
     return StreamingResponse(iter(stream), media_type=stream.media_type, headers=headers,

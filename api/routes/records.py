@@ -24,8 +24,9 @@ from api.negotiation import RDF_MEDIA, choose
 from api.schemas import ERRORS, VersionsOut, VersionStateOut
 from catalog import gates, rdfio
 from catalog.core import Catalog
-from catalog.errors import InvalidInput
+from catalog.errors import InvalidInput, NotFound
 from catalog.intake.readers import JSON_MEDIA, media_of, single_record
+from catalog.queries.gone import raise_if_withdrawn
 from catalog.records.kinds import RecordKind
 from catalog.settings import Settings
 from catalog.workflow.history import History, VersionView
@@ -50,6 +51,13 @@ def _as_of(value: str | None) -> date | datetime | None:
 def _catalog(request: Request) -> Catalog:
     cat: Catalog = request.app.state.catalog
     return cat
+
+
+def _raise_if_withdrawn(request: Request, kind: RecordKind, code: str) -> None:
+    catalog: Catalog = request.app.state.catalog
+    iri = catalog.ledger.record_iri(kind.name, code)
+    if iri is not None:
+        raise_if_withdrawn(catalog.ledger, catalog.kinds, catalog.settings.base_uri, iri)
 
 
 def router_for(kind: RecordKind) -> APIRouter:
@@ -86,10 +94,15 @@ def router_for(kind: RecordKind) -> APIRouter:
                       ) -> Response:
         kind.check_code(code)
         media = choose(request, offered)
-        view: VersionView = await run_in_threadpool(
-            lambda: history(request).read(
-                code, principal, version=int(version) if version and version != "latest"
-                else None, latest=version == "latest", as_of=_as_of(as_of)))
+        try:
+            view: VersionView = await run_in_threadpool(
+                lambda: history(request).read(
+                    code, principal, version=int(version) if version and version != "latest"
+                    else None, latest=version == "latest", as_of=_as_of(as_of)))
+        except NotFound:
+            if version is None and as_of is None:  # withdrawn: 410 with its last version
+                await run_in_threadpool(_raise_if_withdrawn, request, kind, code)
+            raise
         headers = {"ETag": view.etag, "Vary": "Accept, Authorization",
                    "Last-Modified": conditional.http_date(view.published_at or view.created_at),
                    "X-Version": str(view.number), "X-Version-Status": view.status}

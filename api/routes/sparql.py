@@ -8,6 +8,8 @@ would only add latency to answers that come from the cache in microseconds.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from fastapi import APIRouter
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
@@ -16,8 +18,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import sparql_protocol as protocol
 from api.pages.routes import sparql_page
+from api.routes import graph_store
 from catalog.errors import CatalogError
 from catalog.queries.endpoint import QueryService
+
+
+def _names_a_graph(request: Request) -> bool:
+    keys = {k for k, _ in parse_qsl(request.scope.get("query_string", b"").decode("latin-1"),
+                                    keep_blank_values=True)}
+    return bool(keys & {"graph", "default"})
 
 
 def _wants_html(request: Request) -> bool:
@@ -33,10 +42,15 @@ async def answer(request: Request) -> Response:
         asked = await protocol.read_request(
             request, max_body=4 * queries.settings.max_query_bytes + 4096)
         if asked.query is None:
-            if request.method in ("GET", "HEAD") and protocol.wants_rdf(request):
-                return protocol.service_description(request)
-            if request.method in ("GET", "HEAD") and _wants_html(request):
+            if request.method in ("GET", "HEAD") and _wants_html(request) \
+                    and not protocol.wants_rdf(request):
                 return HTMLResponse(sparql_page(request, queries.settings))
+            if request.method in ("GET", "HEAD") and _names_a_graph(request):
+                # a Graph Store Protocol request sent to the query endpoint: the graph, not
+                # the service description (which a client would take for the graph)
+                return await graph_store.read_graph(request, request.app.state.catalog)
+            if request.method in ("GET", "HEAD"):
+                return protocol.service_description(request)
             raise protocol.missing_query()
         client = request.client.host if request.client else "unknown"
         request.app.state.sparql_rate.check(client, "SPARQL answers")  # cached ones count too

@@ -346,13 +346,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a POST query needs Content-Type {form} or {direct} (got {value})",
         "ro": "o interogare POST trebuie trimisă ca {form} sau {direct} (primit: {value})",
         "ru": "POST-запросу нужен Content-Type {form} или {direct} (получено: {value})"},
+    "gsp.graph_iri": {
+        "en": "{field}={value!r} is not {expected}",
+        "ro": "{field}={value!r} nu este {expected}",
+        "ru": "{field}={value!r} не является {expected}"},
+    "gsp.target": {
+        "en": "name the graph: ?graph=IRI of a record, or ?default (the union of the records)",
+        "ro": "numiți graful: ?graph=IRI al unei înregistrări, sau ?default (reuniunea "
+              "înregistrărilor)",
+        "ru": "укажите граф: ?graph=IRI записи или ?default (объединение записей)"},
+    "gsp.read_only": {
+        "en": "{value} is not allowed: the graph store is read-only (records are written "
+              "through the publishing workflow); allowed: {expected}",
+        "ro": "{value} nu este permis: depozitul de grafuri este doar pentru citire "
+              "(înregistrările se scriu prin fluxul de publicare); permise: {expected}",
+        "ru": "{value} не разрешён: хранилище графов только для чтения (записи изменяются "
+              "через процесс публикации); разрешены: {expected}"},
+    "gsp.no_graph": {
+        "en": "the catalogue has no graph {value}",
+        "ro": "catalogul nu are graful {value}",
+        "ru": "в каталоге нет графа {value}"},
     "protocol.missing_query": {
-        "en": "no query: send ?query=... (or POST one); GET with Accept: text/turtle gives the "
-              "service description",
-        "ro": "lipsește interogarea: trimiteți ?query=... (sau prin POST); GET cu Accept: "
-              "text/turtle dă descrierea serviciului",
-        "ru": "нет запроса: отправьте ?query=... (или POST); GET с Accept: text/turtle выдаёт "
-              "описание сервиса"},
+        "en": "no query: send query=... in the body (or ?query=...); a GET without a query "
+              "gives the service description",
+        "ro": "lipsește interogarea: trimiteți query=... în corp (sau ?query=...); un GET fără "
+              "interogare dă descrierea serviciului",
+        "ru": "нет запроса: отправьте query=... в теле (или ?query=...); GET без запроса "
+              "выдаёт описание сервиса"},
     "protocol.format": {
         "en": "format={value} cannot be served for this query",
         "ro": "formatul {value} nu poate fi servit pentru această interogare",

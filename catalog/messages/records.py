@@ -18,6 +18,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no published {kind} with code {value!r}",
         "ro": "nu există un {kind} publicat cu codul {value!r}",
         "ru": "нет опубликованной записи типа «{kind}» с кодом {value!r}"},
+    "records.gone": {
+        "en": "{value} was withdrawn from the catalogue; its last version ({version}) is at "
+              "{link}",
+        "ro": "{value} a fost retras din catalog; ultima sa versiune ({version}) este la {link}",
+        "ru": "{value} отозван из каталога; его последняя версия ({version}) доступна по "
+              "адресу {link}"},
     "core.export_format": {
         "en": "export needs a dataset format (trig, nquads), not {value}",
         "ro": "exportul cere un format de set de date (trig, nquads), nu {value}",

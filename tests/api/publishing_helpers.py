@@ -106,7 +106,8 @@ def canonical(triples: list[ox.Triple]) -> str:
 
 def parsed(data: bytes, media: str) -> str:
     """The canonical N-Triples of an RDF answer."""
-    quads = ox.parse(data, format=rdfio.format_for(media).ox_format, base_iri=BASE)
+    # (through rdfio: compacted JSON-LD names the CPSV-AP context by URL, read from the bundle)
+    quads = rdfio.parse(data, media, base_iri=BASE, max_bytes=10**8, max_nesting=256)
     return canonical([q.triple for q in quads])
 
 

@@ -246,6 +246,9 @@ def canonical(triples: list[ox.Triple]) -> str:
 def parse_rdf(data: bytes, media: str, base: str = BASE) -> list[ox.Triple]:
     """The triples of an RDF answer (raises when it does not parse)."""
     info = rdfio.format_for(media.split(";")[0].strip())
+    if info.name == "jsonld":  # compacted: names the CPSV-AP context, read from the bundle
+        return [q.triple for q in rdfio.parse(data, info, base_iri=base, max_bytes=10**8,
+                                              max_nesting=256)]
     return [q.triple for q in ox.parse(data, format=info.ox_format, base_iri=base)]
 
 

@@ -350,7 +350,8 @@ def test_a_withdrawal_changes_the_etag_and_leaves_the_list(writable: Hub) -> Non
     assert r.status_code == 200
     assert "ASP-9712" not in codes(r.json()["items"])
     assert r.json()["total"] == before.json()["total"] - 1
-    assert c.get("/id/service/ASP-9712", headers={"Accept": "text/turtle"}).status_code == 404
+    # issue 9: a withdrawn record's IRI is 410 Gone (was 404)
+    assert c.get("/id/service/ASP-9712", headers={"Accept": "text/turtle"}).status_code == 410
 
 
 # --- life and business events ---------------------------------------------------------------
@@ -456,7 +457,7 @@ def test_an_unknown_organisation_is_404(hub: Hub) -> None:
                               "ro": "nu există instituția cu codul 'NOPE'"}
 
 
-def test_an_organisation_whose_record_was_withdrawn_is_404_not_a_server_error(
+def test_an_organisation_whose_record_was_withdrawn_is_410_not_a_server_error(
         writable: Hub) -> None:
     withdraw(writable.catalog, writable.settings.base_uri + "id/org/mmps", author="test")
     listed = {o["code"] for o in writable.client.get(f"{API}/organisations").json()["items"]}
@@ -464,8 +465,8 @@ def test_an_organisation_whose_record_was_withdrawn_is_404_not_a_server_error(
     assert "ASP" in listed
     client = TestClient(writable.app, raise_server_exceptions=False)  # the running app
     r = client.get(f"{API}/organisations/MMPS")
-    assert r.status_code == 404, r.text
-    assert r.json()["error"]["code"] == "not_found"
+    assert r.status_code == 410, r.text  # issue 9: gone, no longer 404
+    assert r.json()["error"]["code"] == "gone"
 
 
 # --- locations ----------------------------------------------------------------------------

@@ -177,7 +177,7 @@ def test_publishing_errors(client: TestClient) -> None:
 def test_sparql_fast_lane_errors(client: TestClient) -> None:
     cors = "access-control-allow-origin"
     for r, status, code in [
-        (client.get("/sparql"), 400, "invalid_request"),
+        (client.post("/sparql", data={"format": "json"}), 400, "invalid_request"),
         (client.get("/sparql", params={"query": "SELEC nothing"}), 400, "query_rejected"),
         (client.get("/sparql", params={"update": "CLEAR ALL"}), 403, "forbidden"),
         (client.get("/sparql", params={"query": "ASK {}", "format": "png"}), 406,

@@ -329,5 +329,7 @@ def test_a_browser_at_the_sparql_endpoint_gets_a_query_form(hub: Hub) -> None:
     codes = [b["code"]["value"] for b in r.json()["results"]["bindings"]]
     assert codes
     assert all(c.startswith("ANOFM-") or c.startswith("CNAS-") for c in codes)
-    # a client that asks for nothing in particular still gets the protocol's 400
-    assert hub.client.get("/sparql").status_code == 400
+    # a client that asks for nothing in particular gets the service description (issue 9)
+    plain = hub.client.get("/sparql")
+    assert plain.status_code == 200
+    assert plain.headers["content-type"].startswith("text/turtle")

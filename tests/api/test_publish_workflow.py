@@ -175,7 +175,9 @@ def test_review_publishes_only_the_reviewed_version_and_withdraw_takes_it_down(
     assert r.status_code == 200, r.text
     assert r.json()["published_version"] is None
     assert hub.in_store(code) is None
-    assert hub.client.get(f"{API}/services/{code}").status_code == 404
+    gone = hub.client.get(f"{API}/services/{code}")  # issue 9: 410 (was 404), last version
+    assert gone.status_code == 410
+    assert gone.json()["error"]["link"] == f"/api/v1/services/{code}?version=2"
     assert hub.versions(code) == [(1, "superseded"), (2, "withdrawn"), (3, "draft")]
     assert hub.changes(code) == [("publish", 1), ("publish", 2), ("withdraw", 2)]
     assert hub.transitions(code) == [

@@ -348,7 +348,8 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 def test_get_without_a_query_is_the_service_description(client: TestClient) -> None:
     found = _description(client)
     endpoints = [t.object for t in found if t.predicate == ox.NamedNode(SD + "endpoint")]
-    assert endpoints == [ox.NamedNode("http://testserver/sparql")]
+    # from SEMCAT_BASE_URI, not from the Host header of the request (testserver)
+    assert endpoints == [ox.NamedNode(client.app.state.settings.base_uri + "sparql")]  # type: ignore[attr-defined]
     features = {t.object.value for t in found if t.predicate.value == SD + "feature"}
     assert SD + "UnionDefaultGraph" in features
     assert SD + "BasicFederatedQuery" not in features  # SERVICE is refused
@@ -384,8 +385,15 @@ def test_the_service_description_conforms_to_the_vocabulary(client: TestClient,
             assert (t.object, range_[p]) in types, f"{p}: object is not a {range_[p]}"
 
 
-def test_get_without_a_query_and_no_rdf_wanted_says_what_to_send(client: TestClient) -> None:
+def test_a_plain_get_without_a_query_is_the_service_description(client: TestClient) -> None:
+    """Issue 9: a plain GET (no Accept) answers the description, no longer 400; a POST
+    without a query still says what to send."""
     r = client.get("/sparql")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/turtle")
+    got = list(ox.parse(r.content, format=ox.RdfFormat.TURTLE))
+    assert len(got) == len(_description(client))
+    r = client.post("/sparql", data={"format": "json"})
     assert r.status_code == 400
     assert "service description" in r.json()["error"]["message"]["en"]
 
