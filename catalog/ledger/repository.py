@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, func, insert
+from sqlalchemy import Engine, func, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -134,6 +134,11 @@ class VersionRow:
     author: str
     comment: str | None
     created_at: datetime
+
+
+#: the owner of a record (a plain statement: no expression built or compiled per call)
+_OWNER_OF = text("SELECT r.id, i.iri FROM record r LEFT JOIN institution i "
+                 "ON i.id = r.institution_id WHERE r.iri = :iri")
 
 
 class Ledger:
@@ -437,12 +442,8 @@ class Ledger:
         """The organisation IRI of the institution that owns the record ``iri`` ("" when it
         has none), or None when there is no such record. One plain query: a bulk import asks
         it for every record it writes."""
-        query = (select(col(Record.id), col(Institution.iri))
-                 .select_from(Record)
-                 .outerjoin(Institution, col(Institution.id) == col(Record.institution_id))
-                 .where(col(Record.iri) == iri))
         with reachable(), self.engine.connect() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(_OWNER_OF, {"iri": iri}).first()
         if row is None:
             return None
         return row[1] or ""
