@@ -55,6 +55,7 @@ class Catalog:
         self.kinds = kinds if kinds is not None else builtin_kinds()
         self.validator = Validator(shapes.profile_shapes(self.kinds),
                                    settings.validation_engine)
+        shapes.variants_present(self.kinds)  # a variant kind validates with its shapes alone
         self.engine = create_db_engine(settings.resolved_database_url)
         migrate(self.engine)
         self.ledger = Ledger(self.engine)
@@ -111,6 +112,10 @@ class Catalog:
         return [(d, self.validate(d)) for d in drafts]
 
     def validate(self, draft: RecordDraft) -> ValidationReport:
+        kind = self.kinds.get(draft.kind)
+        if kind is not None and kind.variant_of is not None:  # another catalogue's record
+            return shapes.validate_variant(kind, draft, self.references,
+                                           self.settings.validation_engine)
         return self.validator.validate(draft.iri, draft.triples, self.references)
 
     # projections --------------------------------------------------------------------------

@@ -85,7 +85,28 @@ LEGAL = RecordKind(
     import_order=3,
 )
 
-BUILTIN: tuple[RecordKind, ...] = (CODELIST, ORGANISATION, LOCATION, LEGAL, SERVICE)
+#: A public service harvested from another country's or region's CPSV-AP catalogue: the same
+#: root class as a passport, read by the harvest (adapters/sources/rdf.py) and validated
+#: against the OFFICIAL CPSV-AP 3.2.0 shapes alone (shapes/official/), since the national
+#: profile (passport.ttl) binds national passports, not another country's records. It keeps
+#: the IRIs its catalogue gave it (docs/decisions/0005-harvest.md) and has no REST routes of
+#: its own; it is searched like a service.
+HARVESTED_SERVICE = RecordKind(
+    name="harvested-service",
+    root_class=CPSV + "PublicService",
+    variant_of="service",
+    iris=IriFamily("id/harvested/{code}"),
+    labels={"ro": "serviciu public preluat", "en": "harvested public service",
+            "ru": "забранная государственная услуга"},
+    code_predicate=DCT + "identifier",
+    authority_predicate=CV + "hasCompetentAuthority",
+    shapes=("official/cpsv-ap-3.2.0.ttl",),
+    search=SERVICE.search,
+    import_order=5,
+)
+
+BUILTIN: tuple[RecordKind, ...] = (CODELIST, ORGANISATION, LOCATION, LEGAL, SERVICE,
+                                   HARVESTED_SERVICE)
 
 
 def builtin_kinds() -> Kinds:

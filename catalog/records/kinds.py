@@ -134,6 +134,11 @@ class RecordKind:
     members_in_scheme: bool = False
     #: properties the server owns on the record's root: refused when a client sends them
     server_owned: frozenset[str] = SERVER_OWNED
+    #: a variant of the kind of that name: records of the same root class read another way
+    #: (harvested from another catalogue), validated against this kind's shapes alone (not
+    #: the union of the others'); never picked by class when RDF is cut into records: only a
+    #: reader that knows where the records come from declares it
+    variant_of: str | None = None
 
     def __post_init__(self) -> None:
         if (self.model is None) != (self.mapping is None):
@@ -206,9 +211,10 @@ class Kinds:
             if k.name in self._by_name:
                 raise ConfigurationError.of("kinds.declared_twice", kind_name=k.name)
             self._by_name[k.name] = k
-        self._by_class = {k.root_class: k for k in self._by_name.values()}
+        plain = [k for k in self._by_name.values() if k.variant_of is None]
+        self._by_class = {k.root_class: k for k in plain}
         self._by_path = {k.path: k for k in self._by_name.values() if k.path}
-        if len(self._by_class) != len(self._by_name):
+        if len(self._by_class) != len(plain):
             raise ConfigurationError.of("kinds.shared_root_class")
 
     def __iter__(self) -> Iterator[RecordKind]:
