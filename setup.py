@@ -16,7 +16,7 @@ PACKAGE_DATA = {
     "catalog": ["queries/*.rq", "contexts/*.jsonld", "ledger/migrations/*.mako",
                 "ledger/migrations/*.py", "ledger/migrations/versions/*.py"],
     "api": ["pages/templates/*.html", "pages/static/*"],
-    "adapters": ["definitions/xroad/*"],
+    "adapters": ["definitions/xroad/*", "mapping/*.json", "examples/*"],
 }
 
 
