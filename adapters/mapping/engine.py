@@ -54,8 +54,9 @@ class RecordMapper:
     """Maps the items of one source with one mapping."""
 
     def __init__(self, spec: MappingSpec, *, defaults: Mapping[str, Any] | None = None,
-                 minter: Minter | None = None) -> None:
+                 minter: Minter | None = None, base_uri: str = "") -> None:
         self.spec = spec
+        self.base_uri = base_uri
         self.refs = References(language_of(spec.source), spec.record.namespaces)
         self.defaults = dict(defaults or {})
         self.minter = minter
@@ -67,7 +68,9 @@ class RecordMapper:
     def _check(self, fields: Mapping[str, Any], where: str) -> None:
         for name, target in fields.items():
             here = f"{where}.{name}"
-            if isinstance(target, str):
+            if isinstance(target, list):
+                self._check({str(n): t for n, t in enumerate(target)}, here)
+            elif isinstance(target, str):
                 self.refs.check(target, here)
             elif isinstance(target, dict) and "each" in target:
                 self.refs.check(target["each"], here + ".each")
@@ -110,6 +113,12 @@ class RecordMapper:
             here = f"{where}.{name}" if where else name
             if is_value(target):
                 value = self._value(target, items, here, problems, key)
+            elif isinstance(target, list):  # several values, one list
+                value = []
+                for n, part in enumerate(target):
+                    got = self._value(part, items, f"{here}[{n}]", problems, key)
+                    value += got if isinstance(got, list) else [] if got is None else [got]
+                value = list(dict.fromkeys(value)) or None
             elif "each" in target:
                 value = [self._fields(target["fields"], [part], here, problems, key)
                          for item in items for part in self.refs.iterate(target["each"], item)]
@@ -166,6 +175,10 @@ class RecordMapper:
                       if isinstance(v, dict) else v for v in values]
         values = list(dict.fromkeys(values)) if all(
             isinstance(v, (str, int, float, bool)) for v in values) else values
+        values = [v.replace("{$base}", self.base_uri) if isinstance(v, str) else v
+                  for v in values]
+        if "join" in spec and values:
+            values = [spec["join"].join(str(v) for v in values)]
         if spec.get("list"):
             result: Any = values or None
         elif len(values) > 1:
@@ -174,26 +187,37 @@ class RecordMapper:
             return None
         else:
             result = values[0] if values else None
-        if result is None and spec.get("required"):
+        if result is None and self._required(spec, items):
             expected = spec.get("reference") or spec.get("template") or "a value"
-            problems.append(InvalidInput.of("adapter.required", field=where,
-                                            expected=f"from {expected}"))
+            problems.append(
+                InvalidInput.of("adapter.required_because", field=where, reason=spec["reason"],
+                                expected=f"from {expected}") if "reason" in spec else
+                InvalidInput.of("adapter.required", field=where, expected=f"from {expected}"))
         if result is not None and "language" in spec:
             result = {spec["language"]: result}
         return result
 
+    def _required(self, spec: Mapping[str, Any], items: Sequence[Any]) -> bool:
+        if spec.get("required"):
+            return True
+        when = spec.get("required_when")
+        return when is not None and any(
+            str(v).strip() == when["equals"]
+            for item in items for v in self.refs.values(when["reference"], item))
+
     def _translate(self, spec: Mapping[str, Any], values: list[Any], where: str,
                    problems: _Problems) -> list[Any]:
-        table: Mapping[str, Any] | None = None
-        place = ""
         if "map" in spec:
-            table, place = spec["map"], "the value map"
-        elif "crosswalk" in spec:
+            values = self._look_up(spec, spec["map"], "the value map", values, where,
+                                   problems)
+        if "crosswalk" in spec:
             cw = self.spec.crosswalks[spec["crosswalk"]]
-            table = {code: m.target for code, m in cw.entries.items()}
-            place = f"the crosswalk {cw.name}"
-        if table is None:
-            return values
+            values = self._look_up(spec, {code: m.target for code, m in cw.entries.items()},
+                                   f"the crosswalk {cw.name}", values, where, problems)
+        return values
+
+    def _look_up(self, spec: Mapping[str, Any], table: Mapping[str, Any], place: str,
+                 values: list[Any], where: str, problems: _Problems) -> list[Any]:
         out: list[Any] = []
         policy = spec.get("unmapped", "reject")
         for v in values:

@@ -150,18 +150,19 @@ def load(path: Path) -> MappingSpec:
 
 
 def _typed(doc: dict[str, Any], base_dir: Path, digest: str) -> MappingSpec:
-    rec = doc["record"]
+    rec = doc.get("record") or {"key": None}
     record = RecordSpec(key=rec["key"], iterator=rec.get("iterator"),
                         group=bool(rec.get("group", False)), skip=tuple(rec.get("skip", ())),
                         namespaces=dict(rec.get("namespaces", {})))
     crosswalks = {name: _crosswalk(name, cw, base_dir)
                   for name, cw in (doc.get("crosswalks") or {}).items()}
-    _check_crosswalk_names(doc["fields"], crosswalks, "fields")
+    _check_crosswalk_names(doc.get("fields") or {}, crosswalks, "fields")
     languages = doc.get("languages") or {}
     schedule = doc.get("schedule")
     return MappingSpec(
         name=doc["name"], institution=doc["institution"], kind=doc.get("kind", "service"),
-        source=doc["source"], record=record, fields=doc["fields"], crosswalks=crosswalks,
+        source=doc["source"], record=record, fields=doc.get("fields") or {},
+        crosswalks=crosswalks,
         base_dir=base_dir, digest=digest, title=doc.get("title", ""),
         schedule_s=seconds_of(schedule["every"]) if schedule else None,
         default_language=languages.get("default"), language_map=languages.get("map", {}))
@@ -171,6 +172,10 @@ def _check_crosswalk_names(fields: Mapping[str, Any], crosswalks: Mapping[str, C
                            where: str) -> None:
     for name, target in fields.items():
         here = f"{where}.{name}"
+        if isinstance(target, list):
+            _check_crosswalk_names({f"{name}.{n}": t for n, t in enumerate(target)},
+                                   crosswalks, where)
+            continue
         if not isinstance(target, dict):
             continue
         if "crosswalk" in target and target["crosswalk"] not in crosswalks:
@@ -187,14 +192,16 @@ def _crosswalk(name: str, cw: Mapping[str, Any], base_dir: Path) -> Crosswalk:
     default = cw.get("match", "exact")
     entries: dict[str, Match] = {}
     if "file" in cw:
-        entries.update(_crosswalk_file((base_dir / cw["file"]).resolve(), default))
+        entries.update(_crosswalk_file((base_dir / cw["file"]).resolve(), default,
+                                       cw.get("columns")))
     for code, entry in (cw.get("entries") or {}).items():
         entries[str(code)] = Match(entry, default) if isinstance(entry, str) else \
             Match(entry["target"], entry.get("match", default), entry.get("label"))
     return Crosswalk(name, cw["provider_scheme"], cw.get("target", "concept"), default, entries)
 
 
-def _crosswalk_file(path: Path, default: str) -> dict[str, Match]:
+def _crosswalk_file(path: Path, default: str, columns: Mapping[str, str] | None
+                    ) -> dict[str, Match]:
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -204,6 +211,8 @@ def _crosswalk_file(path: Path, default: str) -> dict[str, Match]:
                           limit=MAX_CROSSWALK_BYTES)
     out: dict[str, Match] = {}
     text = path.read_text(encoding="utf-8-sig")
+    if columns is not None:
+        return _crosswalk_columns(path, text, default, columns)
     for n, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         if not row or (n == 1 and row[0].strip().lower() in ("provider_code", "code")):
             continue
@@ -216,4 +225,25 @@ def _crosswalk_file(path: Path, default: str) -> dict[str, Match]:
                                   reason=f"match {match!r} is not exact, close, broad, "
                                          "narrow or related")
         out[row[0].strip()] = Match(row[1].strip(), match)
+    return out
+
+
+def _crosswalk_columns(path: Path, text: str, default: str, columns: Mapping[str, str]
+                       ) -> dict[str, Match]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in columns.values() if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InvalidInput.of("crosswalk.bad_file", value=path.name, line=1,
+                              reason=f"no column {missing[0]!r} in the header")
+    out: dict[str, Match] = {}
+    for n, row in enumerate(reader, start=2):
+        code, target = (row.get(columns["code"]) or "").strip(), \
+            (row.get(columns["target"]) or "").strip()
+        if not code or not target:
+            raise InvalidInput.of("crosswalk.bad_file", value=path.name, line=n,
+                                  reason=f"{columns['code']} and {columns['target']} are "
+                                         "required")
+        match = (row.get(columns.get("match", "")) or "").strip() or default
+        label = (row.get(columns.get("label", "")) or "").strip() or None
+        out[code] = Match(target, match, label)
     return out

@@ -34,9 +34,10 @@ def rejected(rec: SourceRecord, errors: list[CatalogError]) -> Outcome:
 
 class Planner:
     def __init__(self, catalog: Catalog, kind: RecordKind, principal: Principal, *,
-                 publish: bool) -> None:
+                 publish: bool, model_kind: RecordKind | None = None) -> None:
         self.catalog, self.kind, self.principal, self.publish = catalog, kind, principal, publish
-        self.form = form(kind)
+        self.model_mapping = (model_kind or kind).mapping
+        self.form = form(model_kind or kind)
 
     def outcome(self, rec: SourceRecord) -> Outcome:
         draft = rec.draft
@@ -73,7 +74,7 @@ class Planner:
 
     def _diff(self, number: int, old_content: str, iri: str, triples: Any,
               canonical: str) -> Any:
-        mapping = self.kind.mapping
+        mapping = self.kind.mapping or self.model_mapping
         old = new = None
         if mapping is not None:
             old = mapping.from_triples(rdfio.parse_canonical(old_content), iri)

@@ -84,11 +84,21 @@ class Sync:
 
     def _kind(self) -> RecordKind:
         kind = self.catalog.kinds.get(self.spec.kind)
-        if kind is None or kind.model is None:
+        self.model_kind = self._model_kind(kind) if kind is not None else None
+        if kind is None or self.model_kind is None:
             raise InvalidInput.of("adapter.unknown_kind", field="kind", value=self.spec.kind,
                                   expected=", ".join(k.name for k in self.catalog.kinds
-                                                     if k.model is not None))
+                                                     if self._model_kind(k) is not None))
         return kind
+
+    def _model_kind(self, kind: RecordKind) -> RecordKind | None:
+        """The kind whose JSON model maps records of ``kind``: itself, or the kind it is a
+        variant of (a harvested service is mapped like a passport)."""
+        if kind.model is not None:
+            return kind
+        variant_of = getattr(kind, "variant_of", None)
+        other = self.catalog.kinds.get(variant_of) if variant_of else None
+        return other if other is not None and other.model is not None else None
 
     def _institution(self) -> tuple[str, int]:
         for inst in self.catalog.ledger.institutions():
@@ -98,16 +108,19 @@ class Sync:
                               value=self.spec.institution)
 
     def _stream(self, source: Source, tick: Callable[[], None] | None = None) -> RecordStream:
+        assert self.model_kind is not None
         defaults = {"competent_authority": self.institution_iri} \
-            if self.kind.name == "service" else {}
+            if self.model_kind.name == "service" else {}
         mapper = RecordMapper(self.spec, defaults=defaults,
-                              minter=KeyCodes(self.engine, self.spec.name))
+                              minter=KeyCodes(self.engine, self.spec.name),
+                              base_uri=self.catalog.settings.base_uri)
 
         def on_item() -> None:
             if tick is not None:
                 tick()
 
-        return RecordStream(source, mapper, self.kind, self.catalog.settings, tick=on_item)
+        return RecordStream(source, mapper, self.kind, self.catalog.settings, tick=on_item,
+                            model_kind=self.model_kind)
 
     def _report(self, run_id: int) -> RunReport:
         row = syncs.run(self.engine, self.spec.name, run_id)
@@ -121,7 +134,8 @@ class Sync:
         source = self.registry.build(self.spec)
         run = syncs.start(self.engine, self.spec.name, dry_run=True, trigger=trigger,
                           holder=process_holder(), digest=self.spec.digest)
-        planner = Planner(self.catalog, self.kind, self.principal, publish=self.trusted)
+        planner = Planner(self.catalog, self.kind, self.principal, publish=self.trusted,
+                          model_kind=self.model_kind)
         counts: Counter[str] = Counter()
         buffer: list[Outcome] = []
         position: str | None = None

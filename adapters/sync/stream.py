@@ -14,7 +14,7 @@ from typing import Any
 
 from catalog.errors import CatalogError, InvalidInput, InvalidRecord
 from catalog.intake.checks import check_record
-from catalog.intake.readers import draft_from_data
+from catalog.intake.readers import draft_from_data, record_from_data
 from catalog.records import RecordDraft
 from catalog.records.kinds import RecordKind
 from catalog.settings import Settings
@@ -58,12 +58,28 @@ def reasons(errors: list[CatalogError]) -> list[dict[str, Any]]:
     return out
 
 
+def draft_of(kind: RecordKind, model_kind: RecordKind, data: Any, base_uri: str,
+             where: str) -> RecordDraft:
+    """The draft of a record of ``kind`` from its plain JSON; a variant of another kind (a
+    harvested service) is read with that kind's model and mapping, under its own IRIs."""
+    if model_kind is kind:
+        return draft_from_data(kind, data, base_uri, position=where)
+    assert model_kind.mapping is not None
+    record = record_from_data(model_kind, data, where)
+    code = kind.check_code(str(getattr(record, "code", "")))
+    iri = kind.iri(base_uri, code)
+    return RecordDraft(iri, kind.name, model_kind.mapping.to_triples(record, iri),
+                       declared=kind)
+
+
 class RecordStream:
     """Reads a source through a mapping (see the module's docstring)."""
 
     def __init__(self, source: Source, mapper: RecordMapper, kind: RecordKind,
-                 settings: Settings, *, tick: Callable[[], None] | None = None) -> None:
+                 settings: Settings, *, tick: Callable[[], None] | None = None,
+                 model_kind: RecordKind | None = None) -> None:
         self.source, self.mapper, self.kind, self.settings = source, mapper, kind, settings
+        self.model_kind = model_kind or kind
         self.tick = tick
         self.seen: dict[str, str] = {}
 
@@ -120,8 +136,8 @@ class RecordStream:
         if rec.data is None:
             return rec
         try:
-            rec.draft = draft_from_data(self.kind, rec.data, self.settings.base_uri,
-                                        position=where)
+            rec.draft = draft_of(self.kind, self.model_kind, rec.data, self.settings.base_uri,
+                                 where)
             check_record(rec.draft, self.settings)
         except CatalogError as exc:
             rec.draft = None

@@ -90,6 +90,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{field}: the source gives no value ({expected})",
         "ro": "{field}: sursa nu dă nicio valoare ({expected})",
         "ru": "{field}: источник не даёт значения ({expected})"},
+    "adapter.required_because": {
+        "en": "{field}: the source gives no value, yet {reason}",
+        "ro": "{field}: sursa nu dă nicio valoare, deși {reason}",
+        "ru": "{field}: источник не даёт значения, хотя {reason}"},
     "adapter.unmapped": {
         "en": "{field}: the value {value!r} is not in {where} (expected one of: {expected})",
         "ro": "{field}: valoarea {value!r} nu este în {where} (așteptat una dintre: "
