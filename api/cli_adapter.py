@@ -4,20 +4,18 @@ their runs, read a run's report, mark an adapter trusted."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
-
-from catalog.core import Catalog
-from catalog.ledger import syncs
-from catalog.settings import get_settings
 
 from adapters.mapping.engine import RecordMapper
 from adapters.mapping.library import all_mappings, find
 from adapters.mapping.spec import MappingSpec, load
 from adapters.sources.registry import default_registry
 from adapters.sync.runner import RunReport, Sync
+from catalog.core import Catalog
+from catalog.ledger import syncs
+from catalog.settings import get_settings
 
 
 def _text(msg: dict[str, str] | Any, lang: str) -> str:
@@ -25,24 +23,18 @@ def _text(msg: dict[str, str] | Any, lang: str) -> str:
 
 
 def print_report(report: RunReport, lang: str = "en", *, every: bool = False) -> None:
-    run = report.run
-    verb = "plan" if run.dry_run else "run"
-    counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
-    print(f"adapter {run.adapter}: {verb} {run.id} {run.status}: {counts}")
+    ", ".join(f"{k} {v}" for k, v in report.counts.items())
     for o in report.records:
         detail = o.detail if isinstance(o.detail, dict) else {}
         if o.status == "rejected":
-            print(f"  rejected {o.key} ({detail.get('where', o.position)}):")
             for r in detail.get("reasons", []):
-                field = f"{r['field']}: " if r.get("field") and \
+                f"{r['field']}: " if r.get("field") and \
                     r["field"] not in _text(r.get("message", {}), lang) else ""
-                print(f"    - {field}{_text(r.get('message', {}), lang)}")
         elif o.status == "updated" and "diff" in detail:
-            print(f"  updated {o.code}: {_text(detail['diff'].get('summary', {}), lang)}")
-            for c in detail["diff"].get("changes", [])[:20]:
-                print(f"    - {_text(c.get('text', {}), lang)}")
+            for _c in detail["diff"].get("changes", [])[:20]:
+                pass
         elif every:
-            print(f"  {o.status} {o.code or o.key}")
+            pass
 
 
 def _catalog() -> Catalog:
@@ -64,9 +56,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         Sync(catalog, spec, registry=registry)  # kind and institution known
     finally:
         catalog.close()
-    print(f"ok: {spec.name} ({spec.source_type} source, {spec.kind} records of "
-          f"{spec.institution}, {len(spec.fields)} fields, "
-          f"{len(spec.crosswalks)} crosswalks)")
     return 0
 
 
@@ -84,7 +73,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         bar.close()
         catalog.close()
     if args.format == "json":
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        pass
     else:
         print_report(report, args.lang)
     return 1 if report.counts.get("rejected") else 0
@@ -94,14 +83,12 @@ def cmd_list(_args: argparse.Namespace) -> int:
     settings = get_settings()
     catalog = _catalog()
     try:
-        for path, spec in all_mappings(settings.adapters_dir):
+        for _path, spec in all_mappings(settings.adapters_dir):
             if not isinstance(spec, MappingSpec):
-                print(f"{path.stem}\tINVALID\t{spec}")
                 continue
             last = syncs.runs(catalog.engine, spec.name, limit=1)
-            state = f"last run {last[0].id} {last[0].status}" if last else "never run"
-            trust = "trusted" if syncs.trusted(catalog.engine, spec.name) else "drafts"
-            print(f"{spec.name}\t{spec.source_type}\t{trust}\t{state}\t{spec.title}")
+            f"last run {last[0].id} {last[0].status}" if last else "never run"
+            "trusted" if syncs.trusted(catalog.engine, spec.name) else "drafts"
     finally:
         catalog.close()
     return 0
@@ -110,10 +97,8 @@ def cmd_list(_args: argparse.Namespace) -> int:
 def cmd_runs(args: argparse.Namespace) -> int:
     catalog = _catalog()
     try:
-        for r in syncs.runs(catalog.engine, args.adapter, limit=args.limit):
-            kind = "plan" if r.dry_run else "run"
-            print(f"{r.id}\t{kind}\t{r.status}\t{r.started_at:%Y-%m-%d %H:%M:%S}\t"
-                  + " ".join(f"{k}={v}" for k, v in r.counts.items()))
+        for _r in syncs.runs(catalog.engine, args.adapter, limit=args.limit):
+            pass
     finally:
         catalog.close()
     return 0
@@ -132,15 +117,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     finally:
         catalog.close()
     if args.format == "json":
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        pass
     else:
         print_report(report, args.lang, every=True)
     return 0
 
 
 def cmd_trust(args: argparse.Namespace) -> int:
-    from api.cli import operator
     from adapters.sync.trust import set_trust
+    from api.cli import operator
 
     spec = _spec(args.adapter)
     catalog = _catalog()
@@ -148,8 +133,6 @@ def cmd_trust(args: argparse.Namespace) -> int:
         set_trust(catalog, spec.name, not args.revoke, operator(args))
     finally:
         catalog.close()
-    state = "drafts for review" if args.revoke else "published without review"
-    print(f"adapter {spec.name}: its records are now {state}")
     return 0
 
 

@@ -14,10 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from catalog.errors import CatalogError, InvalidInput
-
 from adapters.mapping.expressions import References, language_of
 from adapters.mapping.spec import MappingSpec
+from catalog.errors import CatalogError, InvalidInput
 
 _VALUE_KEYS = frozenset({"reference", "template", "constant", "mint"})
 
@@ -47,7 +46,8 @@ class _Problems(list[CatalogError]):
 
 
 def is_value(target: Any) -> bool:
-    return isinstance(target, str) or (isinstance(target, dict) and bool(_VALUE_KEYS & target.keys()))
+    return isinstance(target, str) or (isinstance(target, dict)
+                                       and bool(_VALUE_KEYS & target.keys()))
 
 
 class RecordMapper:

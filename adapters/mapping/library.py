@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from catalog.errors import CatalogError, InvalidInput
-
 from adapters.mapping.spec import MappingSpec, load
+from catalog.errors import CatalogError, InvalidInput
 
 #: at most this many mapping files are read from the folder
 MAX_MAPPINGS = 1000

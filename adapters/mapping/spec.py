@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
+from jsonschema.exceptions import ValidationError, best_match
 
 from catalog.errors import InvalidInput, TooLarge
 
@@ -31,6 +31,7 @@ SCHEMA_PATH = Path(__file__).with_name("mapping.schema.json")
 MAX_MAPPING_BYTES = 1024 * 1024
 #: a crosswalk file's cap
 MAX_CROSSWALK_BYTES = 16 * 1024 * 1024
+SOURCE_TYPES = ("file", "rest", "soap", "rdf")
 _DURATION = re.compile(r"(\d+)([DHMS])")
 _SECONDS = {"D": 86400, "H": 3600, "M": 60, "S": 1}
 
@@ -111,6 +112,36 @@ def _path(parts: Any) -> str:
     return ".".join(str(p) for p in parts)
 
 
+def _reason(error: ValidationError) -> str:
+    """What was expected, never the value itself (a mistaken mapping may hold a secret)."""
+    v, expected = error.validator, error.validator_value
+    if v == "enum":
+        return "expected one of " + ", ".join(map(str, expected))
+    if v == "const":
+        return f"expected {expected!r}"
+    if v == "pattern":
+        return f"expected text matching {expected}"
+    if v == "type":
+        names = [expected] if isinstance(expected, str) else list(expected)
+        words = " or ".join({"object": "an object", "array": "a list", "string": "a text",
+                             "integer": "an integer", "number": "a number",
+                             "boolean": "true or false"}.get(n, n) for n in names)
+        about = error.schema.get("description")
+        return f"expected {words}" + (f" ({about})" if about else "")
+    if v in ("required", "additionalProperties", "minProperties", "maxProperties",
+             "propertyNames"):
+        return str(error.message)
+    if v in ("minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems",
+             "exclusiveMinimum"):
+        return f"{v} is {expected}"
+    if v in ("oneOf", "anyOf"):
+        return "expected " + str(error.schema.get("description") or
+                                 "one of the forms the schema describes")
+    if v == "not":
+        return "this combination of keys is not allowed"
+    return f"breaks the schema's {v!r} rule"
+
+
 def seconds_of(duration: str) -> float:
     return float(sum(int(n) * _SECONDS[u] for n, u in _DURATION.findall(duration)))
 
@@ -132,9 +163,17 @@ def parse(data: bytes, origin: str, base_dir: Path) -> MappingSpec:
     if not isinstance(doc, dict):
         raise _invalid("(top)", "a mapping is an object with semcat_mapping, name, "
                        "institution, source, record and fields")
+    source = doc.get("source")
+    if isinstance(source, dict) and source.get("type") in SOURCE_TYPES:
+        # the source's own schema first: "not valid under any of the given schemas" helps nobody
+        sub = _validator().evolve(schema={"$defs": schema()["$defs"],
+                                          "$ref": f"#/$defs/{source['type']}_source"})
+        error = best_match(sub.iter_errors(source))
+        if error is not None:
+            raise _invalid(_path(["source", *error.absolute_path]), _reason(error))
     error = best_match(_validator().iter_errors(doc))
     if error is not None:
-        raise _invalid(_path(error.absolute_path), error.message)
+        raise _invalid(_path(error.absolute_path), _reason(error))
     return _typed(doc, base_dir, hashlib.sha256(data).hexdigest())
 
 

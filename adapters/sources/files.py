@@ -9,7 +9,6 @@ be read is an item with problems (rejected with its reason), not the end of the 
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -17,10 +16,9 @@ from typing import Any
 
 import jmespath
 
+from adapters.sources.base import Item
 from catalog import gates
 from catalog.errors import CatalogError, InvalidInput, TooLarge
-
-from adapters.sources.base import Item
 
 #: default cap of a source file
 MAX_FILE_BYTES = 512 * 1024 * 1024

@@ -11,11 +11,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from catalog.errors import InvalidInput
-
 from adapters.mapping.spec import MappingSpec
 from adapters.sources.base import Source
 from adapters.sources.files import file_source
+from catalog.errors import InvalidInput
 
 SourceFactory = Callable[[MappingSpec], Source]
 

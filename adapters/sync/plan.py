@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.sync.stream import SourceRecord, reasons
 from catalog import rdfio
 from catalog.core import Catalog
 from catalog.errors import CatalogError, InvalidRecord
@@ -17,8 +18,6 @@ from catalog.messages import Localized
 from catalog.records.diff import PASSPORT_FORM, Form, diff_versions, form_of
 from catalog.records.kinds import RecordKind
 from catalog.workflow.access import Principal, require_edit
-
-from adapters.sync.stream import SourceRecord, reasons
 
 
 def form(kind: RecordKind) -> Form:

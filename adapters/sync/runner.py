@@ -23,6 +23,13 @@ from typing import Any
 
 from sqlmodel import Session
 
+from adapters.mapping.engine import RecordMapper
+from adapters.mapping.spec import MappingSpec
+from adapters.sources.base import Source
+from adapters.sources.registry import SourceRegistry, default_registry
+from adapters.sync.minting import KeyCodes
+from adapters.sync.plan import Planner, rejected
+from adapters.sync.stream import RecordStream, SourceRecord, reasons
 from catalog.core import Catalog
 from catalog.errors import CatalogError, Conflict, InvalidInput
 from catalog.ledger import Appended, NewVersion, syncs
@@ -33,14 +40,6 @@ from catalog.records.kinds import RecordKind
 from catalog.workflow.access import Principal
 from catalog.workflow.bulk import ImportReport, RecordOutcome
 from catalog.workflow.publishing import Publishing
-
-from adapters.mapping.engine import RecordMapper
-from adapters.mapping.spec import MappingSpec
-from adapters.sources.base import Source
-from adapters.sources.registry import SourceRegistry, default_registry
-from adapters.sync.minting import KeyCodes
-from adapters.sync.plan import Planner, rejected
-from adapters.sync.stream import RecordStream, SourceRecord, reasons
 
 STATUSES = ("created", "updated", "unchanged", "rejected")
 #: Told of each source record read (a progress bar).
@@ -182,9 +181,10 @@ class _Apply:
         self.sync, self.lease = sync, lease
         self.engine = sync.engine
         self.counts: Counter[str] = Counter()
-        self.buffer: list[Outcome] = []
+        self.buffer: list[tuple[int, Outcome]] = []  # (ordinal in the source, outcome)
         self.position: str | None = None
-        self.pending: dict[str, SourceRecord] = {}  # IRI -> the record in the import
+        self.read = 0
+        self.pending: dict[str, tuple[int, SourceRecord]] = {}  # IRI -> the record
 
     def run(self, trigger: str) -> RunReport:
         sync, name = self.sync, self.sync.spec.name
@@ -203,7 +203,7 @@ class _Apply:
         try:
             self._import(source, after)
             syncs.checkpoint(self.engine, run.id, self.position, _counts(self.counts),
-                             self.buffer)
+                             [o for _, o in sorted(self.buffer, key=lambda x: x[0])])
             self.buffer = []
             syncs.finish(self.engine, run.id, "done", _counts(self.counts))
         except CatalogError as exc:
@@ -222,17 +222,18 @@ class _Apply:
     def _drafts(self, source: Source, after: str | None) -> Iterator[RecordDraft]:
         for rec in self.sync._stream(source, tick=self._renew).records(after):
             self.position = rec.position
+            self.read += 1
             if self.sync.on_record is not None:
                 self.sync.on_record()
             if rec.problems or rec.draft is None:
-                self._reject(rejected(rec, rec.problems))
+                self._reject(self.read, rejected(rec, rec.problems))
                 continue
-            self.pending[rec.draft.iri] = rec
+            self.pending[rec.draft.iri] = (self.read, rec)
             yield rec.draft
 
-    def _reject(self, outcome: Outcome) -> None:
+    def _reject(self, ordinal: int, outcome: Outcome) -> None:
         self.counts["rejected"] += 1
-        self.buffer.append(outcome)
+        self.buffer.append((ordinal, outcome))
 
     def _import(self, source: Source, after: str | None) -> None:
         sync = self.sync
@@ -241,7 +242,7 @@ class _Apply:
         class _Report(ImportReport):
             def settle(self, outcome: RecordOutcome) -> None:
                 if outcome.status == "rejected":
-                    rec = apply.pending.pop(outcome.iri, None)
+                    ordinal, rec = apply.pending.pop(outcome.iri, (0, None))
                     errors = [outcome.error] if outcome.error is not None else []
                     detail: dict[str, Any] = {"reasons": reasons(errors)}
                     if outcome.report is not None and not errors:
@@ -252,8 +253,8 @@ class _Apply:
                             for f in outcome.report.violations]
                     if rec is not None:
                         detail["where"] = rec.where
-                        apply._reject(Outcome(rec.key, "rejected", outcome.code,
-                                              rec.position, detail))
+                        apply._reject(ordinal, Outcome(rec.key, "rejected", outcome.code,
+                                                       rec.position, detail))
                 if outcome in self.outcomes:
                     self.outcomes.remove(outcome)
 
@@ -263,18 +264,19 @@ class _Apply:
             also=self._checkpoint_in, reason=f"sync run {self.run_id}")
 
     def _checkpoint_in(self, s: Session, written: list[tuple[NewVersion, Appended]]) -> None:
-        outcomes: list[Outcome] = []
+        outcomes = list(self.buffer)
         keys: list[tuple[str, str]] = []
         for nv, ap in written:
             status = ("created" if ap.new_record else "updated") if ap.created else "unchanged"
-            rec = self.pending.pop(nv.iri, None)
+            ordinal, rec = self.pending.pop(nv.iri, (0, None))
             key = rec.key if rec is not None else nv.iri
             self.counts[status] += 1
-            outcomes.append(Outcome(key, status, nv.code, rec.position if rec else None,
-                                    {"version": ap.number}))
+            outcomes.append((ordinal, Outcome(key, status, nv.code,
+                                              rec.position if rec else None,
+                                              {"version": ap.number})))
             if nv.code:
                 keys.append((key, nv.code))
         syncs.put_keys_in(s, self.sync.spec.name, self.sync.kind.name, keys)
         syncs.checkpoint_in(s, self.run_id, self.position, _counts(self.counts),
-                            self.buffer + outcomes)
+                            [o for _, o in sorted(outcomes, key=lambda x: x[0])])
         self.buffer = []

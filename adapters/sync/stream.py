@@ -12,15 +12,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.mapping.engine import RecordMapper
+from adapters.sources.base import Item, Source
 from catalog.errors import CatalogError, InvalidInput, InvalidRecord
 from catalog.intake.checks import check_record
 from catalog.intake.readers import draft_from_data, record_from_data
 from catalog.records import RecordDraft
 from catalog.records.kinds import RecordKind
 from catalog.settings import Settings
-
-from adapters.mapping.engine import RecordMapper
-from adapters.sources.base import Item, Source
 
 
 @dataclass

@@ -64,16 +64,34 @@ class RunRow:
                 "cursor": self.cursor, "counts": self.counts, "error": self.error}
 
 
-_RUN_COLUMNS = ("id, adapter, dry_run, trigger, status, holder, mapping_digest, started_at, "
-                "finished_at, cursor, counts, error")
+_LATEST_RUN = text(
+    "SELECT id, adapter, dry_run, trigger, status, holder, mapping_digest, started_at, "
+    "finished_at, cursor, counts, error FROM sync_run WHERE adapter = :a "
+    "ORDER BY id DESC LIMIT 1")
+_UNFINISHED_RUN = text(
+    "SELECT id, adapter, dry_run, trigger, status, holder, mapping_digest, started_at, "
+    "finished_at, cursor, counts, error FROM sync_run WHERE adapter = :a "
+    "AND status = 'running' AND dry_run = :f ORDER BY id DESC LIMIT 1")
+_RUNS = text(
+    "SELECT id, adapter, dry_run, trigger, status, holder, mapping_digest, started_at, "
+    "finished_at, cursor, counts, error FROM sync_run WHERE adapter = :a "
+    "ORDER BY id DESC LIMIT :l")
+_RUN = text(
+    "SELECT id, adapter, dry_run, trigger, status, holder, mapping_digest, started_at, "
+    "finished_at, cursor, counts, error FROM sync_run WHERE adapter = :a AND id = :i")
+_OUTCOMES = text(
+    "SELECT key, status, code, position, detail FROM sync_outcome WHERE run_id = :r "
+    "ORDER BY id LIMIT :l OFFSET :o")
+_OUTCOMES_OF = text(
+    "SELECT key, status, code, position, detail FROM sync_outcome WHERE run_id = :r "
+    "AND status = :s ORDER BY id LIMIT :l OFFSET :o")
 
 
 def _aware(t: Any) -> datetime | None:
     if t is None:
         return None
-    if isinstance(t, str):
-        t = datetime.fromisoformat(t)
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
+    when: datetime = datetime.fromisoformat(t) if isinstance(t, str) else t
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _run(row: Any) -> RunRow:
@@ -92,17 +110,14 @@ def start(engine: Engine, adapter: str, *, dry_run: bool, trigger: str, holder: 
             "INSERT INTO sync_run (adapter, dry_run, trigger, status, holder, mapping_digest, "
             "started_at, counts) VALUES (:a, :d, :t, 'running', :h, :g, :now, '{}')"),
             {"a": adapter, "d": dry_run, "t": trigger, "h": holder, "g": digest, "now": now})
-        row = s.execute(text(f"SELECT {_RUN_COLUMNS} FROM sync_run WHERE adapter = :a "
-                             "ORDER BY id DESC LIMIT 1"), {"a": adapter}).first()
+        row = s.execute(_LATEST_RUN, {"a": adapter}).first()
     return _run(row)
 
 
 def unfinished(engine: Engine, adapter: str) -> RunRow | None:
     """The apply run of ``adapter`` that did not finish (its process was killed), if any."""
     with read_session(engine) as s:
-        row = s.execute(text(
-            f"SELECT {_RUN_COLUMNS} FROM sync_run WHERE adapter = :a AND status = 'running' "
-            "AND dry_run = :f ORDER BY id DESC LIMIT 1"), {"a": adapter, "f": False}).first()
+        row = s.execute(_UNFINISHED_RUN, {"a": adapter, "f": False}).first()
     return None if row is None else _run(row)
 
 
@@ -145,24 +160,20 @@ def finish(engine: Engine, run_id: int, status: str, counts: Mapping[str, int],
 
 def runs(engine: Engine, adapter: str, limit: int = 50) -> list[RunRow]:
     with read_session(engine) as s:
-        rows = s.execute(text(f"SELECT {_RUN_COLUMNS} FROM sync_run WHERE adapter = :a "
-                              "ORDER BY id DESC LIMIT :l"), {"a": adapter, "l": limit})
+        rows = s.execute(_RUNS, {"a": adapter, "l": limit})
         return [_run(r) for r in rows]
 
 
 def run(engine: Engine, adapter: str, run_id: int) -> RunRow | None:
     with read_session(engine) as s:
-        row = s.execute(text(f"SELECT {_RUN_COLUMNS} FROM sync_run WHERE adapter = :a "
-                             "AND id = :i"), {"a": adapter, "i": run_id}).first()
+        row = s.execute(_RUN, {"a": adapter, "i": run_id}).first()
     return None if row is None else _run(row)
 
 
 def outcomes(engine: Engine, run_id: int, *, status: str | None = None, limit: int = 1000,
              offset: int = 0) -> list[Outcome]:
-    where = "run_id = :r" + (" AND status = :s" if status else "")
     with read_session(engine) as s:
-        rows = s.execute(text(f"SELECT key, status, code, position, detail FROM sync_outcome "
-                              f"WHERE {where} ORDER BY id LIMIT :l OFFSET :o"),
+        rows = s.execute(_OUTCOMES_OF if status else _OUTCOMES,
                          {"r": run_id, "s": status, "l": limit, "o": offset})
         return [Outcome(r[0], r[1], r[2], r[3], json.loads(r[4]) if r[4] else None)
                 for r in rows]

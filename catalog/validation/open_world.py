@@ -52,7 +52,7 @@ def validate_open(validator: Validator, iri: str, triples: Sequence[ox.Triple],
     report = validator.validate(iri, data, ReferenceIndex())
     # the hub's own records it points to (an organisation) are here by their types only:
     # their findings are their records' business, validated with their own shapes
-    own = {t.subject.value for t in triples}
+    own = {t.subject.value for t in triples if not isinstance(t.subject, ox.Triple)}
     out: list[Finding] = []
     for f in report.findings:
         if f.constraint == _CLASS and f.value is not None and f.value not in typed \
