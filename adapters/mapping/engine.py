@@ -45,6 +45,14 @@ class _Problems(list[CatalogError]):
     pass
 
 
+@dataclass(frozen=True)
+class _Mint:
+    """A code to mint once the record is known to map."""
+
+    prefix: str
+    digits: int
+
+
 def is_value(target: Any) -> bool:
     return isinstance(target, str) or (isinstance(target, dict)
                                        and bool(_VALUE_KEYS & target.keys()))
@@ -104,7 +112,13 @@ class RecordMapper:
         data = self._fields(self.spec.fields, items, "", problems, key)
         for name, value in self.defaults.items():
             data.setdefault(name, value)
-        return MappedRecord(key, None if problems else data, list(problems))
+        if problems:
+            return MappedRecord(key, None, list(problems))
+        for name, value in data.items():  # codes are minted for records that map only
+            if isinstance(value, _Mint):
+                data[name] = self.minter.code_for(key, value.prefix, value.digits) \
+                    if self.minter is not None else None
+        return MappedRecord(key, data, [])
 
     def _fields(self, fields: Mapping[str, Any], items: Sequence[Any], where: str,
                 problems: _Problems, key: str) -> dict[str, Any]:
@@ -156,10 +170,7 @@ class RecordMapper:
                key: str) -> Any:
         spec: dict[str, Any] = {"reference": target} if isinstance(target, str) else target
         if "mint" in spec:
-            if self.minter is None:
-                return None
-            m = spec["mint"]
-            return self.minter.code_for(key, m["prefix"], int(m.get("digits", 4)))
+            return _Mint(spec["mint"]["prefix"], int(spec["mint"].get("digits", 4)))
         values = self._raw(spec, items)
         for bad in spec.get("reject_if", ()):
             if any(str(v) == bad["equals"] for v in values):
