@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from api import errors
 from api.pages import routes as pages
 from api.request_context import RequestContext
+from api.routes import adapters as adapter_routes
 from api.routes import audit, catalogue, feed, health, home, publishing, sparql
 from api.routes import search as search_routes
 from api.routes.records import router_for
@@ -44,12 +45,20 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
         queries = QueryService(settings, catalog.store)
         loop = ProjectorThread(catalog.project, settings.projector_interval_s)
         loop.start()
+        scheduler = None
+        if settings.adapters_schedule:  # scheduled adapter runs (a lease per adapter)
+            from adapters.sync.background import Scheduler
+
+            scheduler = Scheduler(catalog)
+            scheduler.start()
         app.state.catalog, app.state.queries, app.state.settings = catalog, queries, settings
         app.state.spools = Spools(settings.data_dir / "spool", SpoolLimits(
             settings.dump_max_per_client, settings.dump_max_total))
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.stop()
             loop.stop()
             queries.close()
             catalog.close()
@@ -77,6 +86,7 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(publishing.router)
     app.include_router(sparql.router)
     app.include_router(audit.router)
+    app.include_router(adapter_routes.router)
     app.include_router(feed.router)
     app.include_router(search_routes.router)
     app.include_router(pages.build_router(settings))

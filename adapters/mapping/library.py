@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from adapters.mapping.spec import MappingSpec, load
-from catalog.errors import CatalogError, InvalidInput
+from catalog.errors import CatalogError, NotFound
 
 #: at most this many mapping files are read from the folder
 MAX_MAPPINGS = 1000
@@ -41,5 +41,5 @@ def find(folder: Path, name_or_path: str) -> MappingSpec:
         if isinstance(spec, MappingSpec) and spec.name == name_or_path:
             return spec
     names = [p.stem for p in mapping_files(folder)]
-    raise InvalidInput.of("adapter.no_such", field="adapter", value=name_or_path,
+    raise NotFound.of("adapter.no_such", field="adapter", value=name_or_path,
                           where=str(folder), expected=", ".join(names[:20]) or "none")
