@@ -12,7 +12,7 @@ from api import errors
 from api.pages import routes as pages
 from api.request_context import RequestContext
 from api.routes import adapters as adapter_routes
-from api.routes import audit, catalogue, feed, health, home, publishing, sparql
+from api.routes import audit, catalogue, crosswalks, feed, health, home, publishing, sparql
 from api.routes import search as search_routes
 from api.routes.records import router_for
 from api.routes.sparql import SparqlFastLane
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(sparql.router)
     app.include_router(audit.router)
     app.include_router(adapter_routes.router)
+    app.include_router(crosswalks.router)
     app.include_router(feed.router)
     app.include_router(search_routes.router)
     app.include_router(pages.build_router(settings))

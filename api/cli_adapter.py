@@ -136,6 +136,24 @@ def cmd_trust(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_crosswalks(args: argparse.Namespace) -> int:
+    from adapters.crosswalks.catalogue import publish, sssom
+    from api.cli import operator
+
+    spec = _spec(args.adapter)
+    catalog = Catalog(get_settings()) if args.publish else _catalog()
+    try:
+        if args.publish:
+            report = publish(catalog, spec, operator(args))
+            counts = ", ".join(f"{k} {v}" for k, v in report.summary().items())
+            print(f"crosswalks of {spec.name} as code lists: {counts}", file=sys.stderr)
+        else:
+            sys.stdout.write(sssom(catalog, spec))
+    finally:
+        catalog.close()
+    return 0
+
+
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("adapter", help="adapters: check a mapping, run a source (dry run or "
                        "apply), list adapters and runs, read a report, trust an adapter")
@@ -170,3 +188,10 @@ def add_parser(sub: Any) -> None:
     s.add_argument("--revoke", action="store_true", help="back to drafts for review")
     s.add_argument("--author", help="who decides (audit log; default: your login name)")
     s.set_defaults(func=cmd_trust)
+    s = acts.add_parser("crosswalks", help="an adapter's crosswalks (and its keys' codes): "
+                        "SSSOM TSV on stdout, or --publish them as SKOS code lists")
+    s.add_argument("adapter")
+    s.add_argument("--publish", action="store_true",
+                   help="publish them in the catalogue (queryable in SPARQL)")
+    s.add_argument("--author", help="who publishes (audit log; default: your login name)")
+    s.set_defaults(func=cmd_crosswalks)
