@@ -4,6 +4,7 @@ their runs, read a run's report, mark an adapter trusted."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,18 +24,24 @@ def _text(msg: dict[str, str] | Any, lang: str) -> str:
 
 
 def print_report(report: RunReport, lang: str = "en", *, every: bool = False) -> None:
-    ", ".join(f"{k} {v}" for k, v in report.counts.items())
+    run = report.run
+    verb = "plan" if run.dry_run else "run"
+    counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
+    print(f"adapter {run.adapter}: {verb} {run.id} {run.status}: {counts}")
     for o in report.records:
         detail = o.detail if isinstance(o.detail, dict) else {}
         if o.status == "rejected":
+            print(f"  rejected {o.key} ({detail.get('where', o.position)}):")
             for r in detail.get("reasons", []):
-                f"{r['field']}: " if r.get("field") and \
+                field = f"{r['field']}: " if r.get("field") and \
                     r["field"] not in _text(r.get("message", {}), lang) else ""
+                print(f"    - {field}{_text(r.get('message', {}), lang)}")
         elif o.status == "updated" and "diff" in detail:
-            for _c in detail["diff"].get("changes", [])[:20]:
-                pass
+            print(f"  updated {o.code}: {_text(detail['diff'].get('summary', {}), lang)}")
+            for c in detail["diff"].get("changes", [])[:20]:
+                print(f"    - {_text(c.get('text', {}), lang)}")
         elif every:
-            pass
+            print(f"  {o.status} {o.code or o.key}")
 
 
 def _catalog() -> Catalog:
@@ -56,6 +63,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         Sync(catalog, spec, registry=registry)  # kind and institution known
     finally:
         catalog.close()
+    print(f"ok: {spec.name} ({spec.source_type} source, {spec.kind} records of "
+          f"{spec.institution}, {len(spec.fields)} fields, "
+          f"{len(spec.crosswalks)} crosswalks)")
     return 0
 
 
@@ -73,7 +83,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         bar.close()
         catalog.close()
     if args.format == "json":
-        pass
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:
         print_report(report, args.lang)
     return 1 if report.counts.get("rejected") else 0
@@ -83,12 +93,14 @@ def cmd_list(_args: argparse.Namespace) -> int:
     settings = get_settings()
     catalog = _catalog()
     try:
-        for _path, spec in all_mappings(settings.adapters_dir):
+        for path, spec in all_mappings(settings.adapters_dir):
             if not isinstance(spec, MappingSpec):
+                print(f"{path.stem}\tINVALID\t{spec}")
                 continue
             last = syncs.runs(catalog.engine, spec.name, limit=1)
-            f"last run {last[0].id} {last[0].status}" if last else "never run"
-            "trusted" if syncs.trusted(catalog.engine, spec.name) else "drafts"
+            state = f"last run {last[0].id} {last[0].status}" if last else "never run"
+            trust = "trusted" if syncs.trusted(catalog.engine, spec.name) else "drafts"
+            print(f"{spec.name}\t{spec.source_type}\t{trust}\t{state}\t{spec.title}")
     finally:
         catalog.close()
     return 0
@@ -97,8 +109,10 @@ def cmd_list(_args: argparse.Namespace) -> int:
 def cmd_runs(args: argparse.Namespace) -> int:
     catalog = _catalog()
     try:
-        for _r in syncs.runs(catalog.engine, args.adapter, limit=args.limit):
-            pass
+        for r in syncs.runs(catalog.engine, args.adapter, limit=args.limit):
+            kind = "plan" if r.dry_run else "run"
+            print(f"{r.id}\t{kind}\t{r.status}\t{r.started_at:%Y-%m-%d %H:%M:%S}\t"
+                  + " ".join(f"{k}={v}" for k, v in r.counts.items()))
     finally:
         catalog.close()
     return 0
@@ -117,7 +131,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     finally:
         catalog.close()
     if args.format == "json":
-        pass
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:
         print_report(report, args.lang, every=True)
     return 0
@@ -133,6 +147,8 @@ def cmd_trust(args: argparse.Namespace) -> int:
         set_trust(catalog, spec.name, not args.revoke, operator(args))
     finally:
         catalog.close()
+    state = "drafts for review" if args.revoke else "published without review"
+    print(f"adapter {spec.name}: its records are now {state}")
     return 0
 
 
