@@ -41,7 +41,7 @@ def test_the_adapter_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert plan["dry_run"] is True
     assert plan["counts"] == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
     [bad] = [r for r in plan["records"] if r["status"] == "rejected"]
-    assert bad["key"] == "ASP-0777" and bad["where"] == "line 3"
+    assert (bad["key"], bad["where"]) == ("ASP-0777", "line 3")
     assert "title" in {r["field"] for r in bad["reasons"]}
 
     assert main(["adapter", "run", "asp-registry", "--no-progress"]) == 1
