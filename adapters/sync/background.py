@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from pathlib import Path
 
 from adapters.mapping.library import all_mappings
 from adapters.mapping.spec import MappingSpec
@@ -75,9 +76,11 @@ class Scheduler(threading.Thread):
     """Runs the due adapters of the hub's folder, one check a minute; the adapter's lease
     keeps two hub processes from running it at once."""
 
-    def __init__(self, catalog: Catalog, every_s: float = 60.0) -> None:
+    def __init__(self, catalog: Catalog, every_s: float = 60.0,
+                 folder: Path | None = None) -> None:
         super().__init__(name="adapter-scheduler", daemon=True)
         self.catalog, self.every_s = catalog, every_s
+        self.folder = folder or catalog.settings.adapters_dir
         self._stop_event = threading.Event()
 
     def run(self) -> None:
@@ -87,7 +90,7 @@ class Scheduler(threading.Thread):
     def tick(self) -> list[str]:
         """Run what is due now; the names run."""
         ran = []
-        for _path, spec in all_mappings(self.catalog.settings.adapters_dir):
+        for _path, spec in all_mappings(self.folder):
             if not isinstance(spec, MappingSpec) or not due(self.catalog, spec):
                 continue
             try:

@@ -194,3 +194,23 @@ def test_the_report_is_plain_json_with_counts_and_records(
                                            "rejected": 1}
     assert report["records"][1]["status"] == "rejected"
     assert report["records"][1]["reasons"][0]["field"] == "line 2"
+
+
+def test_a_scheduled_adapter_runs_when_due_and_not_again_until_its_interval(
+        module_catalog: Catalog, rows: list[dict[str, Any]], tmp_path: Path) -> None:
+    from adapters.sync.background import Scheduler, due
+
+    path = _mapping(tmp_path, "reg-h", _recoded(rows[:2], 8000))
+    path.write_text(path.read_text() + "schedule: {every: PT1H}\n", encoding="utf-8")
+    (tmp_path / "unscheduled.yaml").write_text(MAPPING.replace("asp-registry", "reg-i"),
+                                               encoding="utf-8")
+    spec = load(path)
+    assert spec.schedule_s == 3600
+    assert due(module_catalog, spec)
+    scheduler = Scheduler(module_catalog, folder=tmp_path)
+    assert scheduler.tick() == ["reg-h"]
+    assert not due(module_catalog, spec)
+    assert scheduler.tick() == []
+    [run] = syncs.runs(module_catalog.engine, "reg-h")
+    assert (run.trigger, run.status, run.counts["created"]) == ("schedule", "done", 2)
+    assert due(module_catalog, spec, now=run.started_at.timestamp() + 3600)

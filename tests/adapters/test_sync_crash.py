@@ -26,11 +26,12 @@ ROOT = Path(__file__).resolve().parents[2]
 N = 5000
 
 
-def _semcat(data: Path, *args: str) -> subprocess.Popen[bytes]:
+def _semcat(data: Path, *args: str, quiet: bool = False) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SEMCAT_ENV": "test",
            "SEMCAT_DATA_DIR": str(data)}
+    out = subprocess.DEVNULL if quiet else subprocess.PIPE
     return subprocess.Popen([sys.executable, "-m", "api.cli", *args], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=out, stderr=out)
 
 
 def _cursor(ledger: Path) -> int:
@@ -50,8 +51,9 @@ def test_a_killed_sync_resumes_from_its_cursor_with_nothing_lost_or_twice(
     mapping = write_registry(tmp_path / "src", N)
     for args in (["demo", "load"], ["adapter", "trust", str(mapping)]):
         done = _semcat(data, *args)
-        assert done.wait(300) == 0, done.stderr.read() if done.stderr else ""
-    run = _semcat(data, "adapter", "run", str(mapping), "--no-progress")
+        _out, err = done.communicate(timeout=300)
+        assert done.returncode == 0, err.decode()
+    run = _semcat(data, "adapter", "run", str(mapping), "--no-progress", quiet=True)
     ledger = data / "ledger.sqlite3"
     deadline = time.monotonic() + 600
     while _cursor(ledger) < 600 and run.poll() is None and time.monotonic() < deadline:
