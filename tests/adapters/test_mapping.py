@@ -139,3 +139,12 @@ def test_a_secret_is_read_from_the_variable_the_mapping_names_and_never_shown() 
     assert str(info.value) == (
         "source.auth.token names the setting SEMCAT_OTHER, which is not set: set it in the "
         "hub's environment (its value is never shown) (field source.auth.token)")
+
+
+def test_the_public_surface_of_adapters() -> None:
+    import adapters
+
+    assert set(adapters.__all__) == {"Item", "MappingSpec", "RunReport", "Source",
+                                     "SourceRegistry", "Sync", "default_registry", "load",
+                                     "parse", "schema"}
+    assert all(hasattr(adapters, name) for name in adapters.__all__)
