@@ -13,6 +13,7 @@ from adapters.sync.stream import SourceRecord, reasons
 from catalog import rdfio
 from catalog.core import Catalog
 from catalog.errors import CatalogError, InvalidRecord
+from catalog.ledger import syncs
 from catalog.ledger.syncs import Outcome
 from catalog.messages import Localized
 from catalog.records.diff import PASSPORT_FORM, Form, diff_versions, form_of
@@ -43,12 +44,10 @@ class Planner:
         if rec.problems or draft is None:
             return rejected(rec, rec.problems)
         code = draft.code or draft.iri
-        versions = self.catalog.ledger.versions(draft.iri)
+        stored = syncs.head(self.catalog.engine, draft.iri)
         try:
-            if versions:
-                latest = versions[-1]
-                stored = self.kind.authority_of(draft.iri, rdfio.parse_canonical(latest.content))
-                require_edit(self.principal, stored, code)
+            if stored is not None:
+                require_edit(self.principal, stored.owner, code)
             require_edit(self.principal, draft.authority, code)
         except CatalogError as exc:
             return rejected(rec, [exc])
@@ -59,17 +58,15 @@ class Planner:
                 count=len(report.violations))])
         canonical = draft.canonical()
         digest = rdfio.content_hash(canonical)
-        if not versions:
+        if stored is None:
             return Outcome(rec.key, "created", draft.code, rec.position, {"where": rec.where})
-        latest = versions[-1]
-        published = [v for v in versions if v.status == "published"]
-        if (latest.content_hash == digest and (not self.publish or latest.status == "published")) \
-                or (published and published[-1].content_hash == digest):
+        if (stored.content_hash == digest and (not self.publish or stored.status == "published")) \
+                or stored.published_hash == digest:
             return Outcome(rec.key, "unchanged", draft.code, rec.position)
+        old = self.catalog.ledger.version(draft.iri, stored.number).content
         return Outcome(rec.key, "updated", draft.code, rec.position,
-                       {"where": rec.where, "diff": self._diff(latest.number, latest.content,
-                                                               draft.iri, draft.triples,
-                                                               canonical)})
+                       {"where": rec.where, "diff": self._diff(stored.number, old, draft.iri,
+                                                               draft.triples, canonical)})
 
     def _diff(self, number: int, old_content: str, iri: str, triples: Any,
               canonical: str) -> Any:

@@ -179,6 +179,35 @@ def outcomes(engine: Engine, run_id: int, *, status: str | None = None, limit: i
                 for r in rows]
 
 
+@dataclass(frozen=True)
+class Head:
+    """What a plan needs of a stored record: its latest version, the published one's hash, and
+    the IRI of its institution ("" when it has none)."""
+
+    number: int
+    status: str
+    content_hash: str
+    published_hash: str | None
+    owner: str
+
+
+_HEAD = text(
+    "SELECT r.latest_version, v.status, v.content_hash, "
+    "(SELECT p.content_hash FROM version p WHERE p.record_id = r.id "
+    "AND p.number = r.published_version), i.iri "
+    "FROM record r JOIN version v ON v.record_id = r.id AND v.number = r.latest_version "
+    "LEFT JOIN institution i ON i.id = r.institution_id WHERE r.iri = :iri")
+
+
+def head(engine: Engine, iri: str) -> Head | None:
+    """The stored record ``iri`` as a plan compares with it (None: not in the ledger)."""
+    with read_session(engine) as s:
+        row = s.execute(_HEAD, {"iri": iri}).first()
+    if row is None:
+        return None
+    return Head(int(row[0]), row[1], row[2], row[3], row[4] or "")
+
+
 # source keys -> nomenclature codes -----------------------------------------------------
 def key_codes(engine: Engine, adapter: str) -> dict[str, str]:
     with read_session(engine) as s:
