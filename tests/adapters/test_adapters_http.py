@@ -108,3 +108,18 @@ def test_an_admin_trusts_an_adapter(client: TestClient) -> None:
     assert r.json()["trusted"] is True
 
 
+
+
+def test_a_run_of_an_adapter_already_running_elsewhere_is_409(client: TestClient) -> None:
+    from catalog.ledger.leases import Lease
+
+    catalog: Catalog = client.app.state.catalog  # type: ignore[attr-defined]
+    other = Lease(catalog.engine, "adapter:asp-registry", holder="otherhost:1:x")
+    assert other.acquire()
+    try:
+        r = client.post("/api/v1/adapters/asp-registry/runs", headers=_as(client, "Admin"))
+        assert r.status_code == 409
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert "already running in otherhost:1:x" in r.json()["detail"]
+    finally:
+        other.release()
