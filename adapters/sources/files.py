@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -42,9 +43,13 @@ class FileSource:
         self.encoding, self.delimiter, self.iterator = encoding, delimiter, iterator
         self.max_bytes = max_bytes
         try:
-            size = path.stat().st_size
+            st = path.stat()
         except OSError as exc:
             raise InvalidInput.of("adapter.source_missing", value=path.name) from exc
+        if not stat.S_ISREG(st.st_mode):  # a device (/dev/zero), a pipe, a folder
+            raise InvalidInput.of("adapter.source_unreadable", value=path.name,
+                                  expected=fmt.upper(), reason="it is not a regular file")
+        size = st.st_size
         limit = min(max_bytes, MAX_JSON_BYTES) if fmt == "json" else max_bytes
         if size > limit:
             raise TooLarge.of("adapter.source_too_large", value=path.name, limit=limit)

@@ -148,3 +148,29 @@ def test_the_public_surface_of_adapters() -> None:
                                      "SourceRegistry", "Sync", "default_registry", "load",
                                      "parse", "schema"}
     assert all(hasattr(adapters, name) for name in adapters.__all__)
+
+
+def test_a_file_source_reads_regular_files_only(tmp_path: Path) -> None:
+    from adapters.sources.files import FileSource
+
+    for path in (Path("/dev/zero"), tmp_path):
+        with pytest.raises(InvalidInput) as info:
+            FileSource("t", path, "jsonl")
+        assert str(info.value).endswith("it is not a regular file")
+    with pytest.raises(InvalidInput) as missing:
+        FileSource("t", tmp_path / "none.csv", "csv")
+    assert str(missing.value).startswith("the source file none.csv does not exist")
+
+
+def test_a_csv_row_with_the_wrong_number_of_cells_is_an_item_with_its_problem(
+        tmp_path: Path) -> None:
+    from adapters.sources.files import FileSource
+
+    (tmp_path / "a.csv").write_text("code,name\nA-1,x\nA-2,y,extra\n\nA-3,z\n", encoding="utf-8")
+    items = list(FileSource("t", tmp_path / "a.csv", "csv").items())
+    assert [(i.key, i.position, i.data) for i in items if not i.problems] == [
+        ("row 1", "1", {"code": "A-1", "name": "x"}), ("row 4", "4", {"code": "A-3", "name": "z"})]
+    [bad] = [i for i in items if i.problems]
+    assert str(bad.problems[0]) == "row 2 cannot be read as 2 columns: it has 3 (field row 2)"
+    assert [i.key for i in FileSource("t", tmp_path / "a.csv", "csv").items(after="2")] == [
+        "row 4"]
