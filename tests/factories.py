@@ -64,10 +64,13 @@ t:OrganisationShape a sh:NodeShape ; sh:targetClass cv:PublicOrganisation .
 
 def write_permissive_shapes(folder: Path) -> Path:
     """A shapes folder holding only :data:`PERMISSIVE_SHAPES` (as the services' shapes file)
-    and a shape that checks nothing for the reference kinds; returns the folder."""
+    and a shape that checks nothing for the reference kinds and harvested services; returns
+    the folder."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "passport.ttl").write_text(PERMISSIVE_SHAPES, "utf-8")
     (folder / "reference.ttl").write_text(PERMISSIVE_REFERENCE_SHAPES, "utf-8")
+    (folder / "official").mkdir(exist_ok=True)
+    (folder / "official" / "cpsv-ap-3.2.0.ttl").write_text(PERMISSIVE_REFERENCE_SHAPES, "utf-8")
     return folder
 
 

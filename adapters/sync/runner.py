@@ -16,6 +16,7 @@ write path as ``source:NAME``, with its report, cursor and lock in the ledger.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -62,6 +63,14 @@ class RunReport:
 
 def _counts(counter: Counter[str] | dict[str, int]) -> dict[str, int]:
     return {s: int(counter.get(s, 0)) for s in STATUSES}
+
+
+def lease_name(adapter: str) -> str:
+    """The name of an adapter's lease (at most 32 characters: a long name is hashed)."""
+    name = f"adapter:{adapter}"
+    if len(name) <= 32:
+        return name
+    return "adapter:" + hashlib.sha256(adapter.encode()).hexdigest()[:24]
 
 
 class Sync:
@@ -119,7 +128,7 @@ class Sync:
                 tick()
 
         return RecordStream(source, mapper, self.kind, self.catalog.settings, tick=on_item,
-                            model_kind=self.model_kind)
+                            model_kind=self.model_kind, owner=self.institution_iri)
 
     def _report(self, run_id: int) -> RunReport:
         row = syncs.run(self.engine, self.spec.name, run_id)
@@ -164,7 +173,7 @@ class Sync:
     # apply ----------------------------------------------------------------------------
     def apply(self, trigger: str = "cli") -> RunReport:
         """Apply the source (see the module's docstring); resumes a run that was killed."""
-        lease = Lease(self.engine, f"adapter:{self.spec.name}"[:32], holder=process_holder())
+        lease = Lease(self.engine, lease_name(self.spec.name), holder=process_holder())
         if not lease.acquire():
             raise Conflict.of("adapter.running", field="adapter", value=self.spec.name,
                               holder=lease.holder_now() or "another process", lease_s=LEASE_S)

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyoxigraph as ox
+
 from adapters.mapping.engine import RecordMapper
 from adapters.sources.base import Item, Source
 from catalog.errors import CatalogError, InvalidInput, InvalidRecord
@@ -58,17 +60,22 @@ def reasons(errors: list[CatalogError]) -> list[dict[str, Any]]:
 
 
 def draft_of(kind: RecordKind, model_kind: RecordKind, data: Any, base_uri: str,
-             where: str) -> RecordDraft:
+             where: str, owner: str | None = None) -> RecordDraft:
     """The draft of a record of ``kind`` from its plain JSON; a variant of another kind (a
-    harvested service) is read with that kind's model and mapping, under its own IRIs."""
+    harvested service) is read with that kind's model and mapping, under its own IRIs, and
+    owned (``dct:publisher`` for a harvested service) by the mapping's institution ``owner``."""
     if model_kind is kind:
         return draft_from_data(kind, data, base_uri, position=where)
     assert model_kind.mapping is not None
     record = record_from_data(model_kind, data, where)
     code = kind.check_code(str(getattr(record, "code", "")))
     iri = kind.iri(base_uri, code)
-    return RecordDraft(iri, kind.name, model_kind.mapping.to_triples(record, iri),
-                       declared=kind)
+    triples = model_kind.mapping.to_triples(record, iri)
+    owned_by = kind.authority_predicate
+    if owner and owned_by and owned_by != model_kind.authority_predicate:
+        triples.append(ox.Triple(ox.NamedNode(iri), ox.NamedNode(owned_by),
+                                 ox.NamedNode(owner)))
+    return RecordDraft(iri, kind.name, triples, declared=kind)
 
 
 class RecordStream:
@@ -76,9 +83,10 @@ class RecordStream:
 
     def __init__(self, source: Source, mapper: RecordMapper, kind: RecordKind,
                  settings: Settings, *, tick: Callable[[], None] | None = None,
-                 model_kind: RecordKind | None = None) -> None:
+                 model_kind: RecordKind | None = None, owner: str | None = None) -> None:
         self.source, self.mapper, self.kind, self.settings = source, mapper, kind, settings
         self.model_kind = model_kind or kind
+        self.owner = owner
         self.tick = tick
         self.seen: dict[str, str] = {}
 
@@ -136,7 +144,7 @@ class RecordStream:
             return rec
         try:
             rec.draft = draft_of(self.kind, self.model_kind, rec.data, self.settings.base_uri,
-                                 where)
+                                 where, self.owner)
             check_record(rec.draft, self.settings)
         except CatalogError as exc:
             rec.draft = None

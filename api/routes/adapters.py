@@ -22,7 +22,7 @@ from catalog.ledger import syncs
 from catalog.workflow.access import require_admin
 
 router = APIRouter(prefix="/api/v1", tags=["adapters"], responses=ERRORS)
-_NAME = r"^[a-z0-9][a-z0-9-]{0,63}$"
+_NAME = r"^[a-z0-9][a-z0-9.-]{0,63}$"
 
 
 class AdapterOut(BaseModel):

@@ -18,7 +18,7 @@ from catalog.errors import InvalidInput
 from catalog.ledger import syncs
 
 router = APIRouter(prefix="/api/v1/crosswalks", tags=["crosswalks"], responses=ERRORS)
-_NAME = r"^[a-z0-9][a-z0-9-]{0,63}$"
+_NAME = r"^[a-z0-9][a-z0-9.-]{0,63}$"
 
 
 class KeysOfCode(BaseModel):

@@ -46,17 +46,23 @@ def check_record(draft: RecordDraft, settings: Settings) -> None:
 def check_text(draft: RecordDraft, max_literal_bytes: int | None = None) -> None:
     """NUL and lone surrogates nowhere; no invisible or bidi characters in IRIs and codes; no
     bidi overrides or controls in literals, none longer than ``max_literal_bytes``."""
+    iris: set[str] = set()  # each IRI checked once, however often the record names it
     for t in draft.triples:
-        for term in (t.subject, t.predicate, t.object):
-            if isinstance(term, ox.NamedNode):
-                gates.check_identifier(term.value, field=f"<{term.value[:80]}>")
-                gates.check_iri_scheme(term.value, field=f"<{term.value[:80]}>")
-        if isinstance(t.object, ox.Literal):
-            gates.check_storable_text(t.object.value, f"{t.predicate.value}")
-            gates.check_text(t.object.value, field=t.predicate.value,
-                             max_bytes=max_literal_bytes)
-            if t.predicate.value in _IDENTIFIERS:
-                gates.check_identifier(t.object.value, field=t.predicate.value)
+        if isinstance(t.subject, ox.NamedNode):
+            iris.add(t.subject.value)
+        iris.add(t.predicate.value)
+        obj = t.object
+        if isinstance(obj, ox.NamedNode):
+            iris.add(obj.value)
+        elif isinstance(obj, ox.Literal):
+            field = t.predicate.value
+            gates.check_storable_text(obj.value, field)
+            gates.check_text(obj.value, field=field, max_bytes=max_literal_bytes)
+            if field in _IDENTIFIERS:
+                gates.check_identifier(obj.value, field=field)
+    for iri in sorted(iris):  # sorted: the same record is refused for the same IRI
+        gates.check_identifier(iri, field=f"<{iri[:80]}>")
+        gates.check_iri_scheme(iri, field=f"<{iri[:80]}>")
 
 
 def _finding(focus: str, path: str, shown: str | None, message_id: str, constraint: str,

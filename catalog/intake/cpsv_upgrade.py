@@ -1,5 +1,10 @@
 """Upgrading CPSV-AP 2.x, 3.0 and 3.1 data to 3.2.0 on the way in: the terms each release
-renamed, applied in order from the version the data declares.
+renamed, applied whatever version the data declares.
+
+The declared version is checked and recorded, but the renames of every release are applied,
+also those of releases before it: a term an older release renamed can only mean what it meant
+there, and real files mix releases (the Estonian pilot, 2.x, still writes 2.1's
+``cv:hasFormalFramework``). Each rename done is counted and named in the notes.
 
 The renames come from the releases' Changelogs (``../shared/external/cpsv-ap/SOURCES.md``,
 "Version history") and from comparing the vocabularies of 2.2.1, 3.0.0, 3.1.1 and 3.2.0; each
@@ -97,12 +102,18 @@ def _key(version: str) -> tuple[int, ...]:
 
 
 def renames_from(version: str) -> dict[str, Rename]:
-    """The renames that data of ``version`` needs to be 3.2.0, by old term."""
-    release = VERSIONS.get(version.strip())
-    if release is None:
+    """The renames applied to data declared as ``version``, by old term: those of the
+    releases after it, and the older ones its files may still use (see the module)."""
+    if version.strip() not in VERSIONS:
         raise InvalidInput.of("harvest.cpsv_version", field="cpsv_ap", value=version,
                               expected=", ".join(sorted(VERSIONS)))
-    return {r.old: r for r in RENAMES if _key(r.release) > _key(release)}
+    return {r.old: r for r in RENAMES}
+
+
+def newer_than(version: str) -> list[Rename]:
+    """The renames made by the releases after ``version`` (what its vocabulary still had)."""
+    release = VERSIONS[version.strip()]
+    return [r for r in RENAMES if _key(r.release) > _key(release)]
 
 
 @dataclass(frozen=True)

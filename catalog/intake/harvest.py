@@ -56,6 +56,9 @@ class HarvestOptions:
     fmt: str  # an RDF format name or a file name (see catalog.rdfio.FORMATS)
     harvested_at: datetime
     default_language: str | None = None  # tag for untagged text where 3.2.0 wants a language
+    #: the hub institution that harvests (and answers for) the records: stated as the kind's
+    #: authority predicate on each root, in place of whatever the source stated there
+    institution_iri: str | None = None
 
 
 @dataclass
@@ -146,10 +149,15 @@ def read_harvest(data: bytes, options: HarvestOptions, kind: RecordKind, setting
 def _one(draft: RecordDraft, options: HarvestOptions, kind: RecordKind, settings: Settings,
          validate: Validate) -> Harvested:
     provenance = {"source": options.source, "harvested_at": options.harvested_at.isoformat(),
-                  "original_iri": draft.iri, "cpsv_ap": options.cpsv_ap, "format": options.fmt}
+                  "original_iri": draft.iri, "cpsv_ap": options.cpsv_ap,
+                  "format": rdfio.format_for(options.fmt).name}
     if options.default_language:
         provenance["default_language"] = options.default_language
     provenance.update(strip_server_owned(draft, kind))
+    if options.institution_iri and kind.authority_predicate:
+        draft.triples.append(ox.Triple(ox.NamedNode(draft.iri),
+                                       ox.NamedNode(kind.authority_predicate),
+                                       ox.NamedNode(options.institution_iri)))
     out = Harvested(draft, provenance)
     if len(draft.triples) > settings.max_record_triples:
         out.problems.append(TooLarge.of(
@@ -180,12 +188,14 @@ def _rejection(iri: str, report: ValidationReport) -> InvalidRecord:
 
 
 def strip_server_owned(draft: RecordDraft, kind: RecordKind) -> dict[str, str]:
-    """Take what the hub owns off the record's root; the values, for the provenance."""
+    """Take what the hub owns off the record's root (and the owner the source may have
+    stated: the hub names its own); the values, for the provenance."""
     root = ox.NamedNode(draft.iri)
     kept: list[ox.Triple] = []
     taken: dict[str, list[str]] = {}
     for t in draft.triples:
-        if t.subject == root and kind.owned_by_server(t.predicate.value):
+        p = t.predicate.value
+        if t.subject == root and (kind.owned_by_server(p) or p == kind.authority_predicate):
             taken.setdefault(t.predicate.value, []).append(str(t.object))
         else:
             kept.append(t)

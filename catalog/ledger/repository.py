@@ -8,17 +8,18 @@ list, a legal act, a location). Each change of a record's content is a new immut
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from catalog.errors import Conflict, NotFound
-from catalog.ledger.db import read_session, write_session
+from catalog.ledger.db import reachable, read_session, write_session
 
 #: Version statuses of work in progress: a new version supersedes them.
 OPEN_STATUSES: tuple[str, ...] = ("draft", "submitted")
@@ -105,6 +106,8 @@ class Appended:
     number: int
     created: bool  # False: same content as the latest version, nothing written
     new_record: bool = False  # True: the record did not exist before
+    #: the record's row (for rows written in the same transaction); not part of equality
+    record_id: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,39 @@ class Ledger:
             if item.institution_name is not None and item.code:
                 self._upsert_institution(s, item.code, item.iri, item.institution_name or item.code)
         inst_ids = {i.code: i.id for i in s.exec(select(Institution)) if i.id is not None}
-        return [self._append_one(s, item, inst_ids) for item in items]
+        # records new to the ledger, each once in the batch (a bulk import): three bulk inserts
+        once = Counter(item.iri for item in items)
+        iris = list(once)
+        known = {iri for start in range(0, len(iris), 500) for iri in s.exec(
+            select(Record.iri).where(col(Record.iri).in_(iris[start:start + 500])))}
+        fresh = [item for item in items if once[item.iri] == 1 and item.iri not in known]
+        done = self._insert_new(s, fresh, inst_ids) if fresh else {}
+        return [done.get(item.iri) or self._append_one(s, item, inst_ids) for item in items]
+
+    @staticmethod
+    def _insert_new(s: Session, fresh: Sequence[NewVersion], inst_ids: dict[str, int]
+                    ) -> dict[str, Appended]:
+        """Version 1 of records the ledger does not hold, as bulk inserts (a concurrent
+        writer of the same IRI makes the transaction fail on the unique IRI: a conflict)."""
+        now = _now()
+        rows = [{"iri": i.iri, "kind": i.kind, "code": i.code, "latest_version": 1,
+                 "institution_id": inst_ids.get(i.institution_code or ""),
+                 "published_version": 1 if i.publish else None, "created_at": now,
+                 "updated_at": now} for i in fresh]
+        inserted = s.execute(insert(Record).returning(
+            col(Record.id), col(Record.iri), sort_by_parameter_order=True), rows)
+        ids: dict[str, int] = {iri: rid for rid, iri in inserted}
+        s.execute(insert(Version), [
+            {"record_id": ids[i.iri], "number": 1, "status": "published" if i.publish
+             else "draft", "content": i.content, "content_hash": i.content_hash,
+             "triple_count": i.triple_count, "author": i.author, "comment": i.comment,
+             "created_at": now} for i in fresh])
+        changes = [{"record_id": ids[i.iri], "version_number": 1, "op": "publish",
+                    "author": i.author, "at": now} for i in fresh if i.publish]
+        if changes:  # in the batch's order: the change sequence follows it
+            s.execute(insert(Change), changes)
+        return {i.iri: Appended(i.iri, i.code, 1, created=True, new_record=True,
+                                record_id=ids[i.iri]) for i in fresh}
 
     @staticmethod
     def _append_one(s: Session, item: NewVersion, inst_ids: dict[str, int]) -> Appended:
@@ -203,13 +238,15 @@ class Ledger:
                 and latest.content_hash == item.content_hash
                 and (rec.published_version == latest.number or not item.publish)
             ):
-                return Appended(item.iri, rec.code, latest.number, created=False)
+                return Appended(item.iri, rec.code, latest.number, created=False,
+                                record_id=rec.id)
             if item.same_as_published_is_unchanged and rec.published_version is not None:
                 published = s.exec(select(Version.content_hash).where(
                     Version.record_id == rec.id,
                     Version.number == rec.published_version)).first()
                 if published == item.content_hash:
-                    return Appended(item.iri, rec.code, rec.published_version, created=False)
+                    return Appended(item.iri, rec.code, rec.published_version, created=False,
+                                    record_id=rec.id)
             # a new version supersedes the open draft or submission, and, once published,
             # the version published before it
             for old in s.exec(select(Version).where(
@@ -245,7 +282,7 @@ class Ledger:
                          author=item.author, at=now))
         s.flush()
         return Appended(item.iri, rec.code, rec.latest_version, created=True,
-                        new_record=new_record)
+                        new_record=new_record, record_id=rec.id)
 
     # state changes of a version, inside the caller's write transaction ---------------------
     @staticmethod
@@ -395,6 +432,20 @@ class Ledger:
                 chunk = list(iris[start:start + 500])
                 found |= set(s.exec(select(Record.iri).where(col(Record.iri).in_(chunk))))
         return found
+
+    def owner_of(self, iri: str) -> str | None:
+        """The organisation IRI of the institution that owns the record ``iri`` ("" when it
+        has none), or None when there is no such record. One plain query: a bulk import asks
+        it for every record it writes."""
+        query = (select(col(Record.id), col(Institution.iri))
+                 .select_from(Record)
+                 .outerjoin(Institution, col(Institution.id) == col(Record.institution_id))
+                 .where(col(Record.iri) == iri))
+        with reachable(), self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        return row[1] or ""
 
     def record_iri(self, kind: str, code: str) -> str | None:
         with read_session(self.engine) as s:

@@ -15,26 +15,21 @@ this module joins them.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from string import Formatter
 from typing import Any
 
-from catalog.messages import (
-    adapters,
-    definitions,
-    delivery,
-    harvest,
-    operations,
-    records,
-    workflow,
-)
-
 LANGUAGES = ("en", "ro", "ru")
 Texts = dict[str, str]
 
 MESSAGES: dict[str, Texts] = {}
-for _area in (adapters, definitions, delivery, operations, records, workflow, harvest):
+#: every module of this package is an area of messages (one per part of the hub)
+_AREAS = [importlib.import_module(f"{__name__}.{m.name}")
+          for m in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)]
+for _area in _AREAS:
     if _clash := MESSAGES.keys() & _area.MESSAGES.keys():
         raise RuntimeError(f"message ids defined twice: {sorted(_clash)}")
     MESSAGES.update(_area.MESSAGES)

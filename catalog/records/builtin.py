@@ -90,7 +90,9 @@ LEGAL = RecordKind(
 #: against the OFFICIAL CPSV-AP 3.2.0 shapes alone (shapes/official/), since the national
 #: profile (passport.ttl) binds national passports, not another country's records. It keeps
 #: the IRIs its catalogue gave it (docs/decisions/0005-harvest.md) and has no REST routes of
-#: its own; it is searched like a service.
+#: its own; it is searched like a service. Its owner in the hub is the institution that
+#: harvests it (``dct:publisher``, set by the harvest from the mapping's ``institution``); the
+#: source's own competent authority stays in ``cv:hasCompetentAuthority``.
 HARVESTED_SERVICE = RecordKind(
     name="harvested-service",
     root_class=CPSV + "PublicService",
@@ -99,7 +101,7 @@ HARVESTED_SERVICE = RecordKind(
     labels={"ro": "serviciu public preluat", "en": "harvested public service",
             "ru": "забранная государственная услуга"},
     code_predicate=DCT + "identifier",
-    authority_predicate=CV + "hasCompetentAuthority",
+    authority_predicate=DCT + "publisher",
     shapes=("official/cpsv-ap-3.2.0.ttl",),
     search=SERVICE.search,
     import_order=5,

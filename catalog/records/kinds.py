@@ -51,6 +51,19 @@ class RdfMapping(Protocol):
     def from_triples(self, triples: Iterable[ox.Triple], iri: str) -> Any: ...
 
 
+#: a record's triples by subject
+BySubject = dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]]
+
+
+def group_by_subject(triples: Sequence[ox.Triple]) -> BySubject:
+    """The triples of a record by subject (quoted triples as subjects left out)."""
+    out: BySubject = {}
+    for t in triples:
+        if not isinstance(t.subject, ox.Triple):
+            out.setdefault(t.subject, []).append(t)
+    return out
+
+
 @dataclass(frozen=True)
 class SearchField:
     """One field of a kind's search document: the texts reached from the record's root by a
@@ -60,13 +73,12 @@ class SearchField:
     path: tuple[str, ...]
     many: bool = False  # every text in a language (keywords), not one per language
 
-    def texts(self, iri: str, triples: Sequence[ox.Triple]) -> list[tuple[str, str]]:
+    def texts(self, iri: str, triples: Sequence[ox.Triple] | BySubject
+              ) -> list[tuple[str, str]]:
         """(language, text) reached from ``iri``: resources along the path in IRI order; one
-        text per language and resource (the last), or, with ``many``, every one, sorted."""
-        by_subject: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = {}
-        for t in triples:
-            if t.predicate.value in self.path and not isinstance(t.subject, ox.Triple):
-                by_subject.setdefault(t.subject, []).append(t)
+        text per language and resource (the last), or, with ``many``, every one, sorted.
+        ``triples`` may come grouped already (:func:`by_subject`: once for every field)."""
+        by_subject = triples if isinstance(triples, dict) else group_by_subject(triples)
         nodes: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
         for step in self.path[:-1]:
             nodes = sorted({t.object for n in nodes for t in by_subject.get(n, [])

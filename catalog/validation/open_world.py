@@ -5,10 +5,11 @@ A harvested service points to the code lists, places and events of its own count
 (``http://publications.europa.eu/resource/authority/data-theme/EDUC``, COFOG URLs, its life
 events). The official shapes want each of them typed (``sh:class skos:Concept``), and the hub
 holds none of them, so a closed reading refuses every record for what the hub lacks, not for
-a defect of the record. Here a ``sh:class`` result on a value that is described neither in the
+a defect of the record. Here a ``sh:class`` result on an IRI that is described neither in the
 record nor in the hub's reference index is a *warning* (its class cannot be checked) with a
-message saying so; a value described with the wrong class stays a violation, and so does every
-other constraint.
+message saying so; a value described with the wrong class stays a violation, so does a literal
+where a resource is expected (the Finnish pilot's ``cv:sector "Public administration..."``), and
+so does every other constraint.
 
 The data also gets the subclass axioms of the CPSV-AP 3.2.0 vocabulary between the classes
 the shapes name (``cv:LifeEvent`` and ``cv:BusinessEvent`` are ``cv:Event``s, a
@@ -29,7 +30,7 @@ import pyoxigraph as ox
 
 from catalog.messages import render
 from catalog.namespaces import CV, ORG, RDF_TYPE, RDFS, SH
-from catalog.validation.references import ReferenceIndex, type_closure
+from catalog.validation.references import ReferenceIndex
 from catalog.validation.report import Finding, ValidationReport
 from catalog.validation.validator import Validator
 
@@ -38,7 +39,6 @@ AXIOMS: tuple[ox.Triple, ...] = tuple(
     ox.Triple(ox.NamedNode(sub), _SUBCLASS, ox.NamedNode(sup)) for sub, sup in (
         (CV + "LifeEvent", CV + "Event"), (CV + "BusinessEvent", CV + "Event"),
         (CV + "PublicOrganisation", ORG + "Organization")))
-_AXIOM_SUBJECTS = frozenset({CV + "LifeEvent", CV + "BusinessEvent", CV + "PublicOrganisation"})
 _CLASS = SH + "ClassConstraintComponent"
 _EXPECTED = re.compile(r"[Cc]lass\s+<?([^\s>]+)>?")
 
@@ -46,23 +46,19 @@ _EXPECTED = re.compile(r"[Cc]lass\s+<?([^\s>]+)>?")
 def validate_open(validator: Validator, iri: str, triples: Sequence[ox.Triple],
                   index: ReferenceIndex) -> ValidationReport:
     """The record's findings, a ``sh:class`` on an undescribed value as a warning."""
-    data = [*type_closure(triples, index), *AXIOMS]
-    typed = {t.subject.value for t in data
+    report = validator.validate(iri, triples, index, extra=AXIOMS)
+    typed = {t.subject.value for t in triples
              if t.predicate.value == RDF_TYPE and isinstance(t.subject, ox.NamedNode)}
-    report = validator.validate(iri, data, ReferenceIndex())
-    # the hub's own records it points to (an organisation) are here by their types only:
-    # their findings are their records' business, validated with their own shapes
-    own = {t.subject.value for t in triples if not isinstance(t.subject, ox.Triple)}
+    linked = {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
     out: list[Finding] = []
     for f in report.findings:
-        if f.constraint == _CLASS and f.value is not None and f.value not in typed \
-                and not f.value.startswith("_:") and f.severity == "violation":
+        if f.constraint == _CLASS and f.severity == "violation" and f.value in linked \
+                and f.value not in typed and not index.types(f.value):
             m = _EXPECTED.search(f.message_en)
             texts = render("harvest.unresolved_reference", value=f.value,
                            expected=m.group(1) if m else "?")
             f = replace(f, severity="warning", message_en=texts["en"], message_ro=texts["ro"],
                         message_ru=texts["ru"])
-        if f.focus not in _AXIOM_SUBJECTS and f.focus in own:
-            out.append(f)
+        out.append(f)
     out.sort(key=lambda f: (f.severity != "violation", f.focus, f.path or ""))
     return ValidationReport(tuple(out))

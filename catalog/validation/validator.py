@@ -44,10 +44,11 @@ class Validator:
         return read_report(self.engine.run(data, focus))
 
     def validate(self, record_iri: str, triples: Sequence[ox.Triple],
-                 index: ReferenceIndex) -> ValidationReport:
-        """Findings about the record's own resources (reference data is checked on its own)."""
+                 index: ReferenceIndex, extra: Sequence[ox.Triple] = ()) -> ValidationReport:
+        """Findings about the record's own resources (reference data is checked on its own);
+        ``extra`` triples (vocabulary axioms) join the data without being validated."""
         own = {to_rdflib(t.subject) for t in triples}
-        data = type_closure(triples, index)
+        data = [*type_closure(triples, index), *extra]
         if any(isinstance(n, BNode) for n in own):
             # engines take IRIs only as focus nodes: validate all, keep the record's findings
             names = {node_text(n) for n in own}

@@ -203,12 +203,10 @@ class Publishing:
                 require_edit(principal, draft.authority, draft.code or draft.iri)
 
         def on_write(s: Session, written: list[tuple[NewVersion, Appended]]) -> None:
-            ids = {r.iri: r.id for r in s.exec(select(Record).where(col(Record.iri).in_(
-                [nv.iri for nv, ap in written if ap.created])))}
             for nv, ap in written:
                 if not ap.created:
                     continue
-                record_id = ids[nv.iri]
+                record_id = ap.record_id
                 assert record_id is not None
                 s.add(Transition(record_id=record_id, version_number=ap.number,
                                  from_status=None, to_status="published" if publish else "draft",
@@ -336,12 +334,7 @@ class Publishing:
 
     def _owner(self, iri: str) -> str | None:
         """The organisation IRI of the institution that owns an existing record, if any."""
-        with read_session(self.engine) as s:
-            rec = s.exec(select(Record).where(Record.iri == iri)).first()
-            if rec is None:
-                return None
-            inst = s.get(Institution, rec.institution_id) if rec.institution_id else None
-            return inst.iri if inst else ""
+        return self.catalog.ledger.owner_of(iri)
 
     @contextmanager
     def _refusals(self, principal: Principal, action: str, target: str | None

@@ -127,20 +127,6 @@ def test_references_in_each_language_of_a_source() -> None:
     assert xml.values("r:t", item) == ["x", "y"]
 
 
-def test_a_secret_is_read_from_the_variable_the_mapping_names_and_never_shown() -> None:
-    from adapters.mapping.secrets import resolve
-
-    secret = resolve({"env": "SEMCAT_REGISTRY_TOKEN"}, "source.auth.token",
-                     {"SEMCAT_REGISTRY_TOKEN": "tok-123"})
-    assert secret.reveal() == "tok-123"
-    assert "tok-123" not in f"{secret} {secret!r}"
-    with pytest.raises(InvalidInput) as info:
-        resolve({"env": "SEMCAT_OTHER"}, "source.auth.token", {"SEMCAT_REGISTRY_TOKEN": "x"})
-    assert str(info.value) == (
-        "source.auth.token names the setting SEMCAT_OTHER, which is not set: set it in the "
-        "hub's environment (its value is never shown) (field source.auth.token)")
-
-
 def test_the_public_surface_of_adapters() -> None:
     import adapters
 

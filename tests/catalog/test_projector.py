@@ -210,16 +210,16 @@ def test_a_change_committed_after_a_later_one_is_still_projected(
     cat = Catalog(settings.model_copy(update={"database_url": postgres_url}))
     slow_iri, fast_iri = service_iri("ASP-0001"), service_iri("ASP-0002")
     in_transaction, release = threading.Event(), threading.Event()
-    original = Ledger._append_one
+    original = Ledger._insert_new  # version 1 of a record new to the ledger
 
-    def paused(session, item, inst_ids):  # type: ignore[no-untyped-def]
-        out = original(session, item, inst_ids)
-        if item.iri == slow_iri:  # A's change row is flushed: its seq is taken
+    def paused(session, fresh, inst_ids):  # type: ignore[no-untyped-def]
+        out = original(session, fresh, inst_ids)
+        if any(item.iri == slow_iri for item in fresh):  # A's change row: its seq is taken
             in_transaction.set()
             assert release.wait(30)
         return out
 
-    monkeypatch.setattr(Ledger, "_append_one", staticmethod(paused))
+    monkeypatch.setattr(Ledger, "_insert_new", staticmethod(paused))
     errors: list[BaseException] = []
 
     def writer(code: str, title: str, done: threading.Event) -> None:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from catalog import rdfio
 from catalog.projections.search.analysis import words
-from catalog.records.kinds import RecordKind
+from catalog.records.kinds import RecordKind, group_by_subject
 from catalog.records.passport import Passport, from_triples
 
 log = logging.getLogger(__name__)
@@ -78,8 +78,9 @@ class SearchDocument:
             return None
         texts: Texts = {}
         title: dict[str, str] = {}
+        grouped = group_by_subject(triples)
         for spec in kind.search.fields:
-            for lang, value in spec.texts(iri, triples):
+            for lang, value in spec.texts(iri, grouped):
                 _add(texts, spec.name, lang, value)
                 if spec.name == "title":
                     title[lang] = value
