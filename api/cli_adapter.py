@@ -12,7 +12,6 @@ from typing import Any
 from adapters.mapping.engine import RecordMapper
 from adapters.mapping.library import all_mappings, find
 from adapters.mapping.spec import MappingSpec, load
-from adapters.sources.registry import default_registry
 from adapters.sync.runner import RunReport, Sync
 from catalog.core import Catalog
 from catalog.ledger import syncs
@@ -55,12 +54,10 @@ def _spec(name_or_path: str) -> MappingSpec:
 def cmd_check(args: argparse.Namespace) -> int:
     spec = load(Path(args.file))
     RecordMapper(spec)  # every expression compiles
-    registry = default_registry()
-    source = registry.build(spec)  # the source can be opened (file found, caps kept)
-    source.close()
     catalog = _catalog()
     try:
-        Sync(catalog, spec, registry=registry)  # kind and institution known
+        sync = Sync(catalog, spec)  # kind and institution known
+        sync.source().close()  # the source can be opened (file found, caps kept)
     finally:
         catalog.close()
     print(f"ok: {spec.name} ({spec.source_type} source, {spec.kind} records of "

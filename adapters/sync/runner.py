@@ -27,7 +27,7 @@ from sqlmodel import Session
 from adapters.mapping.engine import RecordMapper
 from adapters.mapping.spec import MappingSpec
 from adapters.sources.base import Source
-from adapters.sources.registry import SourceRegistry, default_registry
+from adapters.sources.registry import SourceContext, SourceRegistry, default_registry
 from adapters.sync.minting import KeyCodes
 from adapters.sync.plan import Planner, rejected
 from adapters.sync.stream import RecordStream, SourceRecord, reasons
@@ -130,6 +130,11 @@ class Sync:
         return RecordStream(source, mapper, self.kind, self.catalog.settings, tick=on_item,
                             model_kind=self.model_kind, owner=self.institution_iri)
 
+    def source(self) -> Source:
+        """The mapping's source, opened."""
+        return self.registry.build(self.spec, SourceContext(
+            self.catalog.settings, self.institution_iri, self.catalog.validate))
+
     def _report(self, run_id: int) -> RunReport:
         row = syncs.run(self.engine, self.spec.name, run_id)
         assert row is not None
@@ -139,7 +144,7 @@ class Sync:
     # dry run --------------------------------------------------------------------------
     def plan(self, trigger: str = "cli") -> RunReport:
         """The plan of a run (nothing written but the run's report)."""
-        source = self.registry.build(self.spec)
+        source = self.source()
         run = syncs.start(self.engine, self.spec.name, dry_run=True, trigger=trigger,
                           holder=process_holder(), digest=self.spec.digest)
         planner = Planner(self.catalog, self.kind, self.principal, publish=self.trusted,
@@ -208,7 +213,7 @@ class _Apply:
             after = None
         self.position = after
         self.run_id = run.id
-        source = sync.registry.build(sync.spec)
+        source = sync.source()
         try:
             self._import(source, after)
             syncs.checkpoint(self.engine, run.id, self.position, _counts(self.counts),

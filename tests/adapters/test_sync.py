@@ -172,7 +172,7 @@ def test_a_run_that_was_killed_resumes_from_its_cursor(
     # write the first two records as the killed run did, in its name
     apply = _Apply(sync, Lease(module_catalog.engine, "adapter:reg-f"))
     apply.run_id = killed.id
-    apply._import(sync.registry.build(first), None)
+    apply._import(sync.source(), None)
     apply.lease.release()  # (its process is gone: so is its lease)
     syncs.checkpoint(module_catalog.engine, killed.id, apply.position, dict(apply.counts),
                      [o for _, o in apply.buffer])
@@ -214,3 +214,21 @@ def test_a_scheduled_adapter_runs_when_due_and_not_again_until_its_interval(
     [run] = syncs.runs(module_catalog.engine, "reg-h")
     assert (run.trigger, run.status, run.counts["created"]) == ("schedule", "done", 2)
     assert due(module_catalog, spec, now=run.started_at.timestamp() + 3600)
+
+
+def test_a_harvest_mapping_runs_through_the_engine(module_catalog: Catalog) -> None:
+    """The official CPSV-AP 3.2.0 example, harvested by its example mapping."""
+    from tests.conftest import SHARED
+
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent")
+    root = Path(__file__).resolve().parents[2]
+    spec = load(root / "adapters" / "examples" / "cpsv-ap-3.2.0-example.yaml")
+    plan = Sync(module_catalog, spec).plan()
+    assert plan.counts == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 0}
+    applied = Sync(module_catalog, spec).apply()
+    assert applied.counts["created"] == 1
+    [record] = applied.records
+    iri = record.key
+    [version] = module_catalog.ledger.versions(iri)
+    assert (version.kind, version.author) == ("harvested-service", "source:cpsv-ap-3.2.0-example")

@@ -73,7 +73,7 @@ def test_products_get_codes_of_the_nomenclature_and_crosswalked_concepts(
     codes = {o.key: o.code for o in report.records if o.status == "created"}
     assert sorted(c or "" for c in codes.values()) == [f"UPL-{n:04d}" for n in range(1, 980)]
     sync = Sync(module_catalog, load(EXAMPLE))
-    mapper = sync._stream(sync.registry.build(sync.spec)).mapper
+    mapper = sync._stream(sync.source()).mapper
     # a product with three legal bases (three rows of the CSV) is one record
     uri = "http://standaarden.overheid.nl/owms/terms/aanschrijving"
     rows = products[uri]
