@@ -16,7 +16,8 @@ PACKAGE_DATA = {
     "catalog": ["queries/*.rq", "checks/rules/*.rq", "contexts/*.jsonld", "ledger/migrations/*.mako",
                 "ledger/migrations/*.py", "ledger/migrations/versions/*.py"],
     "api": ["pages/templates/*.html", "pages/static/*", "soap/*.wsdl"],
-    "adapters": ["definitions/xroad/*", "examples/*.yaml", "examples/*/*"],
+    "adapters": ["definitions/xroad/*", "mapping/*.json", "examples/*.yaml",
+                 "examples/*/*"],
 }
 
 

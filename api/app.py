@@ -13,9 +13,11 @@ from api import errors
 from api.pages import codelists as codelist_pages
 from api.pages import routes as pages
 from api.request_context import RequestContext
+from api.routes import adapters as adapter_routes
 from api.routes import (
     audit,
     catalogue,
+    crosswalks,
     dcat_catalog,
     feed,
     graph_store,
@@ -63,6 +65,12 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
         loop.start()
         notifier = Notifier(catalog)
         notifier.start()
+        scheduler = None
+        if settings.adapters_schedule:  # scheduled adapter runs (a lease per adapter)
+            from adapters.sync.background import Scheduler
+
+            scheduler = Scheduler(catalog)
+            scheduler.start()
         app.state.catalog, app.state.queries, app.state.settings = catalog, queries, settings
         app.state.spools = Spools(settings.data_dir / "spool", SpoolLimits(
             settings.dump_max_per_client, settings.dump_max_total))
@@ -70,6 +78,8 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
             yield
         finally:
             notifier.stop()
+            if scheduler is not None:
+                scheduler.stop()
             loop.stop()
             queries.close()
             catalog.close()
@@ -99,6 +109,8 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(graph_store.router)
     app.include_router(dcat_catalog.router)
     app.include_router(audit.router)
+    app.include_router(adapter_routes.router)
+    app.include_router(crosswalks.router)
     app.include_router(feed.router)
     app.include_router(search_routes.router)
     app.include_router(soap_router)

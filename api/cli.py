@@ -217,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--ledger-only", action="store_true",
                    help="write the ledger only; a running server projects the changes")
     s.set_defaults(func=cmd_demo)
+    from api.cli_adapter import add_parser as add_adapter_parser
+
+    add_adapter_parser(sub)
     s = sub.add_parser("settings", help="show the effective settings")
     s.add_argument("--markdown", action="store_true", help="the README table")
     s.set_defaults(func=cmd_settings)

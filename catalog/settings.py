@@ -175,6 +175,15 @@ class Settings(BaseSettings):
         False, description="Allow subscriber URLs on loopback, private, link-local and other "
         "non-public addresses (tests, closed networks); off, they are refused.")
 
+    adapters_dir: Path = Field(
+        Path("adapters/examples"), description="Folder of the adapter mappings (`*.yaml`) run "
+        "by name (`semcat adapter run NAME`, `/api/v1/adapters`)."
+    )
+    adapters_schedule: bool = Field(
+        False, description="Run the adapters whose mapping has a `schedule` from this process "
+        "(one process at a time runs an adapter, whatever the number of hub processes)."
+    )
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if not self.base_uri.endswith("/"):

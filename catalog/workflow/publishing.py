@@ -50,7 +50,7 @@ from catalog.messages import Localized
 from catalog.records import RecordDraft
 from catalog.records.kinds import RecordKind
 from catalog.workflow.access import Principal, Role, require_edit, require_review
-from catalog.workflow.bulk import Importer, ImportReport, OnAck
+from catalog.workflow.bulk import Importer, ImportReport, OnAck, OnWrite
 from catalog.workflow.states import TRANSITIONS, Transition, VersionState, version_etag
 
 if TYPE_CHECKING:
@@ -178,9 +178,11 @@ class Publishing:
                        items: Iterable[RecordDraft | Unreadable], *, atomic: bool,
                        publish: bool, reason: str | None = None, batch_size: int = 200,
                        on_ack: OnAck | None = None, keep: int | None = None,
-                       report: ImportReport | None = None) -> ImportReport:
+                       report: ImportReport | None = None,
+                       also: OnWrite | None = None) -> ImportReport:
         """A bulk import of records of any kind: drafts by default; published at once by a
-        reviewer, an admin, an operator or the loader. Reference data needs an admin."""
+        reviewer, an admin, an operator or the loader. Reference data needs an admin.
+        ``also`` writes more rows in each batch's transaction (a sync run's cursor)."""
         if publish:
             with self._refusals(principal, "import", None):
                 require_review(principal, "import")
@@ -211,6 +213,8 @@ class Publishing:
                                  author=principal.name, reason=reason))
                 audit.add(s, principal.actor, "import", nv.code or nv.iri, ap.number,
                           detail={"publish": publish, "kind": nv.kind})
+            if also is not None:
+                also(s, written)
 
         importer = Importer(self.catalog, author=principal.name, publish=publish,
                             authorize=authorize, on_write=on_write, on_ack=on_ack)
