@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from string import Formatter
 from typing import Any
 
-from catalog.messages import definitions, delivery, operations, records, workflow
+from catalog.messages import assets, definitions, delivery, operations, records, workflow
 
 LANGUAGES = ("en", "ro", "ru")
 Texts = dict[str, str]
 
 MESSAGES: dict[str, Texts] = {}
-for _area in (definitions, delivery, operations, records, workflow):
+for _area in (assets, definitions, delivery, operations, records, workflow):
     if _clash := MESSAGES.keys() & _area.MESSAGES.keys():
         raise RuntimeError(f"message ids defined twice: {sorted(_clash)}")
     MESSAGES.update(_area.MESSAGES)
