@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from api import errors
 from api.pages import routes as pages
 from api.request_context import RequestContext
-from api.routes import audit, catalogue, feed, health, home, publishing, sparql
+from api.routes import assets, audit, catalogue, feed, health, home, publishing, sparql
 from api.routes import search as search_routes
 from api.routes.records import router_for
 from api.routes.sparql import SparqlFastLane
@@ -79,5 +79,6 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(audit.router)
     app.include_router(feed.router)
     app.include_router(search_routes.router)
+    app.include_router(assets.router)
     app.include_router(pages.build_router(settings))
     return app

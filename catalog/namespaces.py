@@ -33,6 +33,7 @@ SC_SHAPES: Final = "https://w3id.org/semcat/shapes#"
 EU_AUTHORITY: Final = "http://publications.europa.eu/resource/authority/"
 SD: Final = "http://www.w3.org/ns/sparql-service-description#"
 W3C_FORMATS: Final = "http://www.w3.org/ns/formats/"
+SPDX: Final = "http://spdx.org/rdf/terms#"
 
 #: Prefix map used for Turtle output and SPARQL prologues.
 PREFIXES: Final[dict[str, str]] = {

@@ -16,6 +16,7 @@ from typing import Any
 from adapters.definitions.bundle import Bundle, parse_xml
 from adapters.definitions.jsonschema import load_document, read_jsonschema
 from adapters.definitions.openapi import read_openapi
+from adapters.definitions.sandbox import XML_SUFFIXES
 from adapters.definitions.wsdl import read_wsdl
 from adapters.definitions.xsd import MAX_ELEMENTS, Collector, read_xsd
 from catalog.errors import InvalidInput
@@ -29,12 +30,12 @@ _ORDER = ("wsdl", "xsd", "openapi", "jsonschema")
 
 def _kind(name: str, data: bytes) -> tuple[str | None, Any]:
     """The format of one file (None: not a definition) and its parsed JSON/YAML document."""
+    if name.startswith("_mapped/"):
+        return None, None  # the schemas the hub ships, read only when imported
     head = data.lstrip()[:1]
-    if head == b"<":
+    if head == b"<" or name.lower().endswith(XML_SUFFIXES):
         root = parse_xml(data, what=name)
         return {_WSDL: "wsdl", _XSD: "xsd"}.get(str(root.tag)), None
-    if name.startswith("_mapped/"):
-        return None, None
     lowered = name.lower()
     if not lowered.endswith((".json", ".yaml", ".yml")) and head not in (b"{", b"["):
         return None, None

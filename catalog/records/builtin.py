@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from catalog.namespaces import CPSV, CV, DCAT, DCT, ELI, SC, SKOS
+from catalog.records.assetkinds import ASSET, DATA_SERVICE
 from catalog.records.ids import IriFamily
 from catalog.records.kinds import Kinds, RecordKind, SearchField, SearchSpec
 from catalog.records.passport import CODE_PATTERN, Passport, PassportMapping
@@ -85,7 +86,8 @@ LEGAL = RecordKind(
     import_order=3,
 )
 
-BUILTIN: tuple[RecordKind, ...] = (CODELIST, ORGANISATION, LOCATION, LEGAL, SERVICE)
+BUILTIN: tuple[RecordKind, ...] = (CODELIST, ORGANISATION, LOCATION, LEGAL, SERVICE, ASSET,
+                                   DATA_SERVICE)
 
 
 def builtin_kinds() -> Kinds:

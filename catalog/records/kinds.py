@@ -134,6 +134,9 @@ class RecordKind:
     members_in_scheme: bool = False
     #: properties the server owns on the record's root: refused when a client sends them
     server_owned: frozenset[str] = SERVER_OWNED
+    #: most triples one record of the kind may hold, when more than the setting
+    #: ``max_record_triples`` (a harvested asset holds every element of its definition)
+    max_triples: int | None = None
 
     def __post_init__(self) -> None:
         if (self.model is None) != (self.mapping is None):
