@@ -218,7 +218,7 @@ class AssetMapping:
             distributions.append(Distribution(
                 name=one(node, DCT + "title") or "", media_type=media.removeprefix(IANA_MEDIA),
                 byte_size=int(one(node, DCAT + "byteSize") or 0),
-                sha256=one(checksum, SPDX + "checksumValue") or "",
+                sha256=(one(checksum, SPDX + "checksumValue") or "").lower(),
                 download_url=one(node, DCAT + "downloadURL")))
         operations = []
         for node in sorted(v.value for v in root.get(HAS_OPERATION, [])):

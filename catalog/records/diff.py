@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias, get_args
 
 from pydantic import BaseModel
 
@@ -137,6 +137,9 @@ def form_of(model: type[BaseModel], labels: Mapping[str, Mapping[str, str]],
     top: dict[str, tuple[Words, str, str]] = {}
     for name, info in model.model_fields.items():
         hint = str(info.annotation)
+        if any(isinstance(arg, type) and issubclass(arg, BaseModel)
+               for arg in get_args(info.annotation)):
+            continue  # lists of parts (an asset's elements) have diffs of their own
         if "dict[str, list[str]]" in hint:
             shape = "langlists"
         elif "dict[str, str]" in hint:
