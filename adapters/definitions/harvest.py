@@ -112,7 +112,7 @@ def _joined(parts: list[Definition], limit: int) -> Definition:
 def bundle_of(files: Mapping[str, bytes]) -> Bundle:
     """One uploaded file, or a zip archive (told by its first bytes), as a bundle."""
     if len(files) == 1:
-        (name, data), = files.items()
+        data = next(iter(files.values()))
         if data[:4] == b"PK\x03\x04":
             return Bundle.from_zip(data)
     return Bundle.of_files(files)

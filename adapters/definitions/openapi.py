@@ -19,8 +19,9 @@ def _schema_ref(schema: Any) -> str | None:
     """``schema/Name`` for a ``$ref`` to a component schema, else the schema's type."""
     if not isinstance(schema, Mapping):
         return None
-    if isinstance(schema.get("$ref"), str):
-        return "schema/" + schema["$ref"].rsplit("/", 1)[-1]
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        return "schema/" + ref.rsplit("/", 1)[-1]
     if schema.get("type") == "array":
         inner = _schema_ref(schema.get("items"))
         return f"{inner}[]" if inner else "array"
@@ -61,8 +62,8 @@ def _operation(doc: Any, method: str, target: str, op: Mapping[str, Any],
                shared: list[Any]) -> Operation:
     inputs: list[str] = []
     headers: list[str] = []
-    for param in [*shared, *(op.get("parameters") or [])]:
-        param = _local(doc, param)
+    for raw in [*shared, *(op.get("parameters") or [])]:
+        param = _local(doc, raw)
         if not isinstance(param, Mapping):
             continue
         if "$ref" in param:
@@ -80,12 +81,12 @@ def _operation(doc: Any, method: str, target: str, op: Mapping[str, Any],
     for status, response in (op.get("responses") or {}).items():
         if str(status).startswith("2"):
             outputs += [b for b in _bodies(_local(doc, response)) if b not in outputs]
-    name = op.get("operationId")
-    doc = op.get("summary") or op.get("description")
-    return Operation(name=str(name) if name else f"{method.upper()} {target}",
+    op_id = op.get("operationId")
+    text = op.get("summary") or op.get("description")
+    return Operation(name=str(op_id) if op_id else f"{method.upper()} {target}",
                      method=method.upper(), target=target, input=inputs, output=outputs,
                      header=headers,
-                     documentation=" ".join(str(doc).split())[:2000] if doc else None)
+                     documentation=" ".join(str(text).split())[:2000] if text else None)
 
 
 def read_openapi(bundle: Bundle, main: str, doc: Any = None, *,

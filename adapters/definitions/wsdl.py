@@ -10,8 +10,7 @@ from xmlschema.extras.wsdl import Wsdl11Document
 
 from adapters.definitions.bundle import Bundle
 from adapters.definitions.sandbox import sandbox
-from adapters.definitions.xsd import MAX_ELEMENTS, Collector, collect, own_schemas, \
-    xmlschema_errors
+from adapters.definitions.xsd import MAX_ELEMENTS, Collector, collect, own_schemas, xmlschema_errors
 from catalog.records.elements import Definition, Operation
 
 
@@ -42,12 +41,13 @@ def read_wsdl(bundle: Bundle, main: str, *, limit: int = MAX_ELEMENTS) -> Defini
     """Operations and elements of the WSDL ``main`` of ``bundle``."""
     with sandbox(bundle) as box:
         try:
-            doc = Wsdl11Document(str(box.path(main)), validation="lax", **box.kwargs())
+            doc = Wsdl11Document(  # type: ignore[no-untyped-call]
+                str(box.path(main)), validation="lax", **box.kwargs())
         except (xmlschema.XMLSchemaException, OSError, ValueError, KeyError) as exc:
             raise xmlschema_errors(main)(exc) from None
         out = Collector(limit)
         collect(own_schemas(doc.schema.maps, box), out)
-        paths = {e.namespace and f"{{{e.namespace}}}{e.name}" or e.name: e.path
+        paths = {(e.namespace and f"{{{e.namespace}}}{e.name}") or e.name: e.path
                  for e in out.elements.values() if e.path.count("/") == 1
                  and e.path.startswith("element/")}
         headers: dict[str, list[str]] = {}

@@ -57,7 +57,8 @@ def _type_name(xsd_type: Any) -> str | None:
 def _children(xsd_type: Any) -> Iterable[XsdElement]:
     if not isinstance(xsd_type, XsdComplexType) or not xsd_type.has_complex_content():
         return ()
-    return [e for e in xsd_type.content.iter_elements() if isinstance(e, XsdElement)]
+    content: Any = xsd_type.content
+    return [e for e in content.iter_elements() if isinstance(e, XsdElement)]
 
 
 def _walk(out: Collector, parent: str, xsd_type: Any, seen: tuple[Any, ...]) -> None:

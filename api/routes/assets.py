@@ -42,7 +42,7 @@ async def harvest(request: Request, principal: PrincipalDep, catalog: CatalogDep
                   title_ro: str | None = Query(None, max_length=500),
                   title_en: str | None = Query(None, max_length=500),
                   title_ru: str | None = Query(None, max_length=500),
-                  type: str | None = Query(None, pattern=f"^({_TYPE})$",  # noqa: A002
+                  type: str | None = Query(None, pattern=f"^({_TYPE})$",
                                            description="ADMS asset type (default: "
                                            "ServiceDescription for WSDL and OpenAPI, Schema "
                                            "for XSD and JSON Schema)"),

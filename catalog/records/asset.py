@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -56,7 +55,7 @@ class Asset(BaseModel):
     description: dict[str, str] = Field(default_factory=dict)
     keywords: dict[str, list[str]] = Field(default_factory=dict)
     publisher: str = Field(description="The institution that owns the asset.")
-    asset_status: str | None = Field(None, description="ADMS status, e.g. "
+    asset_status: str | None = Field(default=None, description="ADMS status, e.g. "
                                      "http://purl.org/adms/status/Completed")
     version_info: str | None = None
     previous_version: str | None = None
@@ -64,8 +63,8 @@ class Asset(BaseModel):
     latest_version: str | None = None
     license: str | None = None
     themes: list[str] = Field(default_factory=list)
-    issued: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
-    modified: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    issued: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    modified: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     used_by: list[str] = Field(default_factory=list, description="Services and records that "
                                "use the asset (dct:isReferencedBy).")
     distributions: list[Distribution] = Field(default_factory=list)
@@ -229,16 +228,15 @@ class AssetMapping:
                 input=many(node, SC + "input"), output=many(node, SC + "output"),
                 header=many(node, SC + "header")))
         elements = []
-        for node in root.get(HAS_ELEMENT, []):
-            most = one(node.value, SC + "maxOccurs")
+        for node in (v.value for v in root.get(HAS_ELEMENT, [])):
+            most = one(node, SC + "maxOccurs")
             elements.append(Element(
-                path=one(node.value, DCT + "identifier") or "",
-                name=one(node.value, RDFS + "label") or "",
-                datatype=one(node.value, SC + "datatype"),
-                min_occurs=int(one(node.value, SC + "minOccurs") or 1),
+                path=one(node, DCT + "identifier") or "", name=one(node, RDFS + "label") or "",
+                datatype=one(node, SC + "datatype"),
+                min_occurs=int(one(node, SC + "minOccurs") or 1),
                 max_occurs=None if most == "unbounded" else int(most or 1),
-                documentation=one(node.value, DCT + "description"),
-                namespace=one(node.value, SC + "namespace")))
+                documentation=one(node, DCT + "description"),
+                namespace=one(node, SC + "namespace")))
         elements.sort(key=lambda e: e.path)
         return Asset(**head.model_dump(), distributions=distributions,
                      operations=sorted(operations, key=lambda o: o.name), elements=elements)

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from catalog.namespaces import ADMS, DCAT, DCT
 from catalog.records.asset import ASSET_CLASS, ASSET_CODE, Asset, AssetMapping
-from catalog.records.dataservice import DATA_SERVICE_CLASS, DATA_SERVICE_CODE, \
-    DATA_SERVICE_MAPPING, DataService
+from catalog.records.dataservice import (
+                      DATA_SERVICE_CLASS,
+                      DATA_SERVICE_CODE,
+                      DATA_SERVICE_MAPPING,
+                      DataService,
+)
 from catalog.records.ids import IriFamily
 from catalog.records.kinds import SERVER_OWNED, RecordKind, SearchField, SearchSpec
 

@@ -32,8 +32,9 @@ class DataService(BaseModel):
                                      "registry it reads, as passports name it "
                                      "(sc:registrySource).")
     endpoint_url: str | None = None
-    endpoint_description: str | None = Field(None, description="The asset that describes the "
-                                             "endpoint (a harvested WSDL or OpenAPI).")
+    endpoint_description: str | None = Field(
+        default=None, description="The asset that describes the endpoint (a harvested WSDL "
+        "or OpenAPI).")
     provides: list[str] = Field(default_factory=list, description="Elements of the "
                                 "endpoint description that carry the registry's data.")
     themes: list[str] = Field(default_factory=list)

@@ -33,10 +33,10 @@ class Element(BaseModel):
     path: str = Field(description="`element/...`, `type/...` or `schema/...` then the names "
                       "down the tree; the element's IRI is the asset's IRI, `/`, the path.")
     name: str
-    datatype: str | None = Field(None, description="The type's name (`xs:string`, "
+    datatype: str | None = Field(default=None, description="The type's name (`xs:string`, "
                                  "`tns:Pet`, `integer`); none for an anonymous type.")
-    min_occurs: int = Field(1, ge=0)
-    max_occurs: int | None = Field(1, ge=0, description="None: unbounded.")
+    min_occurs: int = Field(default=1, ge=0)
+    max_occurs: int | None = Field(default=1, ge=0, description="None: unbounded.")
     documentation: str | None = None
     namespace: str | None = None
 
@@ -51,8 +51,8 @@ class Operation(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
-    method: str | None = Field(None, description="HTTP method of a REST operation.")
-    target: str | None = Field(None, description="URL path template of a REST operation.")
+    method: str | None = Field(default=None, description="HTTP method of a REST operation.")
+    target: str | None = Field(default=None, description="URL path template of a REST operation.")
     input: list[str] = Field(default_factory=list, description="Element paths, or the "
                              "qualified names of elements the definition imports.")
     output: list[str] = Field(default_factory=list)
