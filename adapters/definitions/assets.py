@@ -32,6 +32,7 @@ from catalog.workflow.states import VersionState
 _MEDIA = {".wsdl": "application/wsdl+xml", ".xsd": "application/xml",
           ".xml": "application/xml", ".json": "application/json",
           ".yaml": "application/yaml", ".yml": "application/yaml"}
+_UNOWNED = "urn:semcat:publisher-not-given"  # a dry run at the command line
 _TYPES = {"wsdl": "ServiceDescription", "openapi": "ServiceDescription", "xsd": "Schema",
           "jsonschema": "Schema"}
 
@@ -111,7 +112,8 @@ def harvest_asset(catalog: Catalog, principal: Principal, files: Mapping[str, by
     current, before = _latest(catalog, pub, code)
     base = catalog.settings.base_uri
     dists, blobs = _files(bundle, base, code)
-    owner = publisher or (before.publisher if before else None) or principal.institution_iri
+    owner = publisher or (before.publisher if before else None) or principal.institution_iri \
+        or (_UNOWNED if dry_run else None)
     if not owner:
         raise InvalidInput.of("assets.bad_definition", field="publisher", value=code,
                               reason="no publisher: name the institution that owns the asset")
