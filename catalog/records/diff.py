@@ -87,6 +87,8 @@ _PART_FIELDS: Final[dict[str, tuple[Words, str, str]]] = {
                                  "obținerea de către autoritate din registru "
                                  "(principiul „o singură dată”)", True), "scalar", "flag"),
     "registry_source": (Words("registry source", "registrul sursă"), "langmap", "text"),
+    "data_service": (Words("data service", "serviciul de date"), "scalar", "iri"),
+    "data_element": (Words("data element", "elementul de date"), "scalar", "iri"),
     "value": (Words("value", "valoarea", True), "scalar", "amount"),
     "currency": (Words("currency", "moneda", True), "scalar", "iri"),
     "owned_by": (Words("owner", "titularul"), "scalar", "iri"),
