@@ -16,11 +16,13 @@ from adapters.definitions.bundle import MAX_BUNDLE_BYTES
 from api.body import read_capped
 from api.deps import CatalogDep, OptionalPrincipalDep, PrincipalDep
 from api.schemas import ERRORS
+from catalog import paths
 from catalog.errors import NotFound
-from catalog.ledger.files import get_file
+from catalog.ledger.files import digest, get_file
 from catalog.records.asset import ASSET_TYPES, Asset
 from catalog.records.elements import diff_elements
 from catalog.workflow.history import History
+from catalog.workflow.onceonly import once_only_report
 
 router = APIRouter(prefix="/api/v1", tags=["assets"], responses=ERRORS)
 _TYPE = "|".join(ASSET_TYPES)
@@ -80,12 +82,22 @@ async def asset_file(code: str, name: str, request: Request, catalog: CatalogDep
     asset = await run_in_threadpool(_asset, request, code, principal, version)
     dist = next((d for d in asset.distributions if d.name == name), None)
     stored = await run_in_threadpool(get_file, catalog.engine, dist.sha256) if dist else None
-    if dist is None or stored is None:
+    content = stored.content if stored else _shipped(name, dist.sha256) if dist else None
+    if dist is None or content is None:
         raise NotFound.of("assets.file_not_found", field="name", value=name, code=code)
-    return Response(stored.content, media_type=dist.media_type, headers={
+    return Response(content, media_type=dist.media_type, headers={
         "ETag": f'"{dist.sha256}"', "Digest": f"sha-256={dist.sha256}",
         "Content-Disposition": f"attachment; filename=\"{name.rsplit('/', 1)[-1]}\"",
         "X-Content-Type-Options": "nosniff"})
+
+
+def _shipped(name: str, sha256: str) -> bytes | None:
+    """A file of the demo's assets, shipped with the hub (the demo loads records, not files)."""
+    path = paths.DEMO_DIR / "wsdl" / name
+    if "/" in name or not path.is_file():
+        return None
+    data = path.read_bytes()
+    return data if digest(data) == sha256 else None
 
 
 @router.get("/assets/{code}/elements/diff", summary="What changed between two versions' "
@@ -100,3 +112,14 @@ async def elements_diff(code: str, request: Request, principal: OptionalPrincipa
     return {"code": code, "from": from_, "to": to,
             "breaking": any(c.breaking for c in changes),
             "changes": [c.model_dump(exclude_none=True) for c in changes]}
+
+
+@router.get("/services/{code}/once-only", tags=["services"], summary="Once-only: each "
+            "evidence of the service, asked of the applicant or obtainable from a registry "
+            "through a data service (and the element that carries it)")
+async def once_only(code: str, request: Request, principal: OptionalPrincipalDep,
+                    version: int | None = Query(None, ge=1)) -> dict[str, Any]:
+    catalog = request.app.state.catalog
+    catalog.kinds["service"].check_code(code)
+    return await run_in_threadpool(lambda: once_only_report(catalog, code, principal,
+                                                            version=version))
