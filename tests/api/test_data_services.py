@@ -5,7 +5,6 @@ registry through a data service (and the element that carries it)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -32,8 +31,8 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, 
 
 
 def test_the_committed_demo_data_services_are_what_the_demo_wsdls_give() -> None:
-    committed = {q for q in ox.parse(OUT.read_bytes(), format=ox.RdfFormat.TRIG,
-                                     base_iri="http://demo.invalid/")}
+    committed = set(ox.parse(OUT.read_bytes(), format=ox.RdfFormat.TRIG,
+                             base_iri="http://demo.invalid/"))
     assert committed == set(records()), "run: python -m adapters.definitions.demo"
 
 
@@ -77,7 +76,7 @@ def test_the_once_only_report_of_a_demo_service(hub: tuple[TestClient, Catalog])
 
 
 def test_an_evidence_linked_to_a_service_and_element_is_reported_with_them(
-        hub: tuple[TestClient, Catalog], tmp_path: Path) -> None:
+        hub: tuple[TestClient, Catalog]) -> None:
     client, catalog = hub
     base = catalog.settings.base_uri
     _, secret = Tokens(catalog.engine).create("ASP", "reviewer")
