@@ -33,5 +33,5 @@ shipped = data_packages()
 setup(
     packages=[*find_namespace_packages(include=["catalog*", "adapters*", "api*"]), *shipped],
     package_dir=shipped,
-    package_data=PACKAGE_DATA | dict.fromkeys(shipped, ["*.ttl", "*.trig", "*.md"]),
+    package_data=PACKAGE_DATA | dict.fromkeys(shipped, ["*.ttl", "*.trig", "*.md", "*.wsdl"]),
 )
