@@ -91,8 +91,9 @@ def diff_elements(old: Sequence[Element], new: Sequence[Element],
                   old_ops: Sequence[Operation] = (), new_ops: Sequence[Operation] = ()
                   ) -> list[ElementChange]:
     """What changed from ``old`` to ``new``, by path. Breaking: a removed element or
-    operation, a changed type, a narrower cardinality, a new required child (a sender written
-    for the old version omits it), an operation whose messages changed. Compatible: a new
+    operation, a changed type, a narrower cardinality, a new required child of an element that
+    was there (a sender written for the old version omits it), an operation whose messages
+    changed. Compatible: a new
     optional element, a new top-level element or operation, a wider cardinality."""
     before = {e.path: e for e in old}
     after = {e.path: e for e in new}
@@ -100,8 +101,10 @@ def diff_elements(old: Sequence[Element], new: Sequence[Element],
     for path in sorted(before.keys() | after.keys()):
         a, b = before.get(path), after.get(path)
         if a is None and b is not None:
+            parent = path.rsplit("/", 1)[0]
             out.append(ElementChange(path=path, change="added", after=_card(b),
-                                     breaking=b.depth > 1 and b.min_occurs > 0))
+                                     breaking=b.depth > 1 and b.min_occurs > 0
+                                     and parent in before))
         elif b is None and a is not None:
             out.append(ElementChange(path=path, change="removed", before=_card(a),
                                      breaking=True))

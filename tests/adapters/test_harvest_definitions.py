@@ -164,3 +164,11 @@ def test_element_diff_marks_breaking_and_compatible_changes() -> None:
         ("type/randomValues/randomValue", "cardinality_changed"): False,
         ("element/getRandomResponse/randomValues/randomValue", "removed"): True,
         ("element/getRandom/seed", "added"): False}
+
+
+def test_a_required_child_is_breaking_only_under_an_element_that_was_there() -> None:
+    old = [Element(path="element/a", name="a")]
+    new = [*old, Element(path="element/a/x", name="x"),
+           Element(path="element/b", name="b"), Element(path="element/b/y", name="y")]
+    changes = {c.path: c.breaking for c in diff_elements(old, new)}
+    assert changes == {"element/a/x": True, "element/b": False, "element/b/y": False}
