@@ -6,6 +6,7 @@ versions' elements."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -87,7 +88,7 @@ async def asset_file(code: str, name: str, request: Request, catalog: CatalogDep
         raise NotFound.of("assets.file_not_found", field="name", value=name, code=code)
     return Response(content, media_type=dist.media_type, headers={
         "ETag": f'"{dist.sha256}"', "Digest": f"sha-256={dist.sha256}",
-        "Content-Disposition": f"attachment; filename=\"{name.rsplit('/', 1)[-1]}\"",
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name.rsplit('/', 1)[-1])}",
         "X-Content-Type-Options": "nosniff"})
 
 
