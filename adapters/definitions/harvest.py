@@ -25,6 +25,7 @@ from catalog.records.elements import Definition
 _WSDL = "{http://schemas.xmlsoap.org/wsdl/}definitions"
 _XSD = "{http://www.w3.org/2001/XMLSchema}schema"
 _LOCATION = re.compile(rb"""schemaLocation\s*=\s*["']([^"']+)["']""")
+_REF = re.compile(rb"""["']?\$ref["']?\s*:\s*["']([^"'#][^"']*)["']""")
 _ORDER = ("wsdl", "xsd", "openapi", "jsonschema")
 
 
@@ -50,10 +51,14 @@ def _kind(name: str, data: bytes) -> tuple[str | None, Any]:
 
 
 def _imported(bundle: Bundle) -> set[str]:
-    """Files of the bundle another file imports or includes (XML Schema ``schemaLocation``)."""
+    """Files of the bundle another file imports or includes (XML Schema ``schemaLocation``,
+    a JSON Schema's ``$ref`` to another file)."""
     out = set()
     for name, data in bundle.files.items():
-        for location in _LOCATION.findall(data):
+        for location in [*_LOCATION.findall(data),
+                         *(r.split(b"#", 1)[0] for r in _REF.findall(data))]:
+            if not location:
+                continue
             try:
                 out.add(bundle.resolve(location.decode("utf-8", "replace"), name))
             except InvalidInput:
@@ -69,9 +74,9 @@ def harvest(bundle: Bundle, *, what: str = "the definition",
         kind, doc = _kind(name, bundle.files[name])
         if kind is not None:
             found[kind].append((name, doc))
-    if found["xsd"] and not found["wsdl"]:
-        imported = _imported(bundle)
-        found["xsd"] = [f for f in found["xsd"] if f[0] not in imported] or found["xsd"][:1]
+    imported = _imported(bundle)
+    for kind in ("xsd", "jsonschema"):  # the roots of what imports what
+        found[kind] = [f for f in found[kind] if f[0] not in imported] or found[kind][:1]
     kind = next((k for k in _ORDER if found[k]), None)
     if kind is None:
         names = [n for n in bundle.files if not n.startswith("_mapped/")]

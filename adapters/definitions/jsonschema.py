@@ -89,13 +89,18 @@ class Schemas:
         name = None
         while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
             ref = schema["$ref"]
-            key = f"{base}#{ref}" if ref.startswith("#") else ref
-            if key in seen:
-                return None, base, ref.rsplit("/", 1)[-1], seen
-            seen = (*seen, key)
-            base, pointer, schema = self.resolve(ref, base)
+            target, pointer, found = self.resolve(ref, base)
+            key = f"{target}#{pointer.rstrip('/')}"
             name = pointer.rsplit("/", 1)[-1] or None
+            if key in seen:
+                return None, target, name or self.title(target), seen
+            seen, base, schema = (*seen, key), target, found
         return schema, base, name, seen
+
+    def title(self, name: str) -> str:
+        doc = self.docs.get(name)
+        title = doc.get("title") if isinstance(doc, Mapping) else None
+        return str(title) if title else name.rsplit("/", 1)[-1].split(".", 1)[0]
 
     def walk(self, path: str, schema: Any, base: str, seen: tuple[str, ...]) -> None:
         if path.count("/") > MAX_DEPTH or not isinstance(schema, Mapping):
@@ -122,8 +127,8 @@ class Schemas:
                 max_occurs=None if many else 1, documentation=_text(raw, target)))
             self.walk(child, target, target_base, target_seen)
 
-    def root(self, name: str, schema: Any, base: str) -> None:
-        target, target_base, _, seen = self.deref(schema, base, ())
+    def root(self, name: str, schema: Any, base: str, pointer: str = "") -> None:
+        target, target_base, _, seen = self.deref(schema, base, (f"{base}#{pointer}",))
         path = self.out.add(Element(path=f"schema/{name}", name=name,
                                     datatype=_type_of(target), documentation=_text(target)))
         self.walk(path, target, target_base, seen)
@@ -164,5 +169,5 @@ def read_jsonschema(bundle: Bundle, main: str, doc: Any = None, *,
                 doc, main)
     for key in ("$defs", "definitions"):
         for name, schema in (doc.get(key) or {}).items():
-            walker.root(str(name), schema, main)
+            walker.root(str(name), schema, main, f"/{key}/{name}")
     return Definition(format="jsonschema", main=main, elements=list(out.elements.values()))

@@ -108,7 +108,9 @@ def read_openapi(bundle: Bundle, main: str, doc: Any = None, *,
     components = doc.get("components") or {}
     schemas = (components.get("schemas") if isinstance(components, Mapping) else None) \
         or doc.get("definitions") or {}
+    where = "/components/schemas" if isinstance(components, Mapping) and \
+        components.get("schemas") else "/definitions"
     for name, schema in schemas.items():
-        walker.root(str(name), schema, main)
+        walker.root(str(name), schema, main, f"{where}/{name}")
     return Definition(format="openapi", main=main, operations=operations,
                       elements=list(out.elements.values()))

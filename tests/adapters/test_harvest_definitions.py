@@ -172,3 +172,27 @@ def test_a_required_child_is_breaking_only_under_an_element_that_was_there() -> 
            Element(path="element/b", name="b"), Element(path="element/b/y", name="y")]
     changes = {c.path: c.breaking for c in diff_elements(old, new)}
     assert changes == {"element/a/x": True, "element/b": False, "element/b/y": False}
+
+
+def test_json_schema_refs_are_followed_inside_the_bundle_and_refused_outside() -> None:
+    person = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Person",
+              "type": "object", "required": ["idnp"],
+              "properties": {"idnp": {"type": "string", "description": "Personal code"},
+                             "address": {"$ref": "address.json"},
+                             "children": {"type": "array", "items": {"$ref": "#"}}}}
+    address = {"type": "object", "properties": {"locality": {"type": "string"}}}
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("person.json", json.dumps(person))
+        zf.writestr("address.json", json.dumps(address))
+    d = harvest(bundle_of({"p.zip": archive.getvalue()}))
+    elements = by_path(d)
+    assert d.format == "jsonschema"
+    assert (elements["schema/Person/idnp"].min_occurs,
+            elements["schema/Person/idnp"].documentation) == (1, "Personal code")
+    assert elements["schema/Person/address/locality"].datatype == "string"
+    assert elements["schema/Person/children"].max_occurs is None  # recursion listed once
+    assert "schema/Person/children/idnp" not in elements
+    remote = {**person, "properties": {"x": {"$ref": "https://example.org/evil.json"}}}
+    with pytest.raises(UnsafeInput, match="a URL that the bundle does not map"):
+        harvest(bundle_of({"p.json": json.dumps(remote).encode()}))
