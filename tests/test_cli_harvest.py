@@ -35,3 +35,31 @@ def test_harvest_refuses_an_xxe_wsdl_with_its_reason(
         data_dir: Path, shared: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["harvest", str(shared / "soap/xroad/xxe.wsdl")]) == 2
     assert "XML with a DOCTYPE or entity declaration is refused" in capsys.readouterr().err
+
+
+def test_harvest_store_writes_a_draft_asset_owned_by_the_institution(
+        data_dir: Path, shared: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from catalog.core import Catalog
+    from catalog.demo import load_reference
+    from catalog.settings import get_settings
+
+    catalog = Catalog(get_settings(), with_store=False)
+    try:
+        load_reference(catalog)
+    finally:
+        catalog.close()
+    wsdl = shared / "soap/xroad/testservice-getRandom-bmi.wsdl"
+    assert main(["harvest", "--store", "--institution", "CNAS", "--code", "cnas-bmi",
+                 "--author", "maria", "--format", "json", str(wsdl)]) == 0
+    stored = json.loads(capsys.readouterr().out)["assets"][0]
+    assert (stored["version"], stored["status"]) == (1, "draft")
+    catalog = Catalog(get_settings(), with_store=False)
+    try:
+        version = catalog.ledger.version(stored["iri"])
+        assert version.author == "operator:maria"
+        assert b"bodyMassIndex" in version.content.encode()
+    finally:
+        catalog.close()
+    # an unknown institution is refused by name
+    assert main(["harvest", "--store", "--institution", "NOPE", str(wsdl)]) == 2
+    assert "NOPE" in capsys.readouterr().err
