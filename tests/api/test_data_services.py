@@ -53,6 +53,11 @@ def test_the_demo_registries_have_data_services_described_by_their_wsdl(
     # the WSDL is served by the hub, byte for byte
     wsdl = client.get(asset["distributions"][0]["download_url"].removeprefix(base[:-1]))
     assert wsdl.content == (WSDL_DIR / "asp-rsp-person.wsdl").read_bytes()
+    # each element is a resource of its own, dereferenced as linked data
+    element = client.get("/id/asset/asp-rsp-person-wsdl/element/getPersonResponse/person/"
+                         "birthDate", headers={"Accept": "text/turtle"})
+    assert element.status_code == 200, element.text
+    assert '"xs:date"' in element.text
     codes = {h["code"] for h in client.get(
         "/api/v1/search?q=registrul&kind=dataservice&limit=50").json()["hits"]}
     assert {"ASP-rsp-person", "ASP-drivers", "ASP-real-estate", "ASP-legal-entities",
