@@ -83,6 +83,15 @@ def test_the_petstore_openapi_lists_operations_and_component_schemas() -> None:
     assert elements["schema/Pet/name"].min_occurs == 1  # required
 
 
+def test_an_openapi_document_reads_the_same_from_json_as_from_yaml() -> None:
+    import yaml
+
+    source = SOAP / "xroad-rest/petstore-example.openapi.yaml"
+    as_json = json.dumps(yaml.safe_load(source.read_text("utf-8"))).encode()
+    assert harvest(bundle_of({"petstore.json": as_json})).model_dump(exclude={"main"}) == \
+        one(source).model_dump(exclude={"main"})
+
+
 def test_the_metaservices_openapi_follows_shared_parameters_and_nested_schemas() -> None:
     d = one(SOAP / "xroad-rest/metaservices-rest.openapi.yaml")
     ops = {o.name: o for o in d.operations}
