@@ -68,6 +68,7 @@ def write_permissive_shapes(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "passport.ttl").write_text(PERMISSIVE_SHAPES, "utf-8")
     (folder / "reference.ttl").write_text(PERMISSIVE_REFERENCE_SHAPES, "utf-8")
+    (folder / "asset.ttl").write_text(PERMISSIVE_REFERENCE_SHAPES, "utf-8")  # assets, services
     return folder
 
 

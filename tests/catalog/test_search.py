@@ -289,13 +289,18 @@ def test_evidence_and_keywords_are_searched(ref_catalog: Catalog) -> None:
                                                            ("evidence", "en")}
 
 
+def searchable(catalog: Catalog) -> int:
+    """Published records of the kinds with search fields (services, assets, data services)."""
+    return sum(len(catalog.ledger.published_iris(k.name)) for k in catalog.kinds if k.search)
+
+
 def test_only_published_services_are_indexed(demo: Catalog) -> None:
-    services = len(demo.ledger.published_iris("service"))
     with demo.engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM search_doc")).scalar_one() == services
+        assert conn.execute(text("SELECT count(*) FROM search_doc")).scalar_one() == \
+            searchable(demo)
         kinds = {r[0] for r in conn.execute(text(
             "SELECT DISTINCT r.kind FROM search_doc d JOIN record r ON r.iri = d.iri"))}
-    assert kinds == {"service"}
+    assert kinds == {k.name for k in demo.kinds if k.search}
     assert demo.search_index.watermark() == demo.ledger.last_seq()
 
 
@@ -449,7 +454,7 @@ def test_rebuild_gives_the_same_results(demo: Catalog) -> None:
     with demo.engine.begin() as conn:  # from an empty index: the same, ties perhaps reordered
         demo.search_index.backend.clear(conn)
     assert demo.search_index.search("cert").total == 0
-    assert demo.search_index.rebuild(demo.ledger) == len(demo.ledger.published_iris("service"))
+    assert demo.search_index.rebuild(demo.ledger) == searchable(demo)
     assert by_rank(answers(demo.search_index)) == by_rank(before)
     assert demo.search_index.watermark() == demo.ledger.last_seq()
 
@@ -519,7 +524,7 @@ def test_concurrent_catch_ups_apply_each_change_once(demo: Catalog) -> None:
     assert errors == []
     with demo.engine.connect() as conn:
         n = conn.execute(text("SELECT count(*) FROM search_doc")).scalar_one()
-    assert n == len(demo.ledger.published_iris("service"))
+    assert n == searchable(demo)
     assert demo.search_index.watermark() == demo.ledger.last_seq()
 
 
