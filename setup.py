@@ -34,5 +34,6 @@ shipped = data_packages()
 setup(
     packages=[*find_namespace_packages(include=["catalog*", "adapters*", "api*"]), *shipped],
     package_dir=shipped,
-    package_data=PACKAGE_DATA | dict.fromkeys(shipped, ["*.ttl", "*.trig", "*.md", "*.tsv"]),
+    package_data=PACKAGE_DATA | dict.fromkeys(shipped, ["*.ttl", "*.trig", "*.md", "*.tsv",
+                                                       "*.wsdl"]),
 )

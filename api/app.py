@@ -15,6 +15,7 @@ from api.pages import routes as pages
 from api.request_context import RequestContext
 from api.routes import adapters as adapter_routes
 from api.routes import (
+    assets,
     audit,
     catalogue,
     crosswalks,
@@ -119,5 +120,6 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(mapping_routes.router)
     app.include_router(codelist_pages.router)
     app.include_router(checks_routes.router)
+    app.include_router(assets.router)
     app.include_router(pages.build_router(settings))
     return app

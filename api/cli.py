@@ -157,6 +157,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         catalog.close()
 
 
+def cmd_harvest(args: argparse.Namespace) -> int:
+    from api.cli_harvest import run_harvest
+
+    return run_harvest(args, operator(args))
+
+
 def cmd_settings(args: argparse.Namespace) -> int:
     if args.markdown:
         print(settings_markdown())
@@ -220,6 +226,18 @@ def build_parser() -> argparse.ArgumentParser:
     from api.cli_adapter import add_parser as add_adapter_parser
 
     add_adapter_parser(sub)
+
+    s = sub.add_parser("harvest", help="read WSDL, XSD, OpenAPI, JSON Schema or zip bundles "
+                       "into their operations and elements (with --store: assets)")
+    s.add_argument("files", nargs="+")
+    s.add_argument("--format", choices=["text", "json"], default="text")
+    s.add_argument("--store", action="store_true",
+                   help="write each file as a draft version of an asset")
+    s.add_argument("--institution", help="the institution that owns the assets (--store)")
+    s.add_argument("--code", help="the asset's code (default: the file's name)")
+    s.add_argument("--type", help="ADMS asset type (default: by format)")
+    s.add_argument("--author", help="who harvests (history and audit; default: your login)")
+    s.set_defaults(func=cmd_harvest)
     s = sub.add_parser("settings", help="show the effective settings")
     s.add_argument("--markdown", action="store_true", help="the README table")
     s.set_defaults(func=cmd_settings)

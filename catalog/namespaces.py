@@ -37,6 +37,7 @@ SSSOM: Final = "https://w3id.org/sssom/"
 SEMAPV: Final = "https://w3id.org/semapv/vocab/"
 VCARD: Final = "http://www.w3.org/2006/vcard/ns#"
 IANA_MEDIA: Final = "http://www.iana.org/assignments/media-types/"
+SPDX: Final = "http://spdx.org/rdf/terms#"
 
 #: Prefix map used for Turtle output and SPARQL prologues.
 PREFIXES: Final[dict[str, str]] = {

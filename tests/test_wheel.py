@@ -125,7 +125,7 @@ def test_the_installed_wheel_reads_its_own_files(venv: Venv, tmp_path: Path) -> 
     for path in (catalog_file, api_file, shapes, demo):
         assert Path(path).is_relative_to(venv.root), path
     assert Path(shapes).parts[-3:] == ("catalog", "_shipped", "shapes")
-    assert files == ["mappings.ttl", "passport.ttl", "reference.ttl"]
+    assert files == ["asset.ttl", "mappings.ttl", "passport.ttl", "reference.ttl"]
 
 
 @pytest.fixture

@@ -34,10 +34,12 @@ _MAX_FINDINGS = 50
 
 def check_record(draft: RecordDraft, settings: Settings) -> None:
     """Refuse ``draft`` unless it keeps every rule of the module's docstring."""
-    if len(draft.triples) > settings.max_record_triples:
+    limit = max(settings.max_record_triples,
+                draft.spec.max_triples if draft.spec and draft.spec.max_triples else 0)
+    if len(draft.triples) > limit:
         raise TooLarge.of("intake.too_many_triples", field="triples", value=draft.iri,
-                          expected=f"<= {settings.max_record_triples} triples",
-                          count=len(draft.triples), limit=settings.max_record_triples)
+                          expected=f"<= {limit} triples", count=len(draft.triples),
+                          limit=limit)
     check_text(draft, settings.max_literal_bytes)
     check_server_owned(draft)
     check_datatypes(draft)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from catalog.namespaces import CPSV, CV, DCAT, DCT, ELI, SC, SKOS
+from catalog.records.assetkinds import ASSET, DATA_SERVICE
 from catalog.records.ids import IriFamily
 from catalog.records.kinds import Kinds, RecordKind, SearchField, SearchSpec
 from catalog.records.passport import CODE_PATTERN, Passport, PassportMapping
@@ -145,7 +146,7 @@ EDITION = RecordKind(
 )
 
 BUILTIN: tuple[RecordKind, ...] = (CODELIST, ORGANISATION, LOCATION, LEGAL, EDITION, SERVICE,
-                                   HARVESTED_SERVICE, MAPPINGSET)
+                                   HARVESTED_SERVICE, MAPPINGSET, ASSET, DATA_SERVICE)
 
 
 def builtin_kinds() -> Kinds:

@@ -70,7 +70,8 @@ _FIELD_FORMAT: Final = types.MappingProxyType({
              "un cod din nomenclator COD-0000, de ex. ASP-0001"),
     "key": ("the part's local name, e.g. evidence/1", "numele local al părții, de ex. evidence/1"),
     "processing_time": ("an ISO 8601 duration, e.g. P10D", "o durată ISO 8601, de ex. P10D"),
-    **dict.fromkeys(("competent_authority", "type", "currency", "owned_by"), ("an IRI", "un IRI")),
+    **dict.fromkeys(("competent_authority", "type", "currency", "owned_by", "data_service",
+                     "data_element"), ("an IRI", "un IRI")),
     "url": ("a URL", "un URL"),
 })
 

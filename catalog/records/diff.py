@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias, get_args
 
 from pydantic import BaseModel
 
@@ -87,6 +87,8 @@ _PART_FIELDS: Final[dict[str, tuple[Words, str, str]]] = {
                                  "obținerea de către autoritate din registru "
                                  "(principiul „o singură dată”)", True), "scalar", "flag"),
     "registry_source": (Words("registry source", "registrul sursă"), "langmap", "text"),
+    "data_service": (Words("data service", "serviciul de date"), "scalar", "iri"),
+    "data_element": (Words("data element", "elementul de date"), "scalar", "iri"),
     "value": (Words("value", "valoarea", True), "scalar", "amount"),
     "currency": (Words("currency", "moneda", True), "scalar", "iri"),
     "owned_by": (Words("owner", "titularul"), "scalar", "iri"),
@@ -137,6 +139,9 @@ def form_of(model: type[BaseModel], labels: Mapping[str, Mapping[str, str]],
     top: dict[str, tuple[Words, str, str]] = {}
     for name, info in model.model_fields.items():
         hint = str(info.annotation)
+        if any(isinstance(arg, type) and issubclass(arg, BaseModel)
+               for arg in get_args(info.annotation)):
+            continue  # lists of parts (an asset's elements) have diffs of their own
         if "dict[str, list[str]]" in hint:
             shape = "langlists"
         elif "dict[str, str]" in hint:

@@ -154,6 +154,9 @@ class RecordKind:
     #: the union of the others'); never picked by class when RDF is cut into records: only a
     #: reader that knows where the records come from declares it
     variant_of: str | None = None
+    #: most triples one record of the kind may hold, when more than the setting
+    #: ``max_record_triples`` (a harvested asset holds every element of its definition)
+    max_triples: int | None = None
 
     def __post_init__(self) -> None:
         if (self.model is None) != (self.mapping is None):

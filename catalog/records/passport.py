@@ -37,6 +37,12 @@ class Evidence(_Part):
         None, description="Once-only: the authority fetches it from a registry itself.")
     registry_source: LangMap = Field(
         default_factory=dict, description="Name of the registry the evidence comes from.")
+    data_service: str | None = Field(
+        default=None, description="The registry data service that supplies it (IRI, "
+        "sc:dataService).")
+    data_element: str | None = Field(
+        default=None, description="The element of that service's description that carries "
+        "it (IRI, sc:dataElement).")
 
 
 class Output(_Part):
@@ -152,6 +158,10 @@ def _part_triples(c: ox.NamedNode, part: _Part) -> list[ox.Triple]:
                 "true" if part.obtained_by_authority else "false",
                 datatype=_nn(XSD + "boolean"))))
         out += _texts(c, SC + "registrySource", part.registry_source)
+        if part.data_service:
+            out.append(ox.Triple(c, _nn(SC + "dataService"), _nn(part.data_service)))
+        if part.data_element:
+            out.append(ox.Triple(c, _nn(SC + "dataElement"), _nn(part.data_element)))
     if isinstance(part, Cost):
         out.append(ox.Triple(c, _nn(CV + "hasValue"),
                              ox.Literal(repr(float(part.value)), datatype=_nn(XSD + "double"))))
@@ -219,6 +229,8 @@ def from_triples(triples: Iterable[ox.Triple], iri: str) -> Passport:
                 flag = ix.text(child, SC + "obtainedByAuthority")
                 item["obtained_by_authority"] = None if flag is None else flag == "true"
                 item["registry_source"] = ix.langs(child, SC + "registrySource")
+                item["data_service"] = next(iter(ix.iris(child, SC + "dataService")), None)
+                item["data_element"] = next(iter(ix.iris(child, SC + "dataElement")), None)
             if model is Cost:
                 item["value"] = float(ix.text(child, CV + "hasValue") or 0)
                 item["currency"] = (ix.iris(child, CV + "currency") or [""])[0]

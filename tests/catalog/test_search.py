@@ -289,24 +289,25 @@ def test_evidence_and_keywords_are_searched(ref_catalog: Catalog) -> None:
                                                            ("evidence", "en")}
 
 
-def searchable(demo: Catalog) -> tuple[int, int, int]:
-    """Published services, code lists, and the concepts of the code lists (each indexed)."""
+def searchable(demo: Catalog) -> tuple[int, int]:
+    """Published records of the kinds with search fields (services, code lists, assets, data
+    services), and the concepts of the code lists (each indexed on its own)."""
     from catalog.codelists import CodeLists
 
-    schemes = CodeLists(demo).schemes()
-    return (len(demo.ledger.published_iris("service")), len(schemes),
-            sum(s.concepts for s in schemes))
+    records = sum(len(demo.ledger.published_iris(k.name)) for k in demo.kinds if k.search)
+    return records, sum(s.concepts for s in CodeLists(demo).schemes())
 
 
 def test_only_published_records_of_searchable_kinds_are_indexed(demo: Catalog) -> None:
-    services, codelists, concepts = searchable(demo)
+    records, concepts = searchable(demo)
     with demo.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM search_doc")).scalar_one() \
-            == services + codelists + concepts
+            == records + concepts
         kinds = dict(conn.execute(text(  # type: ignore[arg-type]
             "SELECT r.kind, count(*) FROM search_doc d JOIN record r ON r.iri = d.iri "
             "GROUP BY r.kind")).all())
-    assert kinds == {"service": services, "codelist": codelists}
+    published = {k.name: len(demo.ledger.published_iris(k.name)) for k in demo.kinds if k.search}
+    assert kinds == {name: n for name, n in published.items() if n}
     assert demo.search_index.watermark() == demo.ledger.last_seq()
 
 
@@ -460,7 +461,7 @@ def test_rebuild_gives_the_same_results(demo: Catalog) -> None:
     with demo.engine.begin() as conn:  # from an empty index: the same, ties perhaps reordered
         demo.search_index.backend.clear(conn)
     assert demo.search_index.search("cert").total == 0
-    assert demo.search_index.rebuild(demo.ledger) == sum(searchable(demo)[:2])
+    assert demo.search_index.rebuild(demo.ledger) == searchable(demo)[0]
     assert by_rank(answers(demo.search_index)) == by_rank(before)
     assert demo.search_index.watermark() == demo.ledger.last_seq()
 

@@ -26,8 +26,8 @@ def refusal(settings: Settings) -> str:
 def test_the_checkout_reads_the_top_level_shapes_folder() -> None:
     assert paths.SHAPES_DIR == ROOT / "shapes"
     assert paths.DEMO_DIR == ROOT / "vocabularies" / "demo"
-    assert [f.name for f in shapes.shape_files()] == ["mappings.ttl", "passport.ttl",
-                                                      "reference.ttl"]
+    assert [f.name for f in shapes.shape_files()] == ["asset.ttl", "mappings.ttl",
+                                                      "passport.ttl", "reference.ttl"]
 
 
 def test_an_empty_shapes_folder_refuses_start_up(tmp_path: Path, settings: Settings,
@@ -55,7 +55,7 @@ def test_turtle_without_any_shape_refuses_start_up(tmp_path: Path, settings: Set
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "shapes"
     folder.mkdir()
-    for name in ("mappings.ttl", "passport.ttl", "reference.ttl"):  # named, but no shapes
+    for name in ("asset.ttl", "mappings.ttl", "passport.ttl", "reference.ttl"):
         (folder / name).write_bytes((ROOT / "vocabularies" / "profile.ttl").read_bytes())
     monkeypatch.setattr(paths, "SHAPES_DIR", folder)
     message = refusal(settings)
