@@ -1,7 +1,7 @@
 """The files of semantic assets (WSDL, XSD, OpenAPI, JSON Schema), content-addressed by their
 SHA-256, so that every version's distributions are served by the hub.
 
-Revision ID: 0013
+Revision ID: 0011
 Revises: 0007
 Create Date: 2026-12-02
 """
