@@ -16,6 +16,7 @@ from pathlib import Path
 from adapters.mapping.spec import MappingSpec
 from adapters.sources.base import Source
 from adapters.sources.files import file_source
+from catalog.core import Catalog
 from catalog.errors import InvalidInput
 from catalog.records import RecordDraft
 from catalog.settings import Settings
@@ -31,6 +32,8 @@ class SourceContext:
     institution_iri: str | None = None
     #: the catalogue's validation of a record (harvests validate as they read)
     validate: Callable[[RecordDraft], ValidationReport] | None = None
+    #: the catalogue itself (an MConnect header reads the legal basis of a published service)
+    catalog: Catalog | None = None
 
 
 SourceFactory = Callable[[MappingSpec, SourceContext], Source]

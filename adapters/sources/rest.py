@@ -13,9 +13,10 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+from adapters.mapping.spec import MappingSpec
 from adapters.sources import paging
 from adapters.sources.auth import Auth
 from adapters.sources.base import Item
@@ -27,6 +28,9 @@ from adapters.sources.tls import Tls
 from catalog.errors import CatalogError, InvalidInput
 from catalog.gates import check_nesting
 from catalog.messages import Localized
+
+if TYPE_CHECKING:
+    from adapters.sources.registry import SourceContext
 
 #: deepest JSON nesting read from a registry
 MAX_DEPTH = 64
@@ -232,3 +236,12 @@ def _json(answer: Answer) -> Any:
                                                  "niveluri",
                                            "ru": f"JSON с вложенностью не более {MAX_DEPTH} "
                                                  "уровней"})) from None
+
+
+def source_from_mapping(spec: MappingSpec, context: SourceContext) -> RestSource:
+    """The REST source a mapping declares (see :mod:`adapters.sources.configs`); its secrets
+    are read from the hub's environment."""
+    from adapters.sources.configs import rest_config
+
+    del context  # a REST source needs nothing of the hub
+    return RestSource(rest_config(spec))

@@ -20,12 +20,13 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import zeep
 from lxml import etree
 
 from adapters.definitions.bundle import XROAD_SCHEMAS, Bundle, parse_xml
+from adapters.mapping.spec import MappingSpec
 from adapters.sources import paging
 from adapters.sources.auth import Auth
 from adapters.sources.base import Item
@@ -38,6 +39,9 @@ from catalog.core import Catalog
 from catalog.errors import CatalogError, InvalidInput, UnsafeInput
 from catalog.messages import Localized
 from catalog.records.passport import Passport, from_triples
+
+if TYPE_CHECKING:
+    from adapters.sources.registry import SourceContext
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
@@ -299,3 +303,11 @@ def published_passport(catalog: Catalog, code: str) -> Passport:
     """The published passport of the service ``code``, whose legal basis and title the
     MConnect headers of a call on its behalf carry."""
     return from_triples(catalog.service_graph(code), catalog.service_iri(code))
+
+
+def source_from_mapping(spec: MappingSpec, context: SourceContext) -> SoapSource:
+    """The SOAP source a mapping declares (see :mod:`adapters.sources.configs`): the WSDL from
+    its bundle, the header profile's values, MConnect's call basis from the catalogue."""
+    from adapters.sources.configs import soap_config
+
+    return SoapSource(soap_config(spec, context))

@@ -133,7 +133,8 @@ class Sync:
     def source(self) -> Source:
         """The mapping's source, opened."""
         return self.registry.build(self.spec, SourceContext(
-            self.catalog.settings, self.institution_iri, self.catalog.validate))
+            self.catalog.settings, self.institution_iri, self.catalog.validate,
+            catalog=self.catalog))
 
     def _report(self, run_id: int) -> RunReport:
         row = syncs.run(self.engine, self.spec.name, run_id)
