@@ -342,3 +342,29 @@ fields: {{code: '.'}}
     sent = reg.requests[-1]["headers"]
     assert (sent["userId"], sent["protocolVersion"]) == ("EE38001010000", "4.0")
     assert [e.text for e in sent["client"]] == ["EE", "GOV", "70000001", "semcat"]
+
+
+def test_a_soap_mapping_dry_run_reads_every_person_through_the_engine(
+        registry: tuple[Registry, str], rows: list[dict[str, Any]], data_dir: Path,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The population register is no registry of services: every person is planned as a
+    rejection naming what a passport lacks, never what the engine failed to read."""
+    _, url = registry
+    monkeypatch.setenv("SEMCAT_DATA_DIR", str(data_dir))
+    text = _soap(url, HEADER).replace(
+        "fields: {code: p:IDNP}",
+        "fields:\n  code: {mint: {prefix: ASP}}\n"
+        "  title: {ro: {template: 'Certificat {p:LastName} {p:FirstName}'}}\n"
+        "  description: {ro: {template: 'Născut la {p:BirthDate}'}}\n"
+        f"  competent_authority: {{constant: '{rows[0]['authority']}'}}\n")
+    mapping = _write(tmp_path, "population.yaml", text)
+    code, plan = _run(capsys, str(mapping), "--dry-run")
+    assert code == 1
+    assert plan["counts"] == {"created": 0, "updated": 0, "unchanged": 0,
+                              "rejected": len(PERSONS)}
+    assert [r["key"] for r in plan["records"]] == [p[0] for p in PERSONS]
+    fields = {reason["field"] for r in plan["records"] for reason in r["reasons"]}
+    # only what the mapping does not give: the names, dates and authority were all read
+    assert fields == {"http://data.europa.eu/m8g/hasLegalResource",
+                      "http://data.europa.eu/m8g/isGroupedBy", "http://purl.org/dc/terms/audience"}
