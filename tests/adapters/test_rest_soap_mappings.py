@@ -368,3 +368,27 @@ def test_a_soap_mapping_dry_run_reads_every_person_through_the_engine(
     # only what the mapping does not give: the names, dates and authority were all read
     assert fields == {"http://data.europa.eu/m8g/hasLegalResource",
                       "http://data.europa.eu/m8g/isGroupedBy", "http://purl.org/dc/terms/audience"}
+
+
+def test_files_a_mapping_names_are_read_beside_it(
+        registry: tuple[Registry, str], tmp_path: Path) -> None:
+    """``url_map`` files join the X-Road schemas the hub maps by default; TLS files are the
+    mapping's, and a missing one is named (never its content)."""
+    _, url = registry
+    extra = ("  url_map: {'https://registre.example.gov.md/common.xsd': defs/common.xsd}\n"
+             "  tls: {ca_file: pki/ca.pem}\n")
+    (tmp_path / "defs").mkdir()
+    (tmp_path / "defs" / "common.xsd").write_text(
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"/>', encoding="utf-8")
+    with pytest.raises(ConfigurationError) as err:
+        _source(tmp_path, _soap(url, HEADER, extra))
+    assert (err.value.message_id, err.value.value) == ("registry.tls_files", "ca.pem")
+    src: Any = _source(tmp_path, _soap(url, HEADER, extra.splitlines(keepends=True)[0]))
+    try:
+        mapped = src.config.url_map
+        assert mapped["https://registre.example.gov.md/common.xsd"] == \
+            tmp_path / "defs" / "common.xsd"
+        assert "http://x-road.eu/xsd/xroad.xsd" in mapped
+        assert len(list(src.items())) == len(PERSONS)
+    finally:
+        src.close()
