@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -29,9 +31,17 @@ def _publisher(catalog: Catalog) -> Agent:
     return Agent(catalog.settings.base_uri + "catalog#operator", {"en": "semcat operator"})
 
 
-def _build(catalog: Catalog, media: str) -> bytes:
+def _listed(app: Any) -> frozenset[str]:
+    """The kinds' REST paths that answer a GET with their records (``/api/v1/services``)."""
+    return frozenset(path.removeprefix("/api/v1/") for route in app.routes
+                     if "GET" in (getattr(route, "methods", None) or ())
+                     and (path := getattr(route, "path", "")).startswith("/api/v1/")
+                     and path.count("/") == 3)
+
+
+def _build(catalog: Catalog, media: str, listed: frozenset[str]) -> bytes:
     triples = describe_catalogue(catalog.settings.base_uri, catalog.kinds, catalog.ledger,
-                                 _publisher(catalog))
+                                 _publisher(catalog), listed)
     return write(triples, media, catalog.settings.base_uri + "catalog")
 
 
@@ -58,7 +68,7 @@ async def dcat_catalogue(request: Request, catalog: CatalogDep) -> Response:
     headers = conditional.headers(etag, None)
     if conditional.not_modified(request, etag, None):
         return Response(status_code=304, headers=headers)
-    body = await run_in_threadpool(_build, catalog, media)
+    body = await run_in_threadpool(_build, catalog, media, _listed(request.app))
     return Response(body, media_type=media, headers=headers)
 
 

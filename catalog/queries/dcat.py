@@ -211,9 +211,12 @@ class _Builder:
         return iri
 
 
-def describe_catalogue(base: str, kinds: Kinds, ledger: Ledger, publisher: Agent
-                       ) -> list[ox.Triple]:
-    """The DCAT-AP 3.0.1 description of the hub under ``base`` (``SEMCAT_BASE_URI``)."""
+def describe_catalogue(base: str, kinds: Kinds, ledger: Ledger, publisher: Agent,
+                       listed: frozenset[str] = frozenset()) -> list[ox.Triple]:
+    """The DCAT-AP 3.0.1 description of the hub under ``base`` (``SEMCAT_BASE_URI``);
+    ``listed``: the REST paths of the kinds whose records the API lists (``services``), given
+    by the delivery layer that serves them; the other kinds are distributed by the graph
+    store."""
     b = _Builder(base, publisher, _when(ledger.last_change_at()))
     sparql, store, rest = b.service("sparql"), b.service("graph-store"), b.service("rest")
     whole = base + "catalog/dataset/all"
@@ -233,14 +236,14 @@ def describe_catalogue(base: str, kinds: Kinds, ledger: Ledger, publisher: Agent
         b.dataset(iri, dict(kind.labels),
                   {lang: text.format(label=kind.labels.get(lang, kind.name), count=count)
                    for lang, text in _KIND_TEXT.items()})
-        if kind.path:
+        if kind.path in listed:
             listing = b.url(f"api/v1/{kind.path}")
             b.distribution(iri, f"{iri}/rest", listing, "application/json", "JSON",
                            service=rest)
         else:
             b.distribution(iri, f"{iri}/graph-store", store, "text/turtle", "RDF_TURTLE",
                            service=store)
-        b.g.add(rest if kind.path else store, DCAT + "servesDataset", iri)
+        b.g.add(rest if kind.path in listed else store, DCAT + "servesDataset", iri)
     for iri, content in sorted(ledger.published(kinds=["codelist"]).items()):
         title = _title(iri, content)
         versions = ledger.versions(iri)

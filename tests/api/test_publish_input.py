@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from catalog.demo import reference_files
 from catalog.settings import Settings
 from tests.api.publishing_helpers import (
     API,
@@ -31,12 +32,17 @@ SVC = BASE + "id/service/"
 
 def test_bodies_over_the_limits_get_413_and_store_nothing(ledger_settings: Settings) -> None:
     limit = len(body(passport("ASP-9600"))) + 600
-    bulk_limit = 24_000  # the largest reference file (legal acts) must still load
+    # the largest reference file (legal acts) must still load
+    bulk_limit = max(f.stat().st_size for f in reference_files()) + 1_000
     small = ledger_settings.model_copy(update={"query_workers": 1, "max_record_bytes": limit,
                                                "max_bulk_bytes": bulk_limit})
     with fresh_hub(small) as hub:
         asp = hub.bearer("ASP")
         etag = hub.create("ASP-9600", asp).headers["etag"]  # under the limit: fine
+        many = [passport("ASP-9602")]
+        while len(bulk(many, "jsonl")) <= bulk_limit:
+            many.append(passport(f"ASP-96{len(many) + 10}"))
+        over_bulk_limit = bulk(many, "jsonl")
         big = body(passport("ASP-9601", description={"ro": "ă" * 800, "en": "x"}))
         assert limit < len(big) < 2 * limit
         before = hub.snapshot()
@@ -52,8 +58,7 @@ def test_bodies_over_the_limits_get_413_and_store_nothing(ledger_settings: Setti
             "turtle": hub.client.post(url, content=ttl("ASP-9601", description={
                 "ro": "ă" * limit}), headers={**asp, **TURTLE}),
             "validate": hub.client.post(f"{API}/validate", content=big, headers=JSON),
-            "import": hub.client.post(f"{API}/import", content=bulk(
-                [passport(f"ASP-960{n}") for n in range(2, 8)], "jsonl"),
+            "import": hub.client.post(f"{API}/import", content=over_bulk_limit,
                 headers={**asp, "Content-Type": "application/x-ndjson"}),
         }
         assert {k: r.status_code for k, r in attempts.items()} == dict.fromkeys(attempts, 413)

@@ -16,22 +16,17 @@ from catalog import rdfio
 from catalog.checks import RULES, CheckProjection, CheckRun, Checks
 from catalog.checks.facts import facts
 from catalog.demo import demo_files
-from catalog.namespaces import DCAT, SC
+from catalog.namespaces import SC
 from catalog.records import split
 from catalog.records.builtin import builtin_kinds
-from catalog.records.ids import IriFamily
-from catalog.records.kinds import Kinds, RecordKind
+from catalog.records.kinds import Kinds
 
 BASE = "http://127.0.0.1:8000/"
 SEEDED = Path(__file__).with_name("seeded-defects.trig")
 ON = date(2026, 6, 1)
 PUBLISHED = datetime(2026, 1, 15, 9, 0)  # every record's version, as the ledger would date it
-#: registries' data services: a kind of the semantic-catalogue issue, declared here
-DATA_SERVICE = RecordKind(name="dataservice", root_class=DCAT + "DataService",
-                          iris=IriFamily("id/dataservice/{slug}"),
-                          labels={"ro": "serviciu de date", "en": "data service",
-                                  "ru": "сервис данных"})
-KINDS: Kinds = builtin_kinds().with_(DATA_SERVICE)
+#: the hub's kinds, registries' data services (dcat:DataService) among them
+KINDS: Kinds = builtin_kinds()
 
 
 def checks_over(files: Iterable[Path]) -> Checks:
