@@ -23,7 +23,7 @@ token: $(STAMP) ## an API token, shown once: make token INSTITUTION=ASP ROLE=pub
 	$(VENV)/bin/semcat token create --institution "$(INSTITUTION)" --role "$(ROLE)"
 
 test: $(STAMP) ## run the test suite (PostgreSQL, ../shared and Chromium tests skip with a reason where absent)
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff and mypy --strict
 	$(VENV)/bin/ruff check catalog adapters api tests bench
