@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.crosswalks.skos import drafts, sssom_rows
-from adapters.crosswalks.sssom import write_tsv
 from adapters.mapping.spec import MappingSpec
 from catalog.core import Catalog
 from catalog.ledger import syncs
+from catalog.records.sssom import write_tsv
 from catalog.workflow.access import Principal
 from catalog.workflow.bulk import ImportReport
 from catalog.workflow.publishing import Publishing

@@ -15,11 +15,11 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
-from adapters.crosswalks.sssom import PREDICATES, MappingRow
 from adapters.mapping.spec import MappingSpec
 from catalog.namespaces import DCT, RDF_TYPE, SKOS
 from catalog.records import RecordDraft
 from catalog.records.kinds import RecordKind
+from catalog.records.sssom import PREDICATES, MappingRow
 
 _SLUG = re.compile(r"[^a-z0-9-]+")
 

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from adapters.crosswalks.catalogue import look_up, publish, sssom
-from adapters.crosswalks.sssom import MappingRow, write_tsv
 from adapters.mapping.spec import MappingSpec, load
 from adapters.sync.runner import RunReport, Sync
 from catalog.core import Catalog
 from catalog.ledger import syncs
+from catalog.records.sssom import MappingRow, write_tsv
 from catalog.workflow.access import Principal
 from tests.adapters.conftest import MAPPING, registry_rows, write_jsonl
 

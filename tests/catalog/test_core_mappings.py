@@ -180,8 +180,8 @@ def test_sssom_tsv_of_a_set(catalog: Catalog) -> None:
         Decision(BASE + "issue", "=issue", CV + "weight", "closeMatch", False, 0.7)])
     text = write_tsv(sets.iri("tsv-demo"), sets.decisions("tsv-demo"))
     meta = [line for line in text.splitlines() if line.startswith("#")]
-    assert "# mapping_set_id: " + sets.iri("tsv-demo") in meta
-    assert any(line.strip() == "foaf: " + FOAF for line in (m[1:] for m in meta))
+    assert f'#mapping_set_id: "{sets.iri("tsv-demo")}"' in meta
+    assert any(line.strip() == f'foaf: "{FOAF}"' for line in (m[1:] for m in meta))
     rows = list(csv.DictReader(io.StringIO("\n".join(
         line for line in text.splitlines() if not line.startswith("#"))), delimiter="\t"))
     by_label = {r["subject_label"]: r for r in rows}

@@ -1,9 +1,12 @@
 """SSSOM TSV (Simple Standard for Sharing Ontological Mappings, https://mapping-commons.github.io/sssom/):
 a mapping set as a YAML header in ``#`` comment lines and one TSV row per mapping.
 
-Small and reusable: a :class:`MappingRow` per mapping (subject, predicate, object, labels,
-justification) and :func:`write_tsv`, which gives every IRI a CURIE with a prefix declared in
-the header's ``curie_map`` (known prefixes by name, the others ``ns1``, ``ns2`` ...).
+The one writer of the hub's mapping sets (an adapter's crosswalks, the reviewed mappings of an
+asset's elements to the Core Vocabularies): a :class:`MappingRow` per mapping and
+:func:`write_tsv`, which gives every IRI a CURIE with a prefix declared in the header's
+``curie_map`` (known prefixes by name, the others ``ns1``, ``ns2`` ...). Cells never hold a tab
+or a line break (replaced by spaces), and a cell a spreadsheet would read as a formula gets a
+leading apostrophe.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ KNOWN = {"skos": SKOS, "semapv": SEMAPV, "owl": "http://www.w3.org/2002/07/owl#"
 PREDICATES = {"exact": SKOS + "exactMatch", "close": SKOS + "closeMatch",
               "broad": SKOS + "broadMatch", "narrow": SKOS + "narrowMatch",
               "related": SKOS + "relatedMatch"}
-COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
-           "mapping_justification", "comment")
+COLUMNS = ("subject_id", "subject_label", "predicate_id", "predicate_modifier", "object_id",
+           "object_label", "mapping_justification", "confidence", "reviewer_label",
+           "mapping_date", "object_source", "comment")
 _LOCAL = re.compile(r"^[A-Za-z0-9_.\-~%()]*$")
 
 
@@ -34,6 +38,11 @@ class MappingRow:
     object_label: str = ""
     justification: str = SEMAPV + "ManualMappingCuration"
     comment: str = ""
+    negated: bool = False  # a rejected mapping: predicate_modifier "Not"
+    confidence: float | None = None
+    reviewer: str = ""
+    date: str = ""  # YYYY-MM-DD
+    object_source: str = ""
 
 
 def _split(iri: str) -> tuple[str, str]:
@@ -58,7 +67,8 @@ class _Curies:
 
 
 def _cell(value: str) -> str:
-    return value.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    value = re.sub(r"[\t\r\n]+", " ", value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def _yaml_text(value: str) -> str:
@@ -74,8 +84,9 @@ def write_tsv(rows: Iterable[MappingRow], *, mapping_set_id: str, title: str = "
     for r in rows:
         body.append("\t".join(_cell(v) for v in (
             curies.curie(r.subject), r.subject_label, curies.curie(r.predicate),
-            curies.curie(r.object), r.object_label, curies.curie(r.justification),
-            r.comment)))
+            "Not" if r.negated else "", curies.curie(r.object), r.object_label,
+            curies.curie(r.justification), "" if r.confidence is None else f"{r.confidence:g}",
+            r.reviewer, r.date, r.object_source, r.comment)))
     header = ["#curie_map:"]
     header += [f"#  {p}: {_yaml_text(ns)}" for p, ns in sorted(curies.prefixes.items())]
     header.append(f"#mapping_set_id: {_yaml_text(mapping_set_id)}")
