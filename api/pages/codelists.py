@@ -5,25 +5,21 @@ mappings). Server-rendered, escaped by Jinja, no script (the pages' CSP allows n
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.pages.labels import language, pick
+from api.pages.render import LANGUAGE_NAMES, TEMPLATES
 from api.routes.codelists import CodeListsDep
 from catalog import gates
 from catalog.codelists import CodeLists, Concept, Scheme
 from catalog.projections.search import check_query
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-_TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                         autoescape=select_autoescape(["html"]), auto_reload=False)
-_LANGUAGE_NAMES = [("ro", "Română"), ("en", "English"), ("ru", "Русский")]
 _UI: dict[str, dict[str, str]] = {
     "catalogue": {"ro": "Catalogul serviciilor publice", "en": "Public service catalogue",
                   "ru": "Каталог государственных услуг"},
@@ -71,8 +67,8 @@ def _ui(lang: str) -> dict[str, str]:
 
 def _render(name: str, request: Request, lang: str, heading: str, api: str,
             **values: Any) -> HTMLResponse:
-    body = _TEMPLATES.get_template(name).render(
-        lang=lang, ui=_ui(lang), languages=_LANGUAGE_NAMES, home="/", heading=heading,
+    body = TEMPLATES.get_template(name).render(
+        lang=lang, ui=_ui(lang), languages=LANGUAGE_NAMES, home="/", heading=heading,
         alternates=[{"media": "application/json", "href": api, "name": "JSON"}], **values)
     return HTMLResponse(body, headers={"Content-Language": lang,
                                        "Vary": "Accept-Language"})

@@ -7,7 +7,6 @@ Absolute IRIs come from ``SEMCAT_BASE_URI``, never from the Host header.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,12 +14,12 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import conditional
 from api.deps import CatalogDep
 from api.negotiation import NotAcceptable, choose
 from api.pages.labels import LANGUAGES, language, local_name, pick, property_labels
+from api.pages.render import LANGUAGE_NAMES, TEMPLATES
 from api.representations import FORMAT_WORDS, RDF_ANSWERS, wants_expanded, write
 from catalog import gates
 from catalog.core import Catalog
@@ -31,8 +30,6 @@ from catalog.records.diff import FIELD_LABELS, humanise_duration
 from catalog.records.passport import Passport, from_triples
 from catalog.settings import Settings
 
-_TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                         autoescape=select_autoescape(["html"]), auto_reload=False)
 OFFERED = ["text/turtle", "text/html", "application/ld+json", "application/n-triples",
            "application/rdf+xml", *(m for m in RDF_ANSWERS if m not in (
                "text/turtle", "application/ld+json", "application/n-triples",
@@ -105,12 +102,11 @@ def sparql_page(request: Request, settings: Settings) -> str:
     """The query form a browser gets at ``/sparql`` without a query."""
     lang = language(request)
     ui = _ui(lang)
-    return _TEMPLATES.get_template("sparql.html").render(
-        lang=lang, ui=ui, languages=_LANGUAGE_NAMES, home="/", alternates=[],
+    return TEMPLATES.get_template("sparql.html").render(
+        lang=lang, ui=ui, languages=LANGUAGE_NAMES, home="/", alternates=[],
         heading=ui["sparql"], endpoint=request.url.path,
         example=_EXAMPLE_QUERY % (settings.base_uri, lang),
         formats=["json", "xml", "csv", "tsv"])
-_LANGUAGE_NAMES = [("ro", "Română"), ("en", "English"), ("ru", "Русский")]
 
 
 def _ui(lang: str) -> dict[str, str]:
@@ -183,8 +179,8 @@ def _passport_page(catalog: Catalog, d: Description, lang: str, request: Request
         shown = f"{value:.2f}".rstrip("0").rstrip(".") if value else "0"
         return f"{shown} {local_name(currency)}"
 
-    return _TEMPLATES.get_template("passport.html").render(
-        lang=lang, ui=_ui(lang), languages=_LANGUAGE_NAMES, home="/",
+    return TEMPLATES.get_template("passport.html").render(
+        lang=lang, ui=_ui(lang), languages=LANGUAGE_NAMES, home="/",
         alternates=_alternates(request), heading=text(p.title) or p.code, p=p, iri=d.iri,
         description=text(p.description),
         labels={k: v.get(lang, v["ro"]) for k, v in FIELD_LABELS.items()},
@@ -252,8 +248,8 @@ def _resource_page(catalog: Catalog, d: Description, lang: str, request: Request
     assert catalog.store is not None
     services = [{"code": s.code, "href": links.href(s.iri), "text": pick(s.title, lang) or s.code}
                 for s in services_linking(catalog.store, d.iri)]
-    return _TEMPLATES.get_template("resource.html").render(
-        lang=lang, ui=_ui(lang), languages=_LANGUAGE_NAMES, home="/",
+    return TEMPLATES.get_template("resource.html").render(
+        lang=lang, ui=_ui(lang), languages=LANGUAGE_NAMES, home="/",
         alternates=_alternates(request), heading=heading, iri=d.iri, record=d.record,
         record_href=links.href(d.record), record_text=links.of(d.record)["text"],
         types=[links.of(t)["text"] for t in d.types],
@@ -303,8 +299,8 @@ def build_router(settings: Settings) -> APIRouter:
             more = {"Link": f'<{gone.link}>; rel="latest-version"'} if gone and gone.link \
                 else {}
             ui = _ui(lang)
-            missing = _TEMPLATES.get_template("missing.html").render(
-                lang=lang, ui=ui, languages=_LANGUAGE_NAMES, home="/", alternates=[],
+            missing = TEMPLATES.get_template("missing.html").render(
+                lang=lang, ui=ui, languages=LANGUAGE_NAMES, home="/", alternates=[],
                 heading=ui["missing"], iri=iri, last_version=gone.link if gone else None)
             return Response(missing.encode(), status_code=410 if gone else 404,
                             media_type="text/html; charset=utf-8",
