@@ -16,7 +16,7 @@ from api.routes.publishing import BULK_BODY
 from api.schemas import ERRORS
 from catalog.checks import RULES, check_date
 from catalog.checks.editions import diff, editions, in_force
-from catalog.checks.history import history
+from catalog.checks.history import RunSummary, history
 from catalog.checks.report import to_csv, to_html
 from catalog.errors import InvalidInput
 from catalog.intake.readers import Unreadable, bulk_items, media_of
@@ -70,23 +70,13 @@ def rules() -> list[dict[str, Any]]:
              "source": r.source, "query": f"{r.query_name}.rq"} for r in RULES]
 
 
-class RunSummaryOut(BaseModel):
-    id: int
-    at: str
-    date: str
-    institution: str | None
-    summary: dict[str, int]
-    by_rule: dict[str, int]
-
-
-@router.get("/checks/history", response_model=list[RunSummaryOut])
+@router.get("/checks/history", response_model=list[RunSummary])
 async def run_history(catalog: CatalogDep, institution: str | None = _INSTITUTION,
-                      limit: int = Query(100, ge=1, le=1000)) -> list[dict[str, object]]:
+                      limit: int = Query(100, ge=1, le=1000)) -> list[RunSummary]:
     """The runs kept by `semcat check --record`, oldest first: counts per severity and per
     rule (the trend of findings)."""
-    runs = await run_in_threadpool(lambda: history(catalog.engine, institution=institution,
+    return await run_in_threadpool(lambda: history(catalog.engine, institution=institution,
                                                    limit=limit))
-    return [r.to_dict() for r in runs]
 
 
 class EntryOut(BaseModel):
