@@ -2,9 +2,12 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# the pages' front-end libraries, from npm (web/package-lock.json), built into api/pages/static/lib
+NPM_STAMP := web/node_modules/.package-lock.json
+ASSETS := api/pages/static/lib/manifest.json
 ROLE ?= publisher
 
-.PHONY: help run token test lint bench clean
+.PHONY: help run token test lint bench clean assets
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -15,14 +18,22 @@ $(STAMP): pyproject.toml setup.py
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP) ## start the hub with the demo nomenclature at http://127.0.0.1:8000
+$(NPM_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+$(ASSETS): $(NPM_STAMP) web/build.mjs $(wildcard web/src/*.js)
+	cd web && node build.mjs
+
+assets: $(ASSETS) ## build the pages' scripts and copy their npm libraries (run and test do it)
+
+run: $(STAMP) $(ASSETS) ## start the hub with the demo nomenclature at http://127.0.0.1:8000
 	SEMCAT_LOAD_DEMO=true $(VENV)/bin/semcat serve
 
 token: $(STAMP) ## an API token, shown once: make token INSTITUTION=ASP ROLE=publisher (after make run)
 	@test -n "$(INSTITUTION)" || { echo "usage: make token INSTITUTION=ASP [ROLE=publisher|reviewer|admin]" >&2; exit 2; }
 	$(VENV)/bin/semcat token create --institution "$(INSTITUTION)" --role "$(ROLE)"
 
-test: $(STAMP) ## run the test suite (PostgreSQL, ../shared and Chromium tests skip with a reason where absent)
+test: $(STAMP) $(ASSETS) ## run the test suite (PostgreSQL, ../shared and Chromium tests skip with a reason where absent)
 	$(PY) -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff and mypy --strict
@@ -38,4 +49,4 @@ bench: $(STAMP) ## benchmarks (not part of test; needs wrk); figures go to bench
 	$(PY) -m bench.sparql
 
 clean: ## remove the virtualenv and local data
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var web/node_modules api/pages/static/lib

@@ -12,6 +12,7 @@ from adapters.notify import Notifier
 from api import errors
 from api.pages import codelists as codelist_pages
 from api.pages import routes as pages
+from api.pages import static_files
 from api.request_context import RequestContext
 from api.routes import adapters as adapter_routes
 from api.routes import (
@@ -122,4 +123,5 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(checks_routes.router)
     app.include_router(assets.router)
     app.include_router(pages.build_router(settings))
+    static_files.mount(app)
     return app

@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("catalog", "api", "adapters")
 #: the top-level data folders and where the wheel carries them
 DATA = {"shapes": "catalog/_shipped/shapes", "vocabularies": "catalog/_shipped/vocabularies"}
-_NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "var", "build", "dist", "*.egg-info",
-                                     "__pycache__", ".*_cache", ".hypothesis")
+_NOT_SOURCE = shutil.ignore_patterns(".git", "node_modules", ".venv", "var", "build", "dist",
+                                     "*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
 
 
 def run(args: list[str | Path], *, cwd: Path, env: dict[str, str] | None = None
