@@ -26,6 +26,7 @@ from sqlmodel import col, select
 
 from catalog import rdfio
 from catalog.checks.facts import F, facts
+from catalog.checks.near import NearTitles
 from catalog.ledger import Change, ChangeRow, Ledger, Record
 from catalog.ledger.db import read_session
 from catalog.queries import BoundQuery
@@ -84,12 +85,14 @@ class _Join:
 
 
 class _Matches:
-    """The joins the projection keeps: evidence asked = output issued (``k:issuedBy``), and a
-    passport's code = an entry of a nomenclature edition (``k:hasEntry``)."""
+    """The joins the projection keeps: evidence asked = output issued (``k:issuedBy``), a
+    passport's code = an entry of a nomenclature edition (``k:hasEntry``), and the services
+    whose titles are near-duplicates (:mod:`catalog.checks.near`)."""
 
     def __init__(self) -> None:
-        self.joins = (_Join("key", "outputKey", "issuedBy"), _Join("code", "entryCode",
-                                                                  "hasEntry"))
+        self.joins: tuple[_Join | NearTitles, ...] = (
+            _Join("key", "outputKey", "issuedBy"), _Join("code", "entryCode", "hasEntry"),
+            NearTitles(MATCHES))
 
     def drop(self, iri: str) -> list[ox.Quad]:
         return [q for j in self.joins for q in j.drop(iri)]

@@ -102,6 +102,15 @@ RULES: tuple[Rule, ...] = (
        f"{NOMENCLATURE}; CPSV-AP 3.2.0",
        ("{code}: duplică serviciul {other} ({detail}).",
         "{code}: duplicates the service {other} ({detail}).")),
+    _r("DUP-NEAR", "warning",
+       ("Serviciu aproape duplicat", "Near-duplicate service"),
+       ("Două titluri cu aproape aceleași cuvinte (o greșeală de tipar, altă ordine) descriu "
+        "adesea același serviciu de două ori: de verificat și, dacă e cazul, de unit.",
+        "Two titles with almost the same words (a typo, another order) often describe the "
+        "same service twice: to be checked and, where so, merged."),
+       f"{NOMENCLATURE}; CPSV-AP 3.2.0",
+       ("{code}: titlul seamănă cu cel al serviciului {other} (asemănare {value} %).",
+        "{code}: its title resembles the service {other}'s (similarity {value} %).")),
     _r("ONCE-ONLY-CATALOGUE", "violation",
        ("Document cerut deși este eliberat de alt serviciu",
         "Evidence asked for although another service issues it"),
