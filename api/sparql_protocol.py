@@ -28,7 +28,7 @@ from fastapi.responses import Response
 
 from api.errors import catalog_error_response
 from api.negotiation import NotAcceptable, UnsupportedMediaType, choose
-from catalog.errors import CatalogError, Forbidden, InvalidInput, TooLarge
+from catalog.errors import CatalogError, Forbidden, InvalidInput, QueryRejected, TooLarge
 from catalog.namespaces import DCAT, DCT, RDF_TYPE, RDFS, SD, W3C_FORMATS
 from catalog.queries.guard import QueryDataset, QueryForm
 from catalog.queries.results import FORMATS, GRAPH, TABULAR
@@ -67,9 +67,7 @@ _SD_MEDIA = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFo
              "application/rdf+xml": ox.RdfFormat.RDF_XML}
 
 CORS = {"Access-Control-Allow-Origin": "*",
-        "Access-Control-Expose-Headers":
-            "X-SPARQL-Truncated, X-SPARQL-Truncated-By, X-SPARQL-Max-Rows, Retry-After, "
-            "X-Request-ID"}
+        "Access-Control-Expose-Headers": "Retry-After, X-Request-ID"}
 PREFLIGHT = CORS | {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
                     "Access-Control-Allow-Headers": "Accept, Content-Type",
                     "Access-Control-Max-Age": "86400", "Allow": "GET, POST, OPTIONS"}
@@ -236,12 +234,16 @@ def wants_rdf(request: Request) -> bool:
 
 
 # --- writing ------------------------------------------------------------------------------
-def answer_response(answer: QueryAnswer, max_rows: int) -> Response:
-    headers = {"Vary": "Accept", **CORS}
+def answer_response(answer: QueryAnswer, max_rows: int, max_bytes: int) -> Response:
+    """The answer, whole; an answer that passed a cap is refused (400) with how to page through
+    it, never sent cut (a client that ignores headers would take part for the whole)."""
+    if answer.truncated_by == "rows":
+        raise QueryRejected.of("sparql.too_many_rows", field="query", max_rows=max_rows,
+                               expected=f"LIMIT {max_rows} or less, with ORDER BY and OFFSET")
     if answer.truncated_by is not None:
-        headers |= {"X-SPARQL-Truncated": "true", "X-SPARQL-Truncated-By": answer.truncated_by,
-                    "X-SPARQL-Max-Rows": str(max_rows)}
-    return Response(answer.body, media_type=answer.media_type, headers=headers)
+        raise QueryRejected.of("sparql.too_large", field="query", max_bytes=max_bytes,
+                               expected="a smaller page: a lower LIMIT, with ORDER BY and OFFSET")
+    return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept", **CORS})
 
 
 def error_response(request: Request, exc: CatalogError) -> Response:

@@ -82,12 +82,16 @@ class Settings(BaseSettings):
     )
     query_max_rows: int = Field(
         10_000, ge=1,
-        description="Most result rows (solutions or triples) one query returns; a longer answer "
-        "is cut and flagged with the `X-SPARQL-Truncated` header.")
+        description="Most result rows (solutions or triples) one query returns; a query whose "
+        "answer is longer is refused with a 400 that says how to page (LIMIT, OFFSET).")
     query_max_result_bytes: int = Field(
         16 * MiB, ge=1024,
-        description="Largest answer one query returns, in bytes; a longer one is cut at a row "
-        "and flagged like the row cap.")
+        description="Largest answer one query returns, in bytes; a larger one is refused like "
+        "a longer one.")
+    query_max_offset: int = Field(
+        100_000, ge=0,
+        description="Largest OFFSET a SPARQL query may use (400 past it): deeper pages are "
+        "asked for with a FILTER on the ORDER BY key of the last row seen.")
     query_workers: int = Field(
         3, ge=1, le=32,
         description="Worker processes that run user SPARQL queries (for a remote store: queries "

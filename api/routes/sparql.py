@@ -58,7 +58,7 @@ async def answer(request: Request) -> Response:
         fmt = protocol.negotiate(request, form, asked.formats)
         result = await queries.answer(asked.query, result_format=fmt, dataset=asked.dataset,
                                       client=client)
-        return protocol.answer_response(result, queries.limits.rows)
+        return protocol.answer_response(result, queries.limits.rows, queries.limits.bytes)
     except CatalogError as exc:
         return protocol.error_response(request, exc)
     except ClientDisconnect:  # gone while sending its body: nobody to answer

@@ -109,6 +109,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ro": "SERVICE este refuzat: acest punct de acces nu trimite cereri către alte servere",
         "ru": "SERVICE отклоняется: эта точка доступа никогда не отправляет запросы другим "
               "серверам"},
+    "sparql.too_many_rows": {
+        "en": "the answer has more than {max_rows} rows, the most this endpoint sends at once: "
+              "page through it with ORDER BY, LIMIT {max_rows} (or less) and OFFSET",
+        "ro": "răspunsul are mai mult de {max_rows} rânduri, cât trimite cel mult acest punct de "
+              "acces o dată: parcurgeți-l pe pagini cu ORDER BY, LIMIT {max_rows} (sau mai puțin) "
+              "și OFFSET",
+        "ru": "в ответе больше {max_rows} строк — это наибольшее число, которое точка доступа "
+              "отдаёт за раз: получайте его постранично с ORDER BY, LIMIT {max_rows} (или "
+              "меньше) и OFFSET"},
+    "sparql.too_large": {
+        "en": "the answer is larger than {max_bytes} bytes, the most this endpoint sends at "
+              "once: ask for smaller pages with ORDER BY, a lower LIMIT and OFFSET",
+        "ro": "răspunsul depășește {max_bytes} octeți, cât trimite cel mult acest punct de acces "
+              "o dată: cereți pagini mai mici cu ORDER BY, un LIMIT mai mic și OFFSET",
+        "ru": "ответ больше {max_bytes} байт — это наибольший объём, который точка доступа "
+              "отдаёт за раз: запрашивайте страницы меньше с ORDER BY, меньшим LIMIT и OFFSET"},
+    "sparql.offset_too_large": {
+        "en": "OFFSET {offset} is past the largest this endpoint takes ({max_offset}): narrow "
+              "the query with a FILTER on the ORDER BY key of the last row seen instead",
+        "ro": "OFFSET {offset} depășește cel mai mare admis de acest punct de acces "
+              "({max_offset}): restrângeți interogarea cu un FILTER pe cheia ORDER BY a ultimului "
+              "rând primit",
+        "ru": "OFFSET {offset} больше наибольшего, который принимает точка доступа "
+              "({max_offset}): сузьте запрос фильтром FILTER по ключу ORDER BY последней "
+              "полученной строки"},
     "sparql.unsupported_form": {
         "en": "unsupported query form",
         "ro": "formă de interogare nesuportată",

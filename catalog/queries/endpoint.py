@@ -38,7 +38,14 @@ import pyoxigraph as ox
 from catalog.errors import QueryTimeout, StoreUnavailable, TooManyQueries
 from catalog.namespaces import META_GRAPH, WATERMARK_PREDICATE, WATERMARK_SUBJECT
 from catalog.queries import load as named_query
-from catalog.queries.guard import CheckedQuery, QueryDataset, QueryForm, check_query, precheck
+from catalog.queries.guard import (
+    CheckedQuery,
+    QueryDataset,
+    QueryForm,
+    check_offset,
+    check_query,
+    precheck,
+)
 from catalog.queries.results import FORMATS, Limits, ResultFormat, fitting, write_result
 from catalog.settings import Settings
 from catalog.store import QuadStore
@@ -137,7 +144,8 @@ class QueryService:
     def __init__(self, settings: Settings, store: QuadStore) -> None:
         self.settings = settings
         self.store = store
-        self.limits = Limits(settings.query_max_rows, settings.query_max_result_bytes)
+        self.limits = Limits(settings.query_max_rows, settings.query_max_result_bytes,
+                             settings.query_max_offset)
         self.cache = AnswerCache(settings.query_cache_entries, settings.query_cache_bytes)
         self.limiter = ClientLimiter(settings.query_max_per_client)
         self._forms: OrderedDict[str, QueryForm | None] = OrderedDict()
@@ -339,6 +347,7 @@ class _Remote:
         if known is None:
             known = check_query(text, max_bytes=self.settings.max_query_bytes,
                                 max_nesting=self.settings.max_nesting)
+            check_offset(known, self.limits.offset)
             self._checked[text] = known
             if len(self._checked) > 4096:
                 self._checked.popitem(last=False)

@@ -51,6 +51,8 @@ class CheckedQuery:
     form: QueryForm
     #: the query's own ``FROM`` / ``FROM NAMED`` clauses, when it has any
     dataset: QueryDataset | None = None
+    #: the largest OFFSET of the query and its sub-queries (0 without one)
+    offset: int = 0
 
 
 def read_only_refusal() -> QueryRejected:
@@ -134,15 +136,26 @@ def check_query(text: str, *, max_bytes: int, max_nesting: int) -> CheckedQuery:
     except RecursionError as exc:
         raise QueryRejected.of("sparql.too_nested", field="query") from exc
     form: QueryForm | None = None
+    offset = 0
     for node in _walk(parsed):
         if isinstance(node, CompValue):
             if node.name == "ServiceGraphPattern":
                 raise QueryRejected.of("sparql.service", field="query",
                                        expected="a query without SERVICE")
+            if node.name == "LimitOffsetClauses" and _field(node, "offset") is not None:
+                offset = max(offset, int(_field(node, "offset")))
             form = form or _FORMS.get(node.name)
     if form is None:
         raise QueryRejected.of("sparql.unsupported_form", field="query")
-    return CheckedQuery(text, form, _dataset(parsed))
+    return CheckedQuery(text, form, _dataset(parsed), offset)
+
+
+def check_offset(checked: CheckedQuery, max_offset: int) -> None:
+    """Refuse a query whose OFFSET is past ``max_offset`` (an engine reads and drops every row
+    before it: deep pages cost as much as the whole answer)."""
+    if checked.offset > max_offset:
+        raise QueryRejected.of("sparql.offset_too_large", field="query", offset=checked.offset,
+                               max_offset=max_offset, expected=f"OFFSET {max_offset} or less")
 
 
 def _is_update(text: str) -> bool:

@@ -60,10 +60,12 @@ _WITH_PREFIXES = {"turtle", "rdfxml"}
 
 @dataclass(frozen=True)
 class Limits:
-    """Most rows (solutions or triples) and most bytes one answer may hold."""
+    """Most rows (solutions or triples) and most bytes one answer may hold, and the largest
+    OFFSET a query may ask for."""
 
     rows: int
     bytes: int
+    offset: int = 100_000
 
 
 @dataclass(frozen=True)

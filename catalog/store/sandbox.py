@@ -101,7 +101,7 @@ def _dataset_options(checked: CheckedQuery, protocol: QueryDataset | None) -> di
 def _worker_main(conn: Connection, memory_mb: int | None = None) -> None:
     import pyoxigraph as ox
 
-    from catalog.queries.guard import check_query
+    from catalog.queries.guard import check_offset, check_query
     from catalog.queries.results import FORMATS, write_result
 
     current: tuple[str, Any] | None = None
@@ -118,6 +118,7 @@ def _worker_main(conn: Connection, memory_mb: int | None = None) -> None:
             if ok is None:
                 ok = check_query(job.query, max_bytes=job.max_query_bytes,
                                  max_nesting=job.max_nesting)
+                check_offset(ok, job.limits.offset)
                 checked[job.query] = ok
                 if len(checked) > 512:
                     checked.popitem(last=False)

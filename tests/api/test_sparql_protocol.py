@@ -31,6 +31,7 @@ G = {f"{BASE}ASP-{n:04d}": triples(
 ) for n in range(1, 31)}
 ONE, TWO = f"{BASE}ASP-0001", f"{BASE}ASP-0002"
 SELECT = f"SELECT ?id WHERE {{ ?s <{DCT}identifier> ?id }} ORDER BY ?id"
+PAGE = SELECT + " LIMIT 20"  # within the module's cap of 25 rows
 CONSTRUCT = f"CONSTRUCT WHERE {{ <{ONE}> ?p ?o }}"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
 
@@ -53,9 +54,9 @@ def ids(r: object) -> list[str]:
 
 # --- the three query operations -----------------------------------------------------------
 def test_get_post_form_and_post_direct_give_the_same_answer(client: TestClient) -> None:
-    get = client.get("/sparql", params={"query": SELECT})
-    form = client.post("/sparql", data={"query": SELECT})
-    direct = client.post("/sparql", content=SELECT.encode(),
+    get = client.get("/sparql", params={"query": PAGE})
+    form = client.post("/sparql", data={"query": PAGE})
+    direct = client.post("/sparql", content=PAGE.encode(),
                          headers={"Content-Type": "application/sparql-query"})
     for r in (get, form, direct):
         assert r.status_code == 200
@@ -167,7 +168,7 @@ def test_graph_answers_in_every_rdf_format(client: TestClient, accept: str,
 ])
 def test_format_parameter_wins_over_accept(client: TestClient, params: dict[str, object],
                                            media: str) -> None:
-    r = client.get("/sparql", params={"query": SELECT, **params},  # type: ignore[arg-type]
+    r = client.get("/sparql", params={"query": PAGE, **params},  # type: ignore[arg-type]
                    headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200
     assert r.headers["content-type"] == media
@@ -261,28 +262,44 @@ def test_other_methods_are_405(client: TestClient) -> None:
 
 
 # --- limits -------------------------------------------------------------------------------
-def test_a_row_capped_answer_is_flagged(client: TestClient) -> None:
-    r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
-    assert r.status_code == 200
-    assert len(r.json()["results"]["bindings"]) == 25
-    assert r.headers["x-sparql-truncated"] == "true"
-    assert r.headers["x-sparql-truncated-by"] == "rows"
-    assert r.headers["x-sparql-max-rows"] == "25"
-    r = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
-    assert len(list(ox.parse(r.content, format=ox.RdfFormat.TURTLE))) == 25
-    assert r.headers["x-sparql-truncated-by"] == "rows"
+def test_an_answer_over_the_row_cap_is_refused_with_how_to_page(client: TestClient) -> None:
+    for query in ("SELECT * WHERE { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o }"):
+        r = client.get("/sparql", params={"query": query})
+        assert r.status_code == 400, query  # never a cut answer taken for a whole one
+        error = r.json()["error"]
+        assert error["message"]["en"] == (
+            "the answer has more than 25 rows, the most this endpoint sends at once: page "
+            "through it with ORDER BY, LIMIT 25 (or less) and OFFSET")
+        assert error["field"] == "query"
+        assert "x-sparql-truncated" not in r.headers
     whole = client.get("/sparql", params={"query": SELECT + " LIMIT 25"})
-    assert "x-sparql-truncated" not in whole.headers
+    assert whole.status_code == 200
+    assert len(whole.json()["results"]["bindings"]) == 25
+    page = client.get("/sparql", params={"query": SELECT + " LIMIT 25 OFFSET 25"})
+    assert page.status_code == 200
+    assert page.json()["results"]["bindings"] != whole.json()["results"]["bindings"]
 
 
-def test_a_byte_capped_answer_is_flagged_and_whole(settings: Settings) -> None:
+def test_an_answer_over_the_byte_cap_is_refused(settings: Settings) -> None:
     with make_client(settings, query_max_result_bytes=2048) as c:
         load_graphs(c.app, G)  # type: ignore[arg-type]
         r = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
-        assert r.status_code == 200
-        assert r.headers["x-sparql-truncated-by"] == "bytes"
-        assert len(r.content) <= 2048
-        assert 0 < len(r.json()["results"]["bindings"]) < 90
+        assert r.status_code == 400
+        assert "larger than 2048 bytes" in r.json()["error"]["message"]["en"]
+        small = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 2"})
+        assert small.status_code == 200
+
+
+def test_an_offset_past_the_maximum_is_refused(settings: Settings) -> None:
+    with make_client(settings, query_max_offset=1000) as c:
+        load_graphs(c.app, G)  # type: ignore[arg-type]
+        deep = "SELECT * WHERE { { SELECT * { ?s ?p ?o } OFFSET 1001 } } LIMIT 5"
+        r = c.get("/sparql", params={"query": deep})
+        assert r.status_code == 400
+        assert r.json()["error"]["message"]["en"].startswith(
+            "OFFSET 1001 is past the largest this endpoint takes (1000)")
+        ok = c.get("/sparql", params={"query": SELECT + " LIMIT 5 OFFSET 1000"})
+        assert ok.status_code == 200
 
 
 def test_a_query_past_its_deadline_is_503_with_retry_after(settings: Settings) -> None:
