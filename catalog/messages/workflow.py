@@ -131,27 +131,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ro": "{record} {code} nu are versiunea {value}",
         "ru": "{record} {code}: нет версии {value}"},
     "history.unpublished_passport": {
-        "en": "version {value} of {code} is not published; unpublished versions are shown to "
-              "the owning institution and reviewers (send a bearer token)",
-        "ro": "versiunea {value} a pașaportului {code} nu este publicată; versiunile "
-              "nepublicate se arată instituției titulare și revizorilor",
-        "ru": "версия {value} паспорта {code} не опубликована; неопубликованные версии "
-              "показываются учреждению-владельцу и рецензентам (отправьте токен)"},
+        "en": "{code} has no published version {value}; unpublished versions are shown to the "
+              "owning institution and reviewers only (send their bearer token)",
+        "ro": "pașaportul {code} nu are o versiune publicată {value}; versiunile nepublicate se "
+              "arată doar instituției titulare și revizorilor",
+        "ru": "у паспорта {code} нет опубликованной версии {value}; неопубликованные версии "
+              "показываются только учреждению-владельцу и рецензентам (отправьте их токен)"},
     "history.unpublished_record": {
-        "en": "version {value} of {code} is not published; unpublished versions are shown to "
-              "the owning institution and reviewers (send a bearer token)",
-        "ro": "versiunea {value} a înregistrării {code} nu este publicată; versiunile "
-              "nepublicate se arată instituției titulare și revizorilor",
-        "ru": "версия {value} записи {code} не опубликована; неопубликованные версии "
-              "показываются учреждению-владельцу и рецензентам (отправьте токен)"},
-    "history.drafts_forbidden_passport": {
-        "en": "{institution} may not read unpublished versions of {code}",
-        "ro": "{institution} nu poate citi versiunile nepublicate ale pașaportului {code}",
-        "ru": "{institution} не может читать неопубликованные версии паспорта {code}"},
-    "history.drafts_forbidden_record": {
-        "en": "{institution} may not read unpublished versions of {code}",
-        "ro": "{institution} nu poate citi versiunile nepublicate ale înregistrării {code}",
-        "ru": "{institution} не может читать неопубликованные версии записи {code}"},
+        "en": "{code} has no published version {value}; unpublished versions are shown to the "
+              "owning institution and reviewers only (send their bearer token)",
+        "ro": "înregistrarea {code} nu are o versiune publicată {value}; versiunile nepublicate "
+              "se arată doar instituției titulare și revizorilor",
+        "ru": "у записи {code} нет опубликованной версии {value}; неопубликованные версии "
+              "показываются только учреждению-владельцу и рецензентам (отправьте их токен)"},
     "history.not_in_force": {
         "en": "the {record} {code} was not in force on {value}: {why}",
         "ro": "{record} {code} nu era în vigoare la {value}: {why}",

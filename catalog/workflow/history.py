@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from catalog import rdfio
-from catalog.errors import Forbidden, NotFound
+from catalog.errors import NotFound
 from catalog.ledger import Change, Institution, Record, Version
 from catalog.ledger.db import read_session
 from catalog.messages import Localized
@@ -90,12 +90,15 @@ class History:
         rec = s.exec(select(Record).where(Record.kind == self.kind.name, Record.code == code)
                      ).first()
         if rec is None or rec.id is None:
-            if self.kind.name == "service":
-                raise NotFound.of("history.no_service", field="code", value=code)
-            raise NotFound.of("record.no_such", field="code", value=code,
-                              kind=Localized(self.kind.labels))
+            raise self._no_record(code)
         owner = s.get(Institution, rec.institution_id) if rec.institution_id else None
         return rec, owner.iri if owner else None
+
+    def _no_record(self, code: str) -> NotFound:
+        if self.kind.name == "service":
+            return NotFound.of("history.no_service", field="code", value=code)
+        return NotFound.of("record.no_such", field="code", value=code,
+                           kind=Localized(self.kind.labels))
 
     @staticmethod
     def _publications(s: Session, record_id: int) -> list[Change]:
@@ -153,30 +156,38 @@ class History:
         views = self._views(s, rec, owner)
         changes = self._publications(s, rec.id) if as_of is not None else []
         by_number = {v.number: v for v in views}
+        # a reader who may not see drafts gets the same answer whether a draft exists or not
+        private = not self._may_read_drafts(principal, owner)
         if as_of is not None:
             view = by_number.get(self._in_force(code, changes, as_of) or 0)
         elif latest:
             view = views[-1] if views else None
+            if private and (view is None or not view.public):
+                raise self._unseen(code, "latest")
         elif version is not None:
             view = by_number.get(version)
+            if private and (view is None or not view.public):
+                raise self._unseen(code, version)
             if view is None:
                 raise NotFound.of("history.no_version", field="version", value=version,
                                   expected=f"1 to {len(views)}", record=self._noun, code=code)
         else:
             view = by_number.get(rec.published_version or 0)
+            if view is None and private and not any(v.public for v in views):
+                raise self._no_record(code)  # a draft only: as if there were no record
             if view is None:
                 what = {**self.kind.labels, "en": "service", "ro": "serviciu"} \
                     if self.kind.name == "service" else self.kind.labels
                 raise NotFound.of("core.not_published", field="code", value=code,
                                   kind=Localized(what))
         assert view is not None
-        if not view.public and not self._may_read_drafts(principal, view.authority):
-            if principal is None:
-                raise NotFound.of(f"history.unpublished_{self._variant}", field="version",
-                                  value=view.number, code=code)
-            raise Forbidden.of(f"history.drafts_forbidden_{self._variant}", field="version",
-                               value=view.number, institution=principal.institution, code=code)
         return view
+
+    def _unseen(self, code: str, version: int | str) -> NotFound:
+        """Version ``version`` of ``code`` for a reader who may not see drafts: one answer
+        whether it is a draft or does not exist."""
+        return NotFound.of(f"history.unpublished_{self._variant}", field="version",
+                           value=version, code=code)
 
     def _in_force(self, code: str, changes: list[Change], when: date | datetime) -> int | None:
         if isinstance(when, datetime):

@@ -230,3 +230,18 @@ def test_the_audit_log_is_for_admins_and_lists_every_write_in_pages(hub: Hub, wh
         url, pages = page["next"], pages + 1
     assert seen == everything
     assert pages >= 3
+
+
+def test_a_draft_only_record_is_as_missing_for_another_institution(hub: Hub, who: Who) -> None:
+    code = "ASP-9290"
+    assert hub.create(passport(code), who.asp).status_code == 201
+    url = f"{API}/services/{code}"
+    for reader in ({}, who.cnas):
+        draft_only = hub.client.get(url, headers=reader)
+        nothing = hub.client.get(f"{API}/services/ASP-9291", headers=reader)
+        assert (draft_only.status_code, nothing.status_code) == (404, 404)
+        assert error(draft_only, 404)["message"]["en"].replace("9290", "N") == \
+            error(nothing, 404)["message"]["en"].replace("9291", "N")
+    assert hub.client.get(url, headers=who.asp).status_code == 404  # not published: said so
+    assert error(hub.client.get(url, headers=who.asp), 404)["message"]["en"] == (
+        f"no published service with code '{code}'")

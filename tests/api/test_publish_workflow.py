@@ -203,7 +203,7 @@ def test_unpublished_versions_are_shown_to_the_owner_and_reviewers_only(hub: Hub
     for version in ("2", "latest"):
         assert hub.client.get(url, params={"version": version}).status_code == 404
         assert error(hub.client.get(url, params={"version": version}, headers=who.cnas),
-                     403)["code"] == "forbidden"
+                     404)["code"] == "not_found"
         for reader in (who.asp, who.age):
             r = hub.client.get(url, params={"version": version}, headers=reader)
             assert r.status_code == 200, r.text
@@ -212,6 +212,13 @@ def test_unpublished_versions_are_shown_to_the_owner_and_reviewers_only(hub: Hub
             assert "no-store" in r.headers["cache-control"]
     assert error(hub.client.get(url, params={"version": "9"}, headers=who.asp), 404)[
         "field"] == "version"
+    # another institution cannot tell a draft from a version that does not exist
+    draft, missing = (hub.client.get(url, params={"version": v}, headers=who.cnas)
+                      for v in ("2", "3"))
+    assert (draft.status_code, missing.status_code) == (404, 404)
+    assert error(draft, 404)["message"]["en"].replace(" 2;", " N;") == \
+        error(missing, 404)["message"]["en"].replace(" 3;", " N;")
+    assert "no published version 2" in error(draft, 404)["message"]["en"]
     assert hub.client.get(url, params={"version": "0"}).status_code == 400
 
     public = hub.client.get(f"{url}/versions").json()
@@ -288,7 +295,7 @@ def test_diff_tells_what_changed_in_romanian_and_english(hub: Hub, who: Who) -> 
     url = f"{API}/services/{code}/diff"
     assert hub.client.get(url, params={"from": 1, "to": 2}).status_code == 404  # v2: a draft
     assert hub.client.get(url, params={"from": 1, "to": 2}, headers=who.cnas
-                          ).status_code == 403
+                          ).status_code == 404  # the same answer as for no version 2
     r = hub.move(code, "submit", who.asp, r.headers["etag"])
     hub.move(code, "publish", who.age, r.headers["etag"])
     d = hub.client.get(url, params={"from": 1, "to": 2}).json()
