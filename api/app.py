@@ -37,6 +37,7 @@ from api.routes.sparql import SparqlFastLane
 from api.routes.subscriptions import router as subscriptions_router
 from api.soap import router as soap_router
 from api.throttle import FailedLogins, TokenBucket
+from catalog.codelists.codes import CatalogCodes
 from catalog.core import Catalog
 from catalog.demo import load_demo
 from catalog.projections.store import ProjectorThread
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
             scheduler = Scheduler(catalog)
             scheduler.start()
         app.state.catalog, app.state.queries, app.state.settings = catalog, queries, settings
+        app.state.codes = CatalogCodes(catalog)  # short codes of coded fields -> IRIs
         app.state.spools = Spools(settings.data_dir / "spool", SpoolLimits(
             settings.dump_max_per_client, settings.dump_max_total))
         try:
