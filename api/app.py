@@ -12,6 +12,8 @@ from adapters.notify import Notifier
 from api import errors
 from api.pages import codelists as codelist_pages
 from api.pages import login as login_pages
+from api.pages import my as my_pages
+from api.pages import review as review_pages
 from api.pages import routes as pages
 from api.pages import session as page_sessions
 from api.pages import static_files
@@ -124,6 +126,8 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(mapping_routes.router)
     app.include_router(codelist_pages.router)
     app.include_router(login_pages.router)
+    app.include_router(my_pages.router)
+    app.include_router(review_pages.router)
     app.include_router(checks_routes.router)
     app.include_router(assets.router)
     app.include_router(pages.build_router(settings))

@@ -7,7 +7,9 @@ from typing import Any
 
 from fastapi.responses import HTMLResponse
 
+from api.errors import status_for
 from api.pages.render import LANGUAGE_NAMES, TEMPLATES
+from catalog.errors import CatalogError
 
 _UI: dict[str, dict[str, str]] = {
     "catalogue": {"ro": "Catalogul serviciilor publice", "en": "Public service catalogue",
@@ -139,3 +141,10 @@ def page(name: str, lang: str, heading: str, here: str, *, status: int = 200,
     return HTMLResponse(body, status_code=status, headers={
         "Content-Language": lang, "Cache-Control": "private, no-store",
         "Vary": "Cookie, Accept-Language"})
+
+
+def error_page(lang: str, exc: CatalogError, here: str, who: object = None) -> HTMLResponse:
+    """A refusal (not found, not yours, stale form ...) as a page with its status."""
+    words = ui(lang)
+    return page("desk_error.html", lang, words["error"], here, status=status_for(exc),
+                message=exc.messages.get(lang) or exc.message, who=who)

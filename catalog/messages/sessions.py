@@ -24,4 +24,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               "{limit} octeți",
         "ru": "форма должна отправляться как application/x-www-form-urlencoded, UTF-8, не "
               "более {limit} байт"},
+    "session.reason_long": {
+        "en": "the reason is {value} characters long; at most {limit} are kept",
+        "ro": "motivul are {value} caractere; se păstrează cel mult {limit}",
+        "ru": "причина длиной {value} символов; допускается не более {limit}"},
 }
