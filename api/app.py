@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from adapters.notify import Notifier
 from api import errors
 from api.pages import codelists as codelist_pages
+from api.pages import editor as editor_pages
 from api.pages import login as login_pages
 from api.pages import my as my_pages
 from api.pages import review as review_pages
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(codelist_pages.router)
     app.include_router(login_pages.router)
     app.include_router(my_pages.router)
+    app.include_router(editor_pages.router)
     app.include_router(review_pages.router)
     app.include_router(checks_routes.router)
     app.include_router(assets.router)

@@ -334,11 +334,14 @@ def dry_run(item: Any, settings: Settings, validate: Callable[[RecordDraft], Val
         draft = RecordDraft(iri, "service", to_triples(passport, iri), declared=SERVICE)
         checks.check_record(draft, settings)
         reported = {f.field for f in findings if f.field}
+        said: set[tuple[str | None, str]] = set()
         for f in validate(draft).findings:
             where = field_path(passport, iri, f.focus, f.path, f.shape)
             if where is not None and any(where == r or where.startswith(r + ".")
                                          or r.startswith(where + ".") for r in reported):
                 continue
-            findings.append(replace(f, field=where))
+            if (where, f.message_en) not in said:
+                said.add((where, f.message_en))
+                findings.append(replace(f, field=where))
     findings.sort(key=lambda f: (f.severity != "violation", f.field is None, f.field or ""))
     return iri, ValidationReport(tuple(findings))
