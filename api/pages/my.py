@@ -8,95 +8,47 @@ these pages link to it."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
+from api.pages.desk_views import catalog_of, history_of, line_view, move_view, public_href, when
 from api.pages.desk_words import error_page, page, ui
 from api.pages.diff_view import rows
-from api.pages.labels import language, pick
+from api.pages.labels import language
 from api.pages.session import PagePrincipalDep, SessionPrincipal
-from catalog.core import Catalog
 from catalog.errors import CatalogError, Forbidden
-from catalog.settings import Settings
-from catalog.workflow.desk import Desk, Move, RecordLine, moves
-from catalog.workflow.history import History
+from catalog.workflow.desk import Desk, moves
+from catalog.workflow.publishing import Publishing
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-
-
-def _catalog(request: Request) -> Catalog:
-    cat: Catalog = request.app.state.catalog
-    return cat
-
-
-def public_href(catalog: Catalog, iri: str, lang: str) -> str | None:
-    """The path of a record's public page on this hub (its IRI under the base URI)."""
-    base = catalog.settings.base_uri
-    if not iri.startswith(base):
-        return None
-    return f"{urlsplit(base).path}{iri[len(base):]}?lang={lang}"
-
-
-def when(t: Any, catalog: Catalog) -> str:
-    """A time in the catalogue's time zone, to the minute."""
-    from zoneinfo import ZoneInfo
-
-    return f"{t.astimezone(ZoneInfo(catalog.settings.timezone)):%Y-%m-%d %H:%M}"
-
-
-def line_view(r: RecordLine, lang: str, catalog: Catalog) -> dict[str, Any]:
-    words = ui(lang)
-    return {"code": r.code, "title": pick(r.title, lang) or r.code, "status": r.status,
-            "status_text": words.get(f"status_{r.status}", r.status),
-            "version": r.latest_version, "published_version": r.published_version,
-            "institution": r.institution, "updated": when(r.updated_at, catalog),
-            "public": public_href(catalog, r.iri, lang) if r.published_version else None,
-            "sent_back": move_view(r.sent_back, lang, catalog) if r.sent_back else None,
-            "submitted": when(r.submitted.at, catalog) if r.submitted else None}
-
-
-def move_view(m: Move, lang: str, catalog: Catalog) -> dict[str, Any]:
-    words = ui(lang)
-
-    def status(s: str | None) -> str:
-        return words.get(f"status_{s}", s or "") if s else "—"
-
-    return {"version": m.version, "from": status(m.from_status), "to": status(m.to_status),
-            "author": m.author, "reason": m.reason, "at": when(m.at, catalog)}
 
 
 @router.get("/my")
 async def my_passports(request: Request, who: PagePrincipalDep) -> HTMLResponse:
     lang = language(request)
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     lines = await run_in_threadpool(Desk(catalog).of_institution, who.principal.institution_id)
     return page("my.html", lang, ui(lang)["my"], "/my", who=who,
                 lines=[line_view(r, lang, catalog) for r in lines])
 
 
-def _history(request: Request) -> History:
-    s: Settings = request.app.state.settings
-    return History(_catalog(request), s.timezone)
-
-
 def _owned_versions(request: Request, who: SessionPrincipal, code: str) -> list[Any]:
     """The versions of ``code`` when ``who`` may read its drafts (its institution, reviewers),
     else Forbidden: these pages never show another institution's drafts."""
-    views = _history(request).versions(code, who.principal)
-    if views and not who.principal.can_read_drafts(views[0].authority):
+    authority = Publishing(catalog_of(request)).state(code).authority  # NotFound: no such
+    if not who.principal.can_read_drafts(authority):
         raise Forbidden.of("history.drafts_forbidden_passport", field="code", value=code,
                            institution=who.principal.institution, code=code)
-    return views
+    return history_of(request).versions(code, who.principal)
 
 
 @router.get("/my/services/{code}/history")
 async def history(code: str, request: Request, who: PagePrincipalDep) -> HTMLResponse:
     lang = language(request)
     here = f"/my/services/{code}/history"
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     try:
         views = await run_in_threadpool(_owned_versions, request, who, code)
     except CatalogError as exc:
@@ -124,11 +76,11 @@ async def diff(code: str, request: Request, who: PagePrincipalDep,
                to: int = Query(..., ge=1, le=10**9)) -> HTMLResponse:
     lang = language(request)
     here = f"/my/services/{code}/diff"
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
 
     def work() -> Any:
         _owned_versions(request, who, code)
-        return _history(request).diff(code, who.principal, from_, to)
+        return history_of(request).diff(code, who.principal, from_, to)
 
     try:
         result = await run_in_threadpool(work)

@@ -16,10 +16,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.errors import status_for
+from api.pages.desk_views import catalog_of, history_of, line_view, public_href, when
 from api.pages.desk_words import error_page, page, ui
 from api.pages.diff_view import rows
 from api.pages.labels import language, pick
-from api.pages.my import _catalog, _history, line_view, public_href, when
 from api.pages.session import PagePrincipalDep, SessionPrincipal, checked_form
 from catalog import rdfio
 from catalog.core import Catalog
@@ -41,7 +41,7 @@ async def queue(request: Request, who: PagePrincipalDep) -> HTMLResponse:
         require_review(who.principal, "publish")
     except CatalogError as exc:
         return error_page(lang, exc, "/review", who)
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     lines = await run_in_threadpool(Desk(catalog).queue)
     done = request.query_params.get("done")
     words = ui(lang)
@@ -64,9 +64,9 @@ def _findings(catalog: Catalog, draft: RecordDraft, lang: str) -> dict[str, list
 
 def _submission(request: Request, who: SessionPrincipal, code: str, lang: str
                 ) -> dict[str, Any]:
-    catalog = _catalog(request)
+    catalog = catalog_of(request)
     state = Publishing(catalog).state(code)
-    hist = _history(request)
+    hist = history_of(request)
     latest = hist.read(code, who.principal, version=state.number)
     published = state.published_version
     diff_rows = None
@@ -119,7 +119,7 @@ async def _decide(request: Request, who: SessionPrincipal, code: str, to: str) -
         if len(reason) > REASON_MAX:
             raise InvalidInput.of("session.reason_long", field="reason", value=len(reason),
                                   expected=f"<= {REASON_MAX} characters", limit=REASON_MAX)
-        await run_in_threadpool(lambda: Publishing(_catalog(request)).transition(
+        await run_in_threadpool(lambda: Publishing(catalog_of(request)).transition(
             who.principal, code, to, etag, reason=reason or None))
     except CatalogError as exc:
         return await _desk_page(request, who, code, reason=reason,

@@ -114,13 +114,16 @@ OptionalPagePrincipalDep = Annotated[SessionPrincipal | None, Depends(_optional)
 
 def check_origin(request: Request) -> None:
     """A form POST must come from this site: ``Sec-Fetch-Site: same-origin`` when the browser
-    sends it, and an ``Origin`` (when sent) that is this site's."""
+    sends it; else an ``Origin``, when one is sent, that is this site's."""
     fetch_site = request.headers.get("sec-fetch-site")
     if fetch_site is not None and fetch_site != "same-origin":
         raise Forbidden.of("session.origin", field="Sec-Fetch-Site", value=fetch_site,
                            expected="same-origin", header="Sec-Fetch-Site")
     origin = request.headers.get("origin")
-    if origin is None:
+    if fetch_site is not None or origin is None or origin == "null":
+        # Sec-Fetch-Site has spoken; or no Origin to compare: pages answer with
+        # Referrer-Policy: no-referrer, under which a browser's form POST sends "Origin: null"
+        # (the session's CSRF token is then the guard)
         return
     settings: Settings = request.app.state.settings
     base = urlsplit(settings.base_uri)
