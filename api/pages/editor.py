@@ -99,7 +99,8 @@ def _render(request: Request, who: SessionPrincipal, doc: dict[str, Any], *,
     by_block, summary = _shown(findings or [], doc, lang)
     heading = f"{w['edit_title']} {code}" if code else w["new_title"]
     here = f"/my/services/{code}/edit" if code else "/my/services/new"
-    parts = {g: (doc.get(g) if isinstance(doc.get(g), list) else []) for g in PARTS}
+    parts: dict[str, list[Any]] = {g: [p for p in doc.get(g) or [] if isinstance(p, dict)]
+                                   for g in PARTS}
     return _page(lang, heading, here, status=status, ui=w, who=who, doc=doc,
                 code=code, state=state, etag=etag, parts=parts, langs=LANGS,
                 choices=editor_choices(_catalog(request), _codes(request), lang),

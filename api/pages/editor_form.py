@@ -25,6 +25,8 @@ PARTS = {"requirements": ("requirement", "RQ"), "evidence": ("evidence", "EV"),
 PART_TEXTS = {"requirements": (), "evidence": ("type", "data_service", "data_element"),
               "outputs": ("type",), "costs": ("value", "currency"),
               "channels": ("type", "url", "owned_by")}
+#: the parts whose name in Romanian the profile requires (an empty one is kept, to be told)
+TITLED = frozenset({"requirements", "evidence", "outputs"})
 #: fields chosen from lists (checkboxes), each a list of IRIs
 PICKED = ("legal_resources", "audiences", "life_events", "business_events", "thematic_areas",
           "languages", "spatial")
@@ -62,10 +64,19 @@ def _indexes(form: FormData, group: str) -> list[int]:
     return sorted(found)[:MAX_PARTS]
 
 
+def _filled(value: Any) -> bool:
+    """Whether anything was typed or chosen (an empty Romanian text does not count)."""
+    if isinstance(value, dict):
+        return any(_filled(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_filled(v) for v in value)
+    return bool(value.strip()) if isinstance(value, str) else bool(value)
+
+
 def _part(form: FormData, group: str, n: int) -> dict[str, Any] | None:
     prefix = f"{group}.{n}"
     part: dict[str, Any] = {
-        "title": _texts(form, f"{prefix}.title", keep_ro=True),
+        "title": _texts(form, f"{prefix}.title", keep_ro=group in TITLED),
         "description": _texts(form, f"{prefix}.description", keep_ro=False)}
     for name in PART_TEXTS[group]:
         if _text(form, f"{prefix}.{name}"):
@@ -81,8 +92,7 @@ def _part(form: FormData, group: str, n: int) -> dict[str, Any] | None:
             part["registry_source"] = source
     if group == "channels":
         part["locations"] = _listed(form, f"{prefix}.locations")
-    filled = any(v for k, v in part.items())
-    if not filled:
+    if not _filled(part):
         return None
     part["key"] = _text(form, f"{prefix}.key")
     part["identifier"] = _text(form, f"{prefix}.identifier")
