@@ -70,6 +70,7 @@ def test_a_clerk_writes_fixes_saves_and_submits_a_passport_in_russian(
     expect(summary).to_have_count(0)
     expect(page.locator("#f-title-ro")).not_to_have_attribute("aria-invalid", "true")
 
+    expect(page.locator("#editor")).not_to_have_attribute("data-pending", "true")
     page.click("button[value=save]")
     page.wait_for_url("**/my/services/ASP-9950/edit?**saved=1")
     expect(page.locator(".ed-notice")).to_have_text("Черновик сохранён (версия 1).")
@@ -112,9 +113,16 @@ def test_a_save_after_someone_elses_keeps_the_input_and_says_so(
     sign_in_as(page, hub, secret, "ro")
     page.goto(f"{hub.url}/my/services/ASP-0002/edit?lang=ro")
     page.fill("#f-title-en", "My own English title")
-    page.click(".ed-add[data-group=evidence]")  # a part added by script, then filled
-    added = page.locator(".ed-parts[data-group=evidence] .ed-part").last
-    added.locator("input[name$='.title.ro']").fill("Dovadă nouă")
+    parts = page.locator(".ed-parts[data-group=evidence] .ed-part")
+    before = parts.count()
+    page.locator(".ed-add[data-group=evidence]").press("Enter")  # added with the keyboard
+    expect(parts).to_have_count(before + 1)
+    focused = page.evaluate("document.activeElement.name")
+    assert focused == f"evidence.{before}.title.ro"  # the new part's first field has focus
+    page.keyboard.type("Dovadă nouă")
+    parts.nth(before - 1).locator(".ed-remove").press("Enter")  # the blank one, removed
+    expect(parts).to_have_count(before)
+    expect(page.locator("#editor")).not_to_have_attribute("data-pending", "true")
 
     current = api(hub, secret, "/api/v1/services/ASP-0002", version="latest")
     other = httpx.patch(f"{hub.url}/api/v1/services/ASP-0002",
@@ -130,6 +138,13 @@ def test_a_save_after_someone_elses_keeps_the_input_and_says_so(
     assert "Dovadă nouă" in page.locator(".ed-parts[data-group=evidence]").evaluate(
         "e => [...e.querySelectorAll('input')].map(i => i.value).join('|')")
     assert axe_findings(page) == []
+    title = page.input_value("#f-title-ro")
+    page.fill("#f-title-ro", "")  # the edit page with a message shown
+    expect(page.locator("#m-title-ro")).to_contain_text("textul este gol")
+    assert axe_findings(page) == []
+    page.fill("#f-title-ro", title)
+    expect(page.locator("#m-title-ro")).to_be_empty()
+    expect(page.locator("#editor")).not_to_have_attribute("data-pending", "true")
     page.click("button[value=save]")  # saved over the newer version, knowingly
     page.wait_for_url("**saved=**")
     assert api(hub, secret, "/api/v1/services/ASP-0002", version="latest").json()[

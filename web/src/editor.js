@@ -25,10 +25,17 @@ function start(form) {
   });
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
+  form.addEventListener("submit", () => clearTimeout(timer)); // the page answers the save
 
+  // data-pending is on the form from a change until its findings are shown
   function schedule() {
     clearTimeout(timer);
+    form.dataset.pending = "true";
     timer = setTimeout(check, DELAY_MS);
+  }
+
+  function settled(mine) {
+    if (mine === sent) delete form.dataset.pending;
   }
 
   async function check() {
@@ -42,14 +49,16 @@ function start(form) {
         method: "POST", body, credentials: "same-origin",
         headers: { Accept: "application/json" },
       });
-      if (!r.ok) { status.textContent = ""; return; }
+      if (!r.ok) { status.textContent = ""; settled(mine); return; }
       answer = await r.json();
     } catch {
       status.textContent = "";
+      settled(mine);
       return;
     }
     if (mine !== sent) return; // a newer check is under way
     show(answer.findings || []);
+    settled(mine);
   }
 
   function show(findings) {
