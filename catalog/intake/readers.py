@@ -103,6 +103,14 @@ def draft_from_data(kind: RecordKind, item: Any, base_uri: str,
     return RecordDraft(iri, kind.name, kind.mapping.to_triples(record, iri), declared=kind)
 
 
+def csv_draft(p: Passport, position: str, base_uri: str, codes: CodeLookup | None
+              ) -> RecordDraft:
+    """The draft of a passport read from a CSV row, its fields checked as a JSON passport's
+    are (short codes to IRIs, IRIs that are IRIs, no empty texts)."""
+    return draft_of(passport_from_data(p.model_dump(mode="json", exclude_none=True), position,
+                                       codes), base_uri)
+
+
 def drafts_from_passports(passports: Iterable[Passport], base_uri: str) -> list[RecordDraft]:
     return [draft_of(p, base_uri) for p in passports]
 
@@ -249,7 +257,7 @@ def single_record(kind: RecordKind, data: bytes, media: str, settings: Settings,
                                   count=len(rows))
         if rows[0].passport is None:
             raise _row_error(rows[0])
-        draft = draft_of(rows[0].passport, settings.base_uri)
+        draft = csv_draft(rows[0].passport, "row 1", settings.base_uri, codes)
     else:
         quads = rdfio.parse(data, rdfio.format_for(media), base_iri=settings.base_uri,
                             max_bytes=settings.max_record_bytes,
@@ -295,9 +303,14 @@ def bulk_items(data: bytes, media_or_name: str, settings: Settings,
             if len(read) >= limit:
                 raise _too_many(limit)
             position = f"row {row.row}"
-            read.append((position, Unreadable(position, _row_error(row))
-                         if row.passport is None else draft_of(row.passport,
-                                                               settings.base_uri)))
+            if row.passport is None:
+                read.append((position, Unreadable(position, _row_error(row))))
+                continue
+            try:
+                read.append((position, csv_draft(row.passport, position, settings.base_uri,
+                                                  codes)))
+            except CatalogError as exc:
+                read.append((position, Unreadable(position, exc)))
     else:
         quads = rdfio.parse(data, rdfio.format_for(media_or_name), base_iri=settings.base_uri,
                             max_bytes=settings.max_bulk_bytes, max_nesting=settings.max_nesting)

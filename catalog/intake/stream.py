@@ -47,6 +47,7 @@ from catalog.intake.readers import (
     Unreadable,
     _row_error,
     bulk_items,
+    csv_draft,
     draft_of,
     passport_from_data,
 )
@@ -221,7 +222,7 @@ class _Prepend(io.RawIOBase):
 
 
 # --- CSV ----------------------------------------------------------------------------------
-def _csv_rows(counting: _Counting, settings: Settings, _codes: CodeLookup | None
+def _csv_rows(counting: _Counting, settings: Settings, codes: CodeLookup | None
               ) -> Iterator[BulkItem]:
     from catalog.records import csvformat
 
@@ -230,7 +231,11 @@ def _csv_rows(counting: _Counting, settings: Settings, _codes: CodeLookup | None
         if row.passport is None:
             yield Unreadable(f"row {row.row}", _row_error(row))
             continue
-        draft = draft_of(row.passport, settings.base_uri)
+        try:
+            draft = csv_draft(row.passport, f"row {row.row}", settings.base_uri, codes)
+        except CatalogError as exc:
+            yield Unreadable(f"row {row.row}", exc)
+            continue
         try:
             checks.check_record(draft, settings)
         except CatalogError as exc:

@@ -149,3 +149,20 @@ def test_the_command_line_reads_short_codes_and_names_bad_fields(
     assert "Traceback" not in err
     assert "costs.0.currency: unknown code 'USD'; expected one of EUR, MDL" in err
     assert main(["import", str(good)]) == 0
+
+
+def test_a_csv_row_takes_short_codes_and_names_bad_fields(client: TestClient) -> None:
+    from catalog.records.csvformat import export_csv
+    from catalog.records.passport import Passport
+
+    who = {**asp(client), "Content-Type": "text/csv"}
+    good = Passport.model_validate(typed("ASP-9809"))
+    r = client.post("/api/v1/services", content=export_csv([good]), headers=who)
+    assert r.status_code == 201, r.text
+    doc = typed("ASP-9810")
+    doc["costs"][0]["currency"] = "RUB"
+    r = client.post("/api/v1/services", content=export_csv([Passport.model_validate(doc)]),
+                    headers=who)
+    assert r.status_code == 422, r.text
+    [finding] = r.json()["error"]["report"]["findings"]
+    assert finding["field"] == "costs.0.currency"
