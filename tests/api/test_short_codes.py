@@ -130,6 +130,11 @@ def test_the_dry_run_places_shacl_findings_at_their_fields(client: TestClient) -
     assert set(found) == {"audiences", "title.ro", "costs.0.value"}
     assert found["audiences"]["shape"].endswith("PublicService-audience")
     assert "Romanian" in found["title.ro"]["text"]
+    r = client.post("/api/v1/validate?lang=ru", content=json.dumps(doc))
+    in_russian = {f["field"]: f["text"] for f in r.json()["records"][0]["findings"]}
+    assert in_russian["audiences"] == ("Укажите хотя бы одну категорию получателей "
+                                       "(dct:audience) из справочника «Получатели» "
+                                       "(skos:Concept).")
 
 
 def test_the_command_line_reads_short_codes_and_names_bad_fields(

@@ -40,6 +40,7 @@ def test_a_clerk_writes_fixes_saves_and_submits_a_passport_in_russian(
     page.goto(f"{hub.url}/my/services/new?lang=ru")
     assert page.get_attribute("html", "lang") == "ru"
     assert axe_findings(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
 
     page.fill("#f-code", "ASP-9950")
     page.fill("#f-title-en", "Test service")
