@@ -210,7 +210,8 @@ async def _save(request: Request, who: SessionPrincipal, form: FormData, doc: di
     submit = form.get("action") == "submit"
     pub = Publishing(catalog)
 
-    def write() -> VersionState:
+    def write() -> tuple[VersionState, CatalogError | None]:
+        """The saved version, and why submitting it was refused (the save stands)."""
         draft = draft_from_data(pub.kind, doc, catalog.settings.base_uri,
                                 codes=_codes(request))
         checks.check_record(draft, catalog.settings)
@@ -219,11 +220,14 @@ async def _save(request: Request, who: SessionPrincipal, form: FormData, doc: di
         else:
             saved = pub.replace(who.principal, code, draft, etag)
         if submit:
-            saved = pub.transition(who.principal, saved.code, "submitted", saved.etag)
-        return saved
+            try:
+                saved = pub.transition(who.principal, saved.code, "submitted", saved.etag)
+            except CatalogError as exc:
+                return saved, exc
+        return saved, None
 
     try:
-        saved = await run_in_threadpool(write)
+        saved, refused = await run_in_threadpool(write)
     except InvalidRecord:
         findings = await run_in_threadpool(_problems, request, doc)
         return _render(request, who, doc, code=code, state=state, etag=etag,
@@ -240,6 +244,10 @@ async def _save(request: Request, who: SessionPrincipal, form: FormData, doc: di
     except CatalogError as exc:
         return _render(request, who, doc, code=code, state=state, etag=etag,
                        error=_error_text(exc, lang), status=status_for(exc))
+    if refused is not None:  # saved, not submitted: the form goes on from the saved version
+        return _render(request, who, doc, code=saved.code, state=saved, etag=saved.etag,
+                       notice=w["saved"].format(n=saved.number),
+                       error=_error_text(refused, lang), status=status_for(refused))
     what = "submitted" if submit else "saved"
     return RedirectResponse(f"/my/services/{saved.code}/edit?lang={lang}&{what}={saved.number}",
                             status_code=303, headers={"Cache-Control": "no-store"})

@@ -85,8 +85,9 @@ def _part(form: FormData, group: str, n: int) -> dict[str, Any] | None:
         number = part["value"].replace(",", ".").replace(" ", "")
         part["value"] = number if re.fullmatch(r"[0-9]+(\.[0-9]+)?", number) else part["value"]
     if group == "evidence":
-        if form.get(f"{prefix}.obtained_by_authority") == "true":
-            part["obtained_by_authority"] = True
+        flag = form.get(f"{prefix}.obtained_by_authority")
+        if flag in ("true", "false"):
+            part["obtained_by_authority"] = flag == "true"
         source = _texts(form, f"{prefix}.registry_source", keep_ro=False)
         if source:
             part["registry_source"] = source

@@ -51,6 +51,8 @@ _W: dict[str, tuple[str, str, str]] = {
     "once_only": ("Obținut de autoritate din registru (o singură dată)",
                   "Obtained by the authority from a registry (once only)",
                   "Запрашивается органом из реестра (однократно)"),
+    "yes": ("da", "yes", "да"),
+    "no": ("nu", "no", "нет"),
     "registry_source": ("Registrul sursă", "Source registry", "Реестр-источник"),
     "data_service": ("Serviciul de date al registrului (IRI)",
                      "The registry's data service (IRI)", "Сервис данных реестра (IRI)"),

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -134,3 +136,82 @@ def test_the_pickers_offer_the_code_lists_in_the_page_language(client: TestClien
     assert ">евро</option>" in html
     legal = field_block(html, "legal_resources")
     assert 'class="ed-box ed-sub"' in legal  # articles under their acts
+
+
+class _Form(HTMLParser):
+    """The fields a browser sends for the page's form #editor (inputs, checked boxes, the
+    selected options, textareas)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._in_form = False
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._template = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("id") == "editor":
+            self._in_form = True
+        if not self._in_form:
+            return
+        if tag == "template":
+            self._template += 1
+        if self._template:
+            return
+        if (tag == "input" and a.get("type") not in ("checkbox",)) or \
+                (tag == "input" and "checked" in a):
+            self.fields.append((a["name"], a.get("value", "")))
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields.append((self._select, a.get("value", "")))
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.fields.append((a["name"], ""))
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea and not self._template:
+            name, text = self.fields[-1]
+            self.fields[-1] = (name, text + data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "template":
+            self._template -= 1
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def form_of(html: str) -> list[tuple[str, str]]:
+    parser = _Form()
+    parser.feed(html)
+    return parser.fields
+
+
+def test_a_passport_saved_unchanged_from_its_form_is_the_same_version(
+        client: TestClient) -> None:
+    secret, _ = signed_in(client)
+    doc = json.loads(passport("ASP-9606").model_dump_json(exclude_none=True))
+    assert client.post("/api/v1/services", json=doc, headers={
+        "Authorization": f"Bearer {secret}"}).status_code == 201
+    fields = form_of(client.get("/my/services/ASP-9606/edit?lang=en").text)
+    r = client.post("/my/services/ASP-9606/edit?lang=en", headers=FORM,
+                    content=urlencode([*fields, ("action", "submit")]))
+    assert r.status_code == 303, r.text
+    assert r.headers["location"] == "/my/services/ASP-9606/edit?lang=en&submitted=1"
+    stored = client.get("/api/v1/services/ASP-9606", params={"version": "latest"},
+                        headers={"Authorization": f"Bearer {secret}"})
+    assert stored.headers["x-version"] == "1"  # the form changed nothing
+    assert stored.json() == doc
+
+    fields = form_of(client.get("/my/services/ASP-9606/edit?lang=en").text)
+    r = client.post("/my/services/ASP-9606/edit?lang=en", headers=FORM,
+                    content=urlencode([*fields, ("action", "submit")]))
+    assert r.status_code == 409  # already submitted: said, and the form goes on
+    assert "Draft saved (version 1)." in r.text
+    assert 'role="alert"' in r.text
