@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -215,3 +216,27 @@ def test_a_passport_saved_unchanged_from_its_form_is_the_same_version(
     assert r.status_code == 409  # already submitted: said, and the form goes on
     assert "Draft saved (version 1)." in r.text
     assert 'role="alert"' in r.text
+
+
+def test_every_demo_passport_reads_back_from_its_form_unchanged(tmp_path: Path) -> None:
+    from starlette.datastructures import FormData
+
+    from api.pages.editor_form import to_document
+    from catalog.demo import load_demo
+    from catalog.records.passport import Passport, to_triples
+
+    settings = Settings(env="test", data_dir=tmp_path / "data", query_workers=1)
+    with TestClient(create_app(settings), follow_redirects=False) as c:
+        load_demo(c.app.state.catalog)  # type: ignore[attr-defined]
+        secret, _ = signed_in(c, "ASP")
+        auth = {"Authorization": f"Bearer {secret}"}
+        codes = [s["code"] for s in c.get("/api/v1/services", params={"limit": 100}).json()[
+            "items"] if s["code"].startswith("ASP-")]
+        assert len(codes) >= 10
+        for code in codes:
+            fields = form_of(c.get(f"/my/services/{code}/edit").text)
+            stored = c.get(f"/api/v1/services/{code}", headers=auth).json()
+            read = Passport.model_validate(to_document(FormData(fields), code))
+            want = Passport.model_validate(stored)  # the same RDF: the same version
+            iri = f"{BASE}id/service/{code}"
+            assert set(to_triples(read, iri)) == set(to_triples(want, iri)), code
