@@ -84,6 +84,8 @@ async def login(request: Request) -> Response:
     except Unauthenticated:
         failures.failed(client)
         return _form(request, lang, next_path, error=words["bad_token"], status=401)
+    if previous := request.cookies.get(COOKIE):  # a new sign-in replaces the session before
+        await run_in_threadpool(sessions(request).close, previous)
     settings: Settings = request.app.state.settings
     sep = "&" if "?" in next_path else "?"
     target = next_path if "lang=" in next_path else f"{next_path}{sep}lang={lang}"

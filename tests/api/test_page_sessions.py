@@ -227,3 +227,18 @@ def test_sessions_on_each_ledger_back_end(ledger_settings: Settings) -> None:
         assert sessions.principal(opened.session_id) is None
     finally:
         cat.close()
+
+
+def test_signing_in_again_ends_the_session_before(app_client: TestClient) -> None:
+    sessions = Sessions(_engine(app_client), 600)
+    _, secret = _token(app_client)
+    first, _ = _login(app_client, secret)
+    app_client.cookies.set(COOKIE, first)
+    nonce = _nonce(app_client)
+    r = app_client.post("/login", data={"nonce": nonce, "token": secret},
+                        headers={**FORM, "Sec-Fetch-Site": "same-origin"})
+    second = r.cookies.get(COOKIE, "")
+    assert second
+    assert second != first
+    assert sessions.principal(first) is None
+    assert sessions.principal(second) is not None
