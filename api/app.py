@@ -11,7 +11,12 @@ from fastapi import FastAPI
 from adapters.notify import Notifier
 from api import errors
 from api.pages import codelists as codelist_pages
+from api.pages import editor as editor_pages
+from api.pages import login as login_pages
+from api.pages import my as my_pages
+from api.pages import review as review_pages
 from api.pages import routes as pages
+from api.pages import session as page_sessions
 from api.pages import static_files
 from api.request_context import RequestContext
 from api.routes import adapters as adapter_routes
@@ -37,6 +42,7 @@ from api.routes.sparql import SparqlFastLane
 from api.routes.subscriptions import router as subscriptions_router
 from api.soap import router as soap_router
 from api.throttle import FailedLogins, TokenBucket
+from catalog.codelists.codes import CatalogCodes
 from catalog.core import Catalog
 from catalog.demo import load_demo
 from catalog.projections.store import ProjectorThread
@@ -74,6 +80,7 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
             scheduler = Scheduler(catalog)
             scheduler.start()
         app.state.catalog, app.state.queries, app.state.settings = catalog, queries, settings
+        app.state.codes = CatalogCodes(catalog)  # short codes of coded fields -> IRIs
         app.state.spools = Spools(settings.data_dir / "spool", SpoolLimits(
             settings.dump_max_per_client, settings.dump_max_total))
         try:
@@ -97,6 +104,7 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
                                         settings.sparql_burst_per_client)
     app.state.auth_failures = FailedLogins(settings.auth_failures_per_minute)
     errors.install(app)
+    page_sessions.install(app)  # pages that need a session redirect to /login
     app.add_middleware(SparqlFastLane)  # /sparql before the routing of the whole API
     # outermost: request ids, the security headers, and no plain-text 500 ever
     app.add_middleware(RequestContext)
@@ -120,6 +128,10 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(codelist_routes.router)
     app.include_router(mapping_routes.router)
     app.include_router(codelist_pages.router)
+    app.include_router(login_pages.router)
+    app.include_router(my_pages.router)
+    app.include_router(editor_pages.router)
+    app.include_router(review_pages.router)
     app.include_router(checks_routes.router)
     app.include_router(assets.router)
     app.include_router(pages.build_router(settings))

@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from catalog.codelists.codes import CatalogCodes
 from catalog.core import Catalog
 from catalog.errors import CatalogError, InvalidRecord, StoreUnavailable
 from catalog.intake.readers import BulkItem, Unreadable, bulk_items
@@ -17,7 +18,7 @@ from catalog.workflow.access import Principal, Tokens
 
 def _items(catalog: Catalog, path: Path) -> list[BulkItem]:
     """The records of a file (JSON, JSON Lines, CSV or any RDF format), by its extension."""
-    return bulk_items(path.read_bytes(), path.name, catalog.settings)
+    return bulk_items(path.read_bytes(), path.name, catalog.settings, CatalogCodes(catalog))
 
 
 def _open_for_writing(ledger_only: bool) -> Catalog:

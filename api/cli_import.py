@@ -35,11 +35,13 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
+from catalog.codelists.codes import CatalogCodes
 from catalog.core import Catalog
 from catalog.errors import CatalogError, InvalidInput
 from catalog.intake.readers import BulkItem
 from catalog.intake.stream import ItemStream, stream_items
 from catalog.ledger import Appended
+from catalog.records.codes import CodeLookup
 from catalog.settings import Settings
 from catalog.workflow.access import Principal
 from catalog.workflow.bulk import ImportReport
@@ -75,8 +77,10 @@ class Interrupted(Exception):
 class FileItems:
     """The items of several files in turn, read lazily; stops reading on request."""
 
-    def __init__(self, paths: list[Path], settings: Settings, *, atomic: bool) -> None:
+    def __init__(self, paths: list[Path], settings: Settings, *, atomic: bool,
+                 codes: CodeLookup | None = None) -> None:
         self.paths, self.settings, self.atomic = paths, settings, atomic
+        self.codes = codes
         self.size = sum(p.stat().st_size for p in paths)
         self.read = 0
         self.stop = False  # Ctrl-C: read no more
@@ -92,7 +96,7 @@ class FileItems:
     def __iter__(self) -> Iterator[BulkItem]:
         for path in self.paths:
             with path.open("rb") as f:
-                self._current = stream_items(f, path.name, self.settings)
+                self._current = stream_items(f, path.name, self.settings, self.codes)
                 items = iter(self._current)
                 while not self._stopped():
                     item = next(items, None)
@@ -207,7 +211,7 @@ def run_import(catalog: Catalog, principal: Principal, args: argparse.Namespace)
                            message_ro=f"fișierul nu există: {', '.join(missing)}",
                            value=missing[0])
     atomic = not args.per_record
-    files = FileItems(paths, catalog.settings, atomic=atomic)
+    files = FileItems(paths, catalog.settings, atomic=atomic, codes=CatalogCodes(catalog))
     report = ImportReport.flat(KEEP)
     err = sys.stderr
     progress = Progress(files, report, atomic=atomic, out=err,

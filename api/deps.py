@@ -10,6 +10,7 @@ from api.throttle import FailedLogins
 from catalog.core import Catalog
 from catalog.ledger.idempotency import Idempotency
 from catalog.queries.endpoint import QueryService
+from catalog.records.codes import CodeLookup
 from catalog.settings import Settings
 from catalog.workflow.access import Principal, Tokens, Unauthenticated
 from catalog.workflow.history import History
@@ -31,7 +32,13 @@ async def _queries(request: Request) -> QueryService:
     return q
 
 
+async def _codes(request: Request) -> CodeLookup:
+    c: CodeLookup = request.app.state.codes
+    return c
+
+
 CatalogDep = Annotated[Catalog, Depends(_catalog)]
+CodesDep = Annotated[CodeLookup, Depends(_codes)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 QueriesDep = Annotated[QueryService, Depends(_queries)]
 

@@ -78,6 +78,7 @@ class VersionsOut(BaseModel):
 
 class ValidationOut(BaseModel):
     conforms: bool
+    lang: str = Field("ro", description="The language of each finding's `text`.")
     records: list[dict[str, Any]]
 
 

@@ -117,6 +117,10 @@ class Settings(BaseSettings):
     auth_failures_per_minute: int = Field(
         20, ge=1, description="Failed authentications one client address may make in a "
         "minute; past it every authentication from it gets 429 until the minute has passed.")
+    session_ttl_s: int = Field(
+        8 * 3600, ge=60, le=30 * 24 * 3600,
+        description="How long a browser session opened on `/login` (an API token exchanged for "
+        "a cookie) lasts, in seconds; logging out or revoking the token ends it sooner.")
     trusted_proxies: str = Field(
         "", description="Addresses of reverse proxies whose `X-Forwarded-For` names the "
         "client (comma-separated, uvicorn's `forwarded_allow_ips`); empty: the peer's address "

@@ -16,10 +16,20 @@ from fastapi.responses import JSONResponse
 
 from api import idempotent
 from api.body import read_capped
-from api.deps import CatalogDep, IdempotencyDep, PrincipalDep, PublishingDep, SettingsDep
+from api.deps import (
+    CatalogDep,
+    CodesDep,
+    IdempotencyDep,
+    PrincipalDep,
+    PublishingDep,
+    SettingsDep,
+)
+from api.pages.labels import language
 from api.routes.records import REASON
 from api.schemas import ERRORS, ImportOut, ValidationOut
-from catalog.intake.readers import bulk_items, media_of, single_passport
+from catalog import gates, rdfio
+from catalog.intake.passport_json import dry_run
+from catalog.intake.readers import JSON_MEDIA, bulk_items, media_of, single_passport
 from catalog.ledger.idempotency import Claim, Replay
 from catalog.records.passport import Passport
 
@@ -42,23 +52,36 @@ def passport_schema() -> dict[str, Any]:
 
 
 @router.post("/validate", response_model=ValidationOut, openapi_extra={"requestBody": RDF_BODY})
-async def validate(request: Request, catalog: CatalogDep, settings: SettingsDep
-                   ) -> JSONResponse:
-    """The same checks as a write, as a dry run: nothing is stored."""
+async def validate(request: Request, catalog: CatalogDep, settings: SettingsDep,
+                   codes: CodesDep) -> JSONResponse:
+    """The same checks as a write, as a dry run: nothing is stored. A JSON passport gets every
+    problem at once (structural and the profile's), each with its JSON ``field`` and its
+    ``text`` in the language asked for (`?lang=`, else Accept-Language; ro, en, ru)."""
     body = await read_capped(request, settings.max_record_bytes)
     media = media_of(request.headers.get("content-type"))
+    lang = language(request)
 
     def check() -> list[dict[str, Any]]:
-        draft = single_passport(body, media, settings)
-        return [{"iri": draft.iri, **catalog.validate(draft).to_dict()}]
+        if media in JSON_MEDIA:
+            doc = rdfio.load_json(gates.decode_utf8(body, what="JSON body"),
+                                  max_nesting=settings.max_nesting)
+            iri, report = dry_run(doc, settings, catalog.validate, codes)
+        else:
+            draft = single_passport(body, media, settings, codes=codes)
+            iri, report = draft.iri, catalog.validate(draft)
+        out = report.to_dict()
+        for f, shown in zip(report.findings, out["findings"], strict=True):
+            shown["text"] = f.messages[lang]
+        return [{"iri": iri, **out}]
 
     records = await run_in_threadpool(check)
-    return JSONResponse({"conforms": all(r["conforms"] for r in records), "records": records})
+    return JSONResponse({"conforms": all(r["conforms"] for r in records), "lang": lang,
+                         "records": records})
 
 
 @router.post("/import", response_model=ImportOut, openapi_extra={"requestBody": BULK_BODY})
 async def bulk_import(request: Request, principal: PrincipalDep, pub: PublishingDep,
-                      settings: SettingsDep, idem: IdempotencyDep,
+                      settings: SettingsDep, idem: IdempotencyDep, codes: CodesDep,
                       mode: str = Query("atomic", pattern="^(atomic|per-record)$",
                                         description="atomic: all or nothing; per-record: keep "
                                         "the valid records, report the others"),
@@ -75,7 +98,7 @@ async def bulk_import(request: Request, principal: PrincipalDep, pub: Publishing
         def work() -> dict[str, Any]:
             sniffed = "application/x-ndjson" if media == "application/json" and \
                 body.lstrip()[:1] == b"{" and b"\n{" in body else media
-            items = bulk_items(body, sniffed, settings)  # 400 naming the formats for others
+            items = bulk_items(body, sniffed, settings, codes)  # 400 naming the formats for others
             report = pub.import_records(principal, items, atomic=mode == "atomic",
                                         publish=publish, reason=reason)
             return {"mode": mode, "publish": publish, **report.to_dict()}

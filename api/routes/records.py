@@ -19,7 +19,13 @@ from fastapi.responses import JSONResponse, Response
 
 from api import conditional, idempotent
 from api.body import read_capped
-from api.deps import IdempotencyDep, OptionalPrincipalDep, PrincipalDep, SettingsDep
+from api.deps import (
+    CodesDep,
+    IdempotencyDep,
+    OptionalPrincipalDep,
+    PrincipalDep,
+    SettingsDep,
+)
 from api.negotiation import RDF_MEDIA, choose
 from api.schemas import ERRORS, VersionsOut, VersionStateOut
 from catalog import gates, rdfio
@@ -154,34 +160,37 @@ def router_for(kind: RecordKind) -> APIRouter:
 
     # writes -------------------------------------------------------------------------------
     async def create(request: Request, principal: PrincipalDep, settings: SettingsDep,
-                     idem: IdempotencyDep, reason: str | None = REASON) -> JSONResponse:
+                     idem: IdempotencyDep, codes: CodesDep, reason: str | None = REASON
+                     ) -> JSONResponse:
         body = await read_capped(request, settings.max_record_bytes)
         media = media_of(request.headers.get("content-type"))
         pub = publishing(request)
 
         def write(hook: Any) -> VersionState:
-            draft = single_record(kind, body, media, settings)
+            draft = single_record(kind, body, media, settings, codes=codes)
             return pub.create(principal, draft, reason=reason, on_commit=hook)
 
         return await idempotent.run(request, principal, idem, body, write, answer(201), 201)
 
     async def replace(code: str, request: Request, principal: PrincipalDep,
-                      settings: SettingsDep, if_match: str | None = Header(None),
-                      reason: str | None = REASON) -> JSONResponse:
+                      settings: SettingsDep, codes: CodesDep,
+                      if_match: str | None = Header(None), reason: str | None = REASON
+                      ) -> JSONResponse:
         body = await read_capped(request, settings.max_record_bytes)
         media = media_of(request.headers.get("content-type"))
         pub = publishing(request)
 
         def write() -> VersionState:
             draft = single_record(kind, body, media, settings,
-                                  expected_iri=kind.iri(settings.base_uri, code))
+                                  expected_iri=kind.iri(settings.base_uri, code), codes=codes)
             return pub.replace(principal, code, draft, if_match, reason=reason)
 
         return answer(200)(await run_in_threadpool(write))
 
     async def patch(code: str, request: Request, principal: PrincipalDep,
-                    settings: SettingsDep, if_match: str | None = Header(None),
-                    reason: str | None = REASON) -> JSONResponse:
+                    settings: SettingsDep, codes: CodesDep,
+                    if_match: str | None = Header(None), reason: str | None = REASON
+                    ) -> JSONResponse:
         body = await read_capped(request, settings.max_record_bytes)
         media = media_of(request.headers.get("content-type"), "application/merge-patch+json")
         if media not in JSON_MEDIA:
@@ -193,7 +202,7 @@ def router_for(kind: RecordKind) -> APIRouter:
             doc = rdfio.load_json(gates.decode_utf8(body, what="JSON body"),
                                   max_nesting=settings.max_nesting)
             gates.check_storable_text(doc)
-            return pub.patch(principal, code, doc, if_match, reason=reason)
+            return pub.patch(principal, code, doc, if_match, reason=reason, codes=codes)
 
         return answer(200)(await run_in_threadpool(write))
 

@@ -20,10 +20,17 @@ from pydantic import BaseModel, ValidationError
 from catalog import gates, rdfio
 from catalog.errors import CatalogError, InvalidInput, InvalidRecord, TooLarge
 from catalog.intake import checks
-from catalog.messages import Localized
+from catalog.intake.passport_json import (
+    model_finding,
+    position_words,
+)
+from catalog.intake.passport_json import (
+    passport_from_data as passport_from_data,
+)
 from catalog.namespaces import RDF_TYPE
 from catalog.records import RecordDraft, split
 from catalog.records.builtin import SERVICE
+from catalog.records.codes import CodeLookup
 from catalog.records.kinds import RecordKind
 from catalog.records.passport import Passport, to_triples
 from catalog.settings import Settings
@@ -33,40 +40,6 @@ JSON_MEDIA = frozenset({"application/json", "application/merge-patch+json"})
 JSONL_MEDIA = frozenset({"application/jsonl", "application/x-ndjson", "application/x-jsonlines",
                          "application/jsonlines"})
 CSV_MEDIA = "text/csv"
-#: fields the server sets; a request that sends them is told so
-SERVER_FIELDS = frozenset({"status", "version", "owner", "institution", "published_version",
-                           "iri", "created_at", "author"})
-
-_RO = {
-    "missing": "câmp obligatoriu lipsă",
-    "extra_forbidden": "câmp necunoscut (nu face parte din pașaport)",
-    "string_pattern_mismatch": "nu are formatul cerut",
-    "string_type": "trebuie să fie text",
-    "dict_type": "trebuie să fie un obiect (de ex. {\"ro\": \"...\", \"en\": \"...\"})",
-    "list_type": "trebuie să fie o listă",
-    "float_parsing": "trebuie să fie un număr",
-    "float_type": "trebuie să fie un număr",
-    "bool_parsing": "trebuie să fie true sau false",
-    "bool_type": "trebuie să fie true sau false",
-    "greater_than_equal": "valoarea este prea mică",
-    "model_type": "trebuie să fie un obiect",
-}
-_RU = {
-    "missing": "обязательное поле отсутствует",
-    "extra_forbidden": "неизвестное поле (не входит в паспорт)",
-    "string_pattern_mismatch": "не имеет требуемого формата",
-    "string_type": "должно быть текстом",
-    "dict_type": "должно быть объектом (например {\"ro\": \"...\", \"en\": \"...\"})",
-    "list_type": "должно быть списком",
-    "float_parsing": "должно быть числом",
-    "float_type": "должно быть числом",
-    "bool_parsing": "должно быть true или false",
-    "bool_type": "должно быть true или false",
-    "greater_than_equal": "значение слишком мало",
-    "model_type": "должно быть объектом",
-}
-
-
 @dataclass(frozen=True)
 class Unreadable:
     """An item of a bulk file that could not be read into a record, or a record refused
@@ -87,90 +60,22 @@ def media_of(content_type: str | None, default: str = "application/json") -> str
 
 
 # --- JSON passports ----------------------------------------------------------------------
-def _finding(err: Any, focus: str) -> Finding:
-    where = ".".join(str(p) for p in err["loc"])
-    kind = err["type"]
-    en = err["msg"]
-    ro = _RO.get(kind, "valoare invalidă")
-    ru = _RU.get(kind, "недопустимое значение")
-    if kind == "extra_forbidden" and str(err["loc"][-1]) in SERVER_FIELDS:
-        en = f"{err['loc'][-1]} is set by the server, not by the request"
-        ro = f"{err['loc'][-1]} este stabilit de server, nu de cerere"
-        ru = f"{err['loc'][-1]} задаётся сервером, а не запросом"
-    elif kind == "string_pattern_mismatch":
-        pattern = err.get("ctx", {}).get("pattern", "")
-        en, ro = f"{en} (e.g. ASP-0001)", f"{ro}: {pattern} (de ex. ASP-0001)"
-        ru = f"{ru}: {pattern} (например ASP-0001)"
-    value = err.get("input")
-    shown = None if kind == "missing" or isinstance(value, (dict, list)) else str(value)[:200]
-    return Finding(focus=focus, path=where, value=shown, message_en=f"{where}: {en}",
-                   message_ro=f"{where}: {ro}", message_ru=f"{where}: {ru}",
-                   severity="violation", shape=None, constraint=kind)
-
-
-_POSITIONS_RO = {"item": "elementul", "line": "linia", "row": "rândul"}
-
-
-_POSITIONS_RU = {"item": "элемент", "line": "строка", "row": "строка"}
-
-
-def _ro(position: str) -> str:
-    """``item 3`` -> ``elementul 3``; the default position -> ``pașaportul``."""
-    word, _, rest = position.partition(" ")
-    return f"{_POSITIONS_RO[word]} {rest}" if word in _POSITIONS_RO else "pașaportul"
-
-
-def _position(position: str) -> Localized:
-    """Where an item sits, in each language (``item 3``, ``elementul 3``, ``элемент 3``)."""
-    word, _, rest = position.partition(" ")
-    ru = f"{_POSITIONS_RU[word]} {rest}" if word in _POSITIONS_RU else \
-        "запись" if position == "the record" else "паспорт"
-    return Localized({"en": position, "ro": _ro(position), "ru": ru})
-
-
-def _check_identifiers(item: dict[str, Any]) -> None:
-    """Codes, part keys and identifiers: visible text only (400 before the schema check)."""
-    if isinstance(item.get("code"), str):
-        gates.check_identifier(item["code"], field="code")
-    for group in ("requirements", "evidence", "outputs", "costs", "channels"):
-        parts = item.get(group)
-        for n, part in enumerate(parts if isinstance(parts, list) else []):
-            for name in ("key", "identifier"):
-                if isinstance(part, dict) and isinstance(part.get(name), str):
-                    gates.check_identifier(part[name], field=f"{group}.{n}.{name}")
-
-
-def passport_from_data(item: Any, position: str = "the passport") -> Passport:
-    """A :class:`Passport` from decoded JSON, or InvalidRecord listing every problem."""
-    if not isinstance(item, dict):
-        raise InvalidInput.of("intake.not_object", field=position,
-                              expected="an object such as {\"code\": \"ASP-0001\", ...}",
-                              position=_position(position))
-    gates.check_storable_text(item)
-    _check_identifiers(item)
-    try:
-        return Passport.model_validate(item)
-    except ValidationError as exc:
-        code = item.get("code") if isinstance(item.get("code"), str) else None
-        findings = tuple(_finding(e, code or position) for e in exc.errors())
-        raise InvalidRecord.of("intake.problems", report=ValidationReport(findings), value=code,
-                               position=_position(position), count=len(findings)) from exc
-
-
 def draft_of(p: Passport, base_uri: str) -> RecordDraft:
     iri = SERVICE.iri(base_uri, p.code)
     return RecordDraft(iri, "service", to_triples(p, iri), declared=SERVICE)
 
 
-def record_from_data(kind: RecordKind, item: Any, position: str = "the record") -> BaseModel:
-    """A record of ``kind`` from decoded JSON, or InvalidRecord listing every problem."""
+def record_from_data(kind: RecordKind, item: Any, position: str = "the record",
+                     codes: CodeLookup | None = None) -> BaseModel:
+    """A record of ``kind`` from decoded JSON, or InvalidRecord listing every problem (short
+    codes of coded fields become their concepts' IRIs through ``codes``)."""
     if kind.model is Passport:
         return passport_from_data(item, position if position != "the record" else
-                                  "the passport")
+                                  "the passport", codes)
     assert kind.model is not None
     if not isinstance(item, dict):
         raise InvalidInput.of("intake.not_object", field=position, expected="an object",
-                              position=_position(position))
+                              position=position_words(position))
     gates.check_storable_text(item)
     if isinstance(item.get("code"), str):
         gates.check_identifier(item["code"], field="code")
@@ -178,23 +83,32 @@ def record_from_data(kind: RecordKind, item: Any, position: str = "the record") 
         return kind.model.model_validate(item)
     except ValidationError as exc:
         code = item.get("code") if isinstance(item.get("code"), str) else None
-        findings = tuple(_finding(e, code or position) for e in exc.errors())
+        findings = tuple(model_finding(e, code or position) for e in exc.errors())
         raise InvalidRecord.of("intake.problems", report=ValidationReport(findings), value=code,
-                               position=_position(position), count=len(findings)) from exc
+                               position=position_words(position), count=len(findings)) from exc
 
 
 def draft_from_data(kind: RecordKind, item: Any, base_uri: str,
-                    position: str = "the record") -> RecordDraft:
+                    position: str = "the record", codes: CodeLookup | None = None
+                    ) -> RecordDraft:
     """The draft of a record of ``kind`` from its plain JSON (the rules every record keeps,
     :func:`catalog.intake.checks.check_record`, are checked on the draft)."""
     assert kind.mapping is not None
-    record = record_from_data(kind, item, position)
+    record = record_from_data(kind, item, position, codes)
     code = getattr(record, "code", None)
     if not isinstance(code, str):
         raise InvalidInput.of("intake.no_code", field="code", expected="a code",
-                              position=_position(position))
+                              position=position_words(position))
     iri = kind.iri(base_uri, kind.check_code(code))
     return RecordDraft(iri, kind.name, kind.mapping.to_triples(record, iri), declared=kind)
+
+
+def csv_draft(p: Passport, position: str, base_uri: str, codes: CodeLookup | None
+              ) -> RecordDraft:
+    """The draft of a passport read from a CSV row, its fields checked as a JSON passport's
+    are (short codes to IRIs, IRIs that are IRIs, no empty texts)."""
+    return draft_of(passport_from_data(p.model_dump(mode="json", exclude_none=True), position,
+                                       codes), base_uri)
 
 
 def drafts_from_passports(passports: Iterable[Passport], base_uri: str) -> list[RecordDraft]:
@@ -317,13 +231,15 @@ def _foreign(focus: str, value: str, en: str, ro: str, ru: str) -> Finding:
 
 # --- what the API and the command line read ------------------------------------------------
 def single_passport(data: bytes, media: str, settings: Settings,
-                    expected_iri: str | None = None) -> RecordDraft:
+                    expected_iri: str | None = None, codes: CodeLookup | None = None
+                    ) -> RecordDraft:
     """The draft of one passport from a request body (JSON, CSV of one row, or RDF)."""
-    return single_record(SERVICE, data, media, settings, expected_iri)
+    return single_record(SERVICE, data, media, settings, expected_iri, codes)
 
 
 def single_record(kind: RecordKind, data: bytes, media: str, settings: Settings,
-                  expected_iri: str | None = None) -> RecordDraft:
+                  expected_iri: str | None = None, codes: CodeLookup | None = None
+                  ) -> RecordDraft:
     """The draft of one record of ``kind`` from a request body (its plain JSON, RDF, or, for
     passports, a CSV of one row)."""
     gates.check_size(data, settings.max_record_bytes,
@@ -331,7 +247,7 @@ def single_record(kind: RecordKind, data: bytes, media: str, settings: Settings,
     if media in JSON_MEDIA:
         text = gates.decode_utf8(data, what="JSON body")
         doc = rdfio.load_json(text, max_nesting=settings.max_nesting)
-        draft = draft_from_data(kind, doc, settings.base_uri)
+        draft = draft_from_data(kind, doc, settings.base_uri, codes=codes)
     elif media == CSV_MEDIA and kind.model is Passport:
         from catalog.records import csvformat
 
@@ -341,7 +257,7 @@ def single_record(kind: RecordKind, data: bytes, media: str, settings: Settings,
                                   count=len(rows))
         if rows[0].passport is None:
             raise _row_error(rows[0])
-        draft = draft_of(rows[0].passport, settings.base_uri)
+        draft = csv_draft(rows[0].passport, "row 1", settings.base_uri, codes)
     else:
         quads = rdfio.parse(data, rdfio.format_for(media), base_iri=settings.base_uri,
                             max_bytes=settings.max_record_bytes,
@@ -360,7 +276,8 @@ def _row_error(row: Any) -> InvalidRecord:
                             line=row.line, row=row.row, count=len(findings))
 
 
-def bulk_items(data: bytes, media_or_name: str, settings: Settings) -> list[BulkItem]:
+def bulk_items(data: bytes, media_or_name: str, settings: Settings,
+               codes: CodeLookup | None = None) -> list[BulkItem]:
     """The records of a bulk file, with the items that could not be read or were refused
     before validation (:func:`catalog.intake.checks.check_record`), in file order; TooLarge
     when the file holds more than ``SEMCAT_MAX_BULK_RECORDS`` records."""
@@ -375,7 +292,7 @@ def bulk_items(data: bytes, media_or_name: str, settings: Settings) -> list[Bulk
             try:
                 if isinstance(item, CatalogError):
                     raise item
-                read.append((position, draft_of(passport_from_data(item, position),
+                read.append((position, draft_of(passport_from_data(item, position, codes),
                                                 settings.base_uri)))
             except CatalogError as exc:
                 read.append((position, Unreadable(position, exc)))
@@ -386,9 +303,14 @@ def bulk_items(data: bytes, media_or_name: str, settings: Settings) -> list[Bulk
             if len(read) >= limit:
                 raise _too_many(limit)
             position = f"row {row.row}"
-            read.append((position, Unreadable(position, _row_error(row))
-                         if row.passport is None else draft_of(row.passport,
-                                                               settings.base_uri)))
+            if row.passport is None:
+                read.append((position, Unreadable(position, _row_error(row))))
+                continue
+            try:
+                read.append((position, csv_draft(row.passport, position, settings.base_uri,
+                                                  codes)))
+            except CatalogError as exc:
+                read.append((position, Unreadable(position, exc)))
     else:
         quads = rdfio.parse(data, rdfio.format_for(media_or_name), base_iri=settings.base_uri,
                             max_bytes=settings.max_bulk_bytes, max_nesting=settings.max_nesting)

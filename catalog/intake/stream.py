@@ -47,10 +47,12 @@ from catalog.intake.readers import (
     Unreadable,
     _row_error,
     bulk_items,
+    csv_draft,
     draft_of,
     passport_from_data,
 )
 from catalog.records import RecordDraft, split
+from catalog.records.codes import CodeLookup
 from catalog.settings import Settings
 
 _CHUNK = 1 << 16
@@ -83,13 +85,15 @@ class _Counting(io.RawIOBase):
 class ItemStream:
     """The items of one bulk file, read lazily; ``bytes_read`` of ``size`` so far."""
 
-    def __init__(self, file: BinaryIO, name: str, settings: Settings) -> None:
+    def __init__(self, file: BinaryIO, name: str, settings: Settings,
+                 codes: CodeLookup | None = None) -> None:
         self.name = name
         self.size = _size_of(file)
         self._file = _Counting(file)
         read = _reader_for(name)
-        self._items = (read(self._file, settings) if read is not None
-                       else _whole_named(name)(io.BufferedReader(self._file, _CHUNK), settings))
+        self._items = (read(self._file, settings, codes) if read is not None
+                       else _whole_named(name)(io.BufferedReader(self._file, _CHUNK), settings,
+                                               codes))
 
     @property
     def bytes_read(self) -> int:
@@ -99,9 +103,11 @@ class ItemStream:
         return self._items
 
 
-def stream_items(file: BinaryIO, media_or_name: str, settings: Settings) -> ItemStream:
-    """The records of a bulk file (by its name's extension or media type), read lazily."""
-    return ItemStream(file, media_or_name, settings)
+def stream_items(file: BinaryIO, media_or_name: str, settings: Settings,
+                 codes: CodeLookup | None = None) -> ItemStream:
+    """The records of a bulk file (by its name's extension or media type), read lazily; short
+    codes in JSON passports become concept IRIs through ``codes``."""
+    return ItemStream(file, media_or_name, settings, codes)
 
 
 def streamed(media_or_name: str) -> bool:
@@ -109,7 +115,7 @@ def streamed(media_or_name: str) -> bool:
     return _reader_for(media_or_name) is not None
 
 
-Reader = Callable[["_Counting", Settings], Iterator[BulkItem]]
+Reader = Callable[["_Counting", Settings, CodeLookup | None], Iterator[BulkItem]]
 
 
 def _reader_for(media_or_name: str) -> Reader | None:
@@ -131,16 +137,19 @@ def _size_of(file: BinaryIO) -> int | None:
 
 
 # --- read whole ---------------------------------------------------------------------------
-def _whole_named(name: str) -> Callable[[BinaryIO, Settings], Iterator[BulkItem]]:
-    def read(file: BinaryIO, settings: Settings) -> Iterator[BulkItem]:
+def _whole_named(name: str
+                 ) -> Callable[[BinaryIO, Settings, CodeLookup | None], Iterator[BulkItem]]:
+    def read(file: BinaryIO, settings: Settings, codes: CodeLookup | None
+             ) -> Iterator[BulkItem]:
         data = file.read(settings.max_bulk_bytes + 1)
         gates.check_size(data, settings.max_bulk_bytes, what="the import file")
-        yield from bulk_items(data, name, settings)
+        yield from bulk_items(data, name, settings, codes)
     return read
 
 
 # --- JSON Lines ---------------------------------------------------------------------------
-def _json_lines(counting: _Counting, settings: Settings) -> Iterator[BulkItem]:
+def _json_lines(counting: _Counting, settings: Settings, codes: CodeLookup | None
+                ) -> Iterator[BulkItem]:
     file = io.BufferedReader(counting, _CHUNK)
     limit = settings.max_record_bytes
     first = True
@@ -154,7 +163,7 @@ def _json_lines(counting: _Counting, settings: Settings) -> Iterator[BulkItem]:
             line = line.removeprefix(b"\xef\xbb\xbf")
             if line.lstrip().startswith(b"["):  # a JSON list, not JSON Lines
                 rest = io.BufferedReader(_Prepend(line, file))
-                yield from _whole_named(".json")(rest, settings)
+                yield from _whole_named(".json")(rest, settings, codes)
                 return
             first = not line.strip()
         if len(line) > limit and not line.endswith(b"\n"):
@@ -167,15 +176,16 @@ def _json_lines(counting: _Counting, settings: Settings) -> Iterator[BulkItem]:
             continue
         if not line.strip():
             continue
-        yield _json_line(line, n, settings)
+        yield _json_line(line, n, settings, codes)
 
 
-def _json_line(line: bytes, n: int, settings: Settings) -> BulkItem:
+def _json_line(line: bytes, n: int, settings: Settings, codes: CodeLookup | None
+               ) -> BulkItem:
     position = f"line {n}"
     try:
         text = gates.decode_utf8(line, what=f"JSON line {n}")
         item = rdfio.load_json(text, max_nesting=settings.max_nesting, what=f"JSON line {n}")
-        draft = draft_of(passport_from_data(item, position), settings.base_uri)
+        draft = draft_of(passport_from_data(item, position, codes), settings.base_uri)
         checks.check_record(draft, settings)
     except CatalogError as exc:
         if isinstance(exc, InvalidInput) and exc.line in (None, 1):
@@ -212,7 +222,8 @@ class _Prepend(io.RawIOBase):
 
 
 # --- CSV ----------------------------------------------------------------------------------
-def _csv_rows(counting: _Counting, settings: Settings) -> Iterator[BulkItem]:
+def _csv_rows(counting: _Counting, settings: Settings, codes: CodeLookup | None
+              ) -> Iterator[BulkItem]:
     from catalog.records import csvformat
 
     lines = CsvFileLines(io.BufferedReader(counting, _CHUNK), settings.max_record_bytes)
@@ -220,7 +231,11 @@ def _csv_rows(counting: _Counting, settings: Settings) -> Iterator[BulkItem]:
         if row.passport is None:
             yield Unreadable(f"row {row.row}", _row_error(row))
             continue
-        draft = draft_of(row.passport, settings.base_uri)
+        try:
+            draft = csv_draft(row.passport, f"row {row.row}", settings.base_uri, codes)
+        except CatalogError as exc:
+            yield Unreadable(f"row {row.row}", exc)
+            continue
         try:
             checks.check_record(draft, settings)
         except CatalogError as exc:
@@ -259,7 +274,8 @@ class CsvFileLines:
 
 
 # --- N-Quads ------------------------------------------------------------------------------
-def _nquads(file: _Counting, settings: Settings) -> Iterator[BulkItem]:
+def _nquads(file: _Counting, settings: Settings, _codes: CodeLookup | None
+            ) -> Iterator[BulkItem]:
     split_graphs = _split_graphs(file.uncounted(), settings)
     file.uncounted()  # rewound for the second pass, which counts
     yield from _graph_runs(io.BufferedReader(file, _CHUNK), settings, split_graphs)

@@ -258,4 +258,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "cannot migrate the ledger database: {reason}",
         "ro": "baza de date a registrului nu poate fi migrată: {reason}",
         "ru": "не удаётся выполнить миграцию базы данных реестра: {reason}"},
+    # --- the fields of a passport sent as JSON (catalog/intake/passport_json.py) -----------
+    "intake.unknown_code": {
+        "en": "{field}: unknown code {value!r}; expected one of {codes} (or a concept IRI)",
+        "ro": "{field}: cod necunoscut {value!r}; se aștepta unul dintre {codes} (sau IRI-ul "
+              "unui concept)",
+        "ru": "{field}: неизвестный код {value!r}; ожидается один из {codes} (или IRI "
+              "понятия)"},
+    "intake.not_iri": {
+        "en": "{field}: {value!r} is not an IRI; expected an absolute IRI such as "
+              "https://example.md/...",
+        "ro": "{field}: {value!r} nu este un IRI; se aștepta un IRI absolut, de ex. "
+              "https://example.md/...",
+        "ru": "{field}: {value!r} не является IRI; ожидается абсолютный IRI, например "
+              "https://example.md/..."},
+    "intake.blank_text": {
+        "en": "{field}: the text is empty; write it, or leave this language out",
+        "ro": "{field}: textul este gol; completați-l sau omiteți această limbă",
+        "ru": "{field}: текст пуст; заполните его или уберите этот язык"},
 }

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from catalog.namespaces import CPSV, CV, DCAT, DCT, RDF_TYPE, SC, SCHEMA, XSD
+from catalog.namespaces import CPSV, CV, DCAT, DCT, EU_AUTHORITY, RDF_TYPE, SC, SCHEMA, XSD
+from catalog.records.codes import CodeField
 
 LangMap = dict[str, str]
 CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,9}-[0-9]{4,6}$"
@@ -110,6 +111,59 @@ _PARTS: dict[str, tuple[str, str, type[_Part]]] = {
     "costs": (CV + "hasCost", CV + "Cost", Cost),
     "channels": (CV + "hasChannel", CV + "Channel", Channel),
 }
+
+
+#: The coded fields of a passport: JSON path (``*``: any part) -> the code lists it takes.
+CODED_FIELDS: dict[str, CodeField] = {
+    "audiences": CodeField(("audience",)),
+    "life_events": CodeField(("life-event", "business-event")),
+    "thematic_areas": CodeField(("thematic-area",)),
+    "languages": CodeField(("eu-authorities",), EU_AUTHORITY + "language/"),
+    "evidence.*.type": CodeField(("evidence-type",)),
+    "costs.*.currency": CodeField(("eu-authorities",), EU_AUTHORITY + "currency/"),
+    "channels.*.type": CodeField(("channel-type",)),
+}
+#: Every field whose values are IRIs (one or a list), by JSON path.
+IRI_FIELDS = ("competent_authority", *_LIST_FIELDS, "evidence.*.type", "evidence.*.data_service",
+              "evidence.*.data_element", "outputs.*.type", "costs.*.currency",
+              "channels.*.type", "channels.*.owned_by", "channels.*.locations")
+_SERVICE_FIELDS = {DCT + "identifier": "code", DCT + "title": "title",
+                   DCT + "description": "description", DCAT + "keyword": "keywords",
+                   CV + "hasCompetentAuthority": "competent_authority",
+                   CV + "processingTime": "processing_time",
+                   **{pred: name for name, pred in _LIST_FIELDS.items()},
+                   **{link: name for name, (link, _c, _m) in _PARTS.items()}}
+_PART_FIELDS = {DCT + "identifier": "identifier", DCT + "title": "title",
+                DCT + "description": "description", DCT + "type": "type",
+                SC + "obtainedByAuthority": "obtained_by_authority",
+                SC + "registrySource": "registry_source", SC + "dataService": "data_service",
+                SC + "dataElement": "data_element", CV + "hasValue": "value",
+                CV + "currency": "currency", CV + "ownedBy": "owned_by",
+                DCT + "spatial": "locations", SCHEMA + "url": "url"}
+_TEXT_FIELDS = frozenset({"title", "description", "registry_source"})
+
+
+def field_path(p: Passport, iri: str, focus: str, predicate: str | None,
+               shape: str | None = None) -> str | None:
+    """The JSON path of what a SHACL result points at (``title.ro``, ``costs.0.currency``),
+    from its focus node and path; a shape named for one language (``...-title-en``) points at
+    that language's text. None when the result is about something else."""
+    lang = shape.rsplit("-", 1)[-1] if shape and shape.rsplit("-", 1)[-1] in (
+        "ro", "en", "ru") else None
+    if focus == iri:
+        name = _SERVICE_FIELDS.get(predicate or "")
+        where = name
+    else:
+        where, name = None, _PART_FIELDS.get(predicate or "")
+        for group in _PARTS:
+            for n, part in enumerate(getattr(p, group)):
+                if focus == f"{iri}/{part.key}":
+                    where = f"{group}.{n}" + (f".{name}" if name else "")
+        if where is None:
+            return None
+    if where is None:
+        return None
+    return f"{where}.{lang}" if lang and name in _TEXT_FIELDS else where
 
 
 def _nn(iri: str) -> ox.NamedNode:

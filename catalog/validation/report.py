@@ -31,6 +31,9 @@ class Finding:
     #: the Russian text, where the finding's source has one (:attr:`messages` falls back to
     #: English); not part of :meth:`to_dict`, whose message stays ``{"en", "ro"}``
     message_ru: str | None = None
+    #: the JSON path of the field it is about (``title.ro``, ``costs.0.currency``), where the
+    #: record was sent as JSON and the finding could be placed
+    field: str | None = None
 
     @property
     def messages(self) -> dict[str, str]:
@@ -46,6 +49,7 @@ class Finding:
             "severity": self.severity,
             "shape": self.shape,
             "constraint": self.constraint,
+            "field": self.field,
         }
 
 

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Field, SQLModel, select
 
 from catalog.errors import CatalogError, Forbidden, InvalidInput, NotFound
@@ -207,6 +207,8 @@ class Tokens:
                 raise NotFound.of("access.no_token", field="token", value=token_id)
             tok.revoked_at = datetime.now(UTC)
             s.add(tok)
+            # its browser sessions end with it (catalog/workflow/sessions.py, migration 0012)
+            s.execute(text("DELETE FROM browser_session WHERE token_id = :t"), {"t": token_id})
             audit.add(s, by, "token.revoke", f"token:{token_id}")
 
     def list(self) -> list[Token]:

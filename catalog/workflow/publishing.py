@@ -48,6 +48,7 @@ from catalog.ledger.audit import AuditLog
 from catalog.ledger.db import read_session, write_session
 from catalog.messages import Localized
 from catalog.records import RecordDraft
+from catalog.records.codes import CodeLookup
 from catalog.records.kinds import RecordKind
 from catalog.workflow.access import Principal, Role, require_edit, require_review
 from catalog.workflow.bulk import Importer, ImportReport, OnAck, OnWrite
@@ -134,8 +135,10 @@ class Publishing:
             return self._write(principal, "replace", code, draft, if_match, reason, on_commit)
 
     def patch(self, principal: Principal, code: str, patch: Any, if_match: str | None, *,
-              reason: str | None = None, on_commit: OnCommit | None = None) -> VersionState:
-        """A JSON Merge Patch (RFC 7396) of the latest version's plain JSON."""
+              reason: str | None = None, on_commit: OnCommit | None = None,
+              codes: CodeLookup | None = None) -> VersionState:
+        """A JSON Merge Patch (RFC 7396) of the latest version's plain JSON (short codes of
+        coded fields become IRIs through ``codes``)."""
         from catalog.intake.checks import check_record
         from catalog.intake.readers import draft_from_data
 
@@ -151,7 +154,7 @@ class Publishing:
                                       value=merged.get("code"), expected=code,
                                       kind=self._words("unei înregistrări", "записи типа"))
             settings = self.catalog.settings
-            draft = draft_from_data(self.kind, merged, settings.base_uri)
+            draft = draft_from_data(self.kind, merged, settings.base_uri, codes=codes)
             check_record(draft, settings)
             self._check_draft(principal, draft, code)
             return self._write(principal, "patch", code, draft, if_match, reason, on_commit)

@@ -4,9 +4,10 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from catalog import ledger
-from catalog.workflow import access, publishing, states
+from catalog.workflow import access, publishing, sessions, states
 
-TABLE_MODULES = (access, ledger, publishing, states)  # importing them registers their tables
+#: importing them registers their tables
+TABLE_MODULES = (access, ledger, publishing, sessions, states)
 
 config = context.config
 engine = config.attributes["connection_engine"]
