@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from adapters.notify import Notifier
 from api import errors
 from api.pages import codelists as codelist_pages
+from api.pages import docs as docs_page
 from api.pages import routes as pages
 from api.pages import static_files
 from api.request_context import RequestContext
@@ -91,6 +92,8 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
         summary="National semantic catalog of public services (CPSV-AP 3.2.0)",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # our own /docs (api/pages/docs.py): no CDN, no inline script
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.sparql_rate = TokenBucket(settings.sparql_rate_per_client,
@@ -120,6 +123,7 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(codelist_routes.router)
     app.include_router(mapping_routes.router)
     app.include_router(codelist_pages.router)
+    app.include_router(docs_page.router)
     app.include_router(checks_routes.router)
     app.include_router(assets.router)
     app.include_router(pages.build_router(settings))
