@@ -4,7 +4,7 @@ const holder = document.getElementById("swagger-ui");
 window.SwaggerUIBundle({
   url: holder.dataset.openapi,
   domNode: holder,
-  deepLinking: true,
+  deepLinking: false, // a link inside each operation's button would nest controls
   validatorUrl: null,
   presets: [window.SwaggerUIBundle.presets.apis],
   layout: "BaseLayout",

@@ -53,7 +53,7 @@ function start() {
     summary.textContent = option.dataset.summary;
     const url = new URL(location.href);
     url.searchParams.set("example", option.value);
-    history.replaceState(null, "", url);
+    window.history.replaceState(null, "", url);
   });
 
   cancel.addEventListener("click", () => { if (running) running.abort(); });
