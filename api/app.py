@@ -12,6 +12,7 @@ from adapters.notify import Notifier
 from api import errors
 from api.pages import codelists as codelist_pages
 from api.pages import docs as docs_page
+from api.pages import legal as legal_page
 from api.pages import routes as pages
 from api.pages import static_files
 from api.request_context import RequestContext
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(mapping_routes.router)
     app.include_router(codelist_pages.router)
     app.include_router(docs_page.router)
+    app.include_router(legal_page.router)
     app.include_router(checks_routes.router)
     app.include_router(assets.router)
     app.include_router(pages.build_router(settings))
