@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Protocol
 from urllib.parse import quote
 
-
 from api.pages.labels import LANGUAGES, local_name, pick
 from api.pages.render import LANGUAGE_NAMES, TEMPLATES
 from catalog.core import Catalog

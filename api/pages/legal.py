@@ -96,14 +96,15 @@ def _checked(value: str | None, allowed: list[str], field: str, message: str) ->
 
 def _trend(runs: list[RunSummary], ui: dict[str, str]) -> dict[str, Any]:
     """The runs as rows, and the stacked bars of the chart (violations at the bottom)."""
-    rows = [{"date": r.date, "at": r.at[:16].replace("T", " "), **r.summary,
-             "total": sum(r.summary.values())} for r in runs]
+    rows: list[dict[str, Any]] = [{"date": r.date, "at": r.at[:16].replace("T", " "),
+                                   **r.summary, "total": sum(r.summary.values())}
+                                  for r in runs]
     w, h, top, bottom = (_CHART[k] for k in ("width", "height", "top", "bottom"))
     peak = max((r["total"] for r in rows), default=0) or 1
     slot = w / max(len(rows), 1)
     bars = []
     for i, r in enumerate(rows):
-        y = h - bottom
+        y = float(h - bottom)
         for severity in SEVERITIES:
             height = (h - top - bottom) * r[severity] / peak
             if height:

@@ -93,8 +93,8 @@ def _read(path: Path) -> Example:
         if line.startswith("#+"):
             key, _, value = line[2:].partition(":")
             fields[key.strip()] = value.strip()
-    titles = dict((k.strip(), v.strip()) for k, _, v in
-                  (part.partition("=") for part in fields.get("title", "").split("|")))
+    titles = {k.strip(): v.strip() for k, _, v in
+              (part.partition("=") for part in fields.get("title", "").split("|"))}
     if not fields.get("summary") or set(titles) != {"ro", "en", "ru"}:
         raise ValueError(f"{path.name}: the header needs a summary and a title in ro, en, ru")
     return Example(path.stem, fields["summary"], titles, "\n".join(body).strip() + "\n")

@@ -4,7 +4,7 @@ Content-Security-Policy, with no request leaving loopback."""
 from __future__ import annotations
 
 import httpx
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Page, expect
 
 from tests.pages.browsing import Watched, axe_findings
 from tests.servers import Served
@@ -19,7 +19,8 @@ def test_docs_render_the_operations_offline_under_the_policy(
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert "/api/v1/checks" in [p.replace("\u200b", "") for p in paths]
     assert len(paths) > 30
-    assert asked and all(u.startswith(demo_hub.url + "/") for u in asked), asked
+    assert len(asked) > 3  # the page, its stylesheets, its scripts, the OpenAPI description
+    assert [u for u in asked if not u.startswith(demo_hub.url + "/")] == []
     assert axe_findings(page) == []
     assert watched.errors == []
 

@@ -22,7 +22,8 @@ def test_a_named_example_runs_into_a_table_and_downloads_as_csv(
     page.goto(f"{demo_hub.url}/sparql")
     page.select_option("#example", "1-life-event-services")
     query = page.locator("#example option:checked").get_attribute("data-query")
-    assert query is not None and "life-event/birth" in query
+    assert query is not None
+    assert "life-event/birth" in query
     expect(page.locator(".cm-content")).to_contain_text("life-event/birth")
     page.click("#run")
     expect(page.locator("#status")).to_contain_text("rânduri")
@@ -98,7 +99,8 @@ def test_without_scripts_the_forms_load_an_example_and_run_it(
         page.click("#load-example")
         page.wait_for_url("**example=5-legal-acts-in-force**")
         text = page.locator("#query").input_value()
-        assert "eli:InForce-inForce" in text and text.startswith("BASE <")
+        assert "eli:InForce-inForce" in text
+        assert text.startswith("BASE <")
         page.select_option("#format", "json")
         with page.expect_response(lambda r: "format=json" in r.url) as answered:
             page.click("#run")
