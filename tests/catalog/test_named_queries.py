@@ -222,6 +222,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("location_services", {"location": BASE + "id/location/x"}), ("location_services", {}),
     ("graph_of", {"s": LIFE + "birth"}), ("graph_of", {"s": BASE + "id/nothing"}),
     ("services_linking", {"target": LIFE + "birth"}), ("services_linking", {}),
+    ("data_services_of_asset", {"asset": BASE + "id/asset/x"}), ("data_services_of_asset", {}),
     ("services", {}), ("record_graphs", {}), ("triple_count", {}),
     ("watermark", {"meta": "urn:semcat:meta", "subject": "urn:semcat:projection",
                    "predicate": "https://w3id.org/semcat/ns#watermark"}),
