@@ -91,6 +91,16 @@ _STATUSES: dict[str, dict[str, str]] = {
     "Withdrawn": {"ro": "Retras", "en": "Withdrawn", "ru": "Отозван"},
 }
 
+#: a version's state in the catalogue's workflow (the ledger's status)
+_WORKFLOW: dict[str, dict[str, str]] = {
+    "draft": {"ro": "ciornă", "en": "draft", "ru": "черновик"},
+    "submitted": {"ro": "trimisă spre aprobare", "en": "submitted", "ru": "на рассмотрении"},
+    "published": {"ro": "publicată", "en": "published", "ru": "опубликована"},
+    "superseded": {"ro": "înlocuită", "en": "superseded", "ru": "заменена"},
+    "withdrawn": {"ro": "retrasă", "en": "withdrawn", "ru": "отозвана"},
+    "rejected": {"ro": "respinsă", "en": "rejected", "ru": "отклонена"},
+}
+
 
 class Links(Protocol):
     """How the page links a referenced IRI (api.pages.routes._Links)."""
@@ -142,7 +152,8 @@ def asset_page(catalog: Catalog, d: Description, lang: str, links: Links,
     asset = view.model(kind)
     assert isinstance(asset, Asset)
     api = f"/api/v1/assets/{quote(asset.code)}"
-    versions = [{"number": v.number, "status": v.status,
+    versions = [{"number": v.number,
+                 "status": _WORKFLOW[v.status][lang] if v.status in _WORKFLOW else v.status,
                  "published": v.published_at.date().isoformat() if v.published_at else None,
                  "json": f"{api}?version={v.number}",
                  "diff": f"{api}/elements/diff?from={v.number - 1}&to={v.number}"
