@@ -68,7 +68,7 @@ _UI: dict[str, dict[str, str]] = {
                     "ru": "Не удалось связаться с сервером."},
     "yes": {"ro": "Da", "en": "Yes", "ru": "Да"},
     "no": {"ro": "Nu", "en": "No", "ru": "Нет"},
-    "keys": {"ro": "Ctrl+Enter execută interogarea; Tab iese din editor.",
+    "keyboard": {"ro": "Ctrl+Enter execută interogarea; Tab iese din editor.",
              "en": "Ctrl+Enter runs the query; Tab leaves the editor.",
              "ru": "Ctrl+Enter выполняет запрос; Tab выходит из редактора."},
 }

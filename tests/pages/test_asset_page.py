@@ -55,6 +55,7 @@ def test_an_asset_page_shows_what_the_asset_is_and_its_files_download(
     # the data service the asset describes, and the passports that use it
     service = page.locator("#data-services a", has_text="Registrul de stat al populației")
     expect(service.first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")  # a phone
     assert axe_findings(page) == []
     # the file downloads as harvested
     dist = record["distributions"][0]

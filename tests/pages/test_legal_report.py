@@ -43,6 +43,7 @@ def test_the_report_filters_by_rule_and_institution_and_links_each_record(
     links = [a.get_attribute("href") for a in page.locator("tr.finding a.record").all()]
     assert links == [f"{str(f['record']).removeprefix(demo_hub.url)}?lang=ro" for f in expected]
     assert page.locator("#rule-ORG-NO-SERVICES").inner_text().count("CPSV-AP 3.2.0") == 1
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")  # a phone
     assert axe_findings(page) == []
     # each finding leads to its record's page
     page.locator("tr.finding a.record").first.click()

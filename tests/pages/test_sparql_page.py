@@ -43,6 +43,7 @@ def test_a_named_example_runs_into_a_table_and_downloads_as_csv(
     first = page.locator("#results-table tbody tr").first
     assert first.locator("td a").first.get_attribute("href") == bindings[0]["service"]["value"]
     assert first.locator("td").nth(2).locator("span[lang=ro]").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")  # a phone
     assert axe_findings(page) == []
     with page.expect_download() as got:
         page.click("#downloads a[data-format=csv]")
@@ -55,6 +56,8 @@ def test_a_named_example_runs_into_a_table_and_downloads_as_csv(
 def test_an_error_is_shown_readably_and_the_keyboard_runs_the_query(
         demo_hub: Served, page: Page, watched: Watched) -> None:
     page.goto(f"{demo_hub.url}/sparql?lang=en")
+    expect(page.locator("#editor-keys")).to_have_text(
+        "Ctrl+Enter runs the query; Tab leaves the editor.")
     page.click(".cm-content")
     page.keyboard.press("Control+a")
     page.keyboard.type("SELECT ?x WHERE { ?x ")
