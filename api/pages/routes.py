@@ -19,6 +19,7 @@ from api import conditional
 from api.deps import CatalogDep
 from api.negotiation import NotAcceptable, choose
 from api.pages.assets import asset_page
+from api.pages.dataservice import data_service_page
 from api.pages.labels import LANGUAGES, language, local_name, pick, property_labels
 from api.pages.render import LANGUAGE_NAMES, TEMPLATES
 from api.representations import FORMAT_WORDS, RDF_ANSWERS, wants_expanded, write
@@ -224,6 +225,10 @@ def _asset_page(catalog: Catalog, d: Description, lang: str, request: Request) -
     return asset_page(catalog, d, lang, _Links(catalog, lang), _alternates(request))
 
 
+def _data_service_page(catalog: Catalog, d: Description, lang: str, request: Request) -> str:
+    return data_service_page(catalog, d, lang, _Links(catalog, lang), _alternates(request))
+
+
 def _media(request: Request) -> str:
     fmt = request.query_params.get("format")
     if fmt:
@@ -275,6 +280,7 @@ def build_router(settings: Settings) -> APIRouter:
         if media == "text/html":
             page = _passport_page if found.kind == "service" and found.record == iri \
                 else _asset_page if found.kind == "asset" and found.record == iri \
+                else _data_service_page if found.kind == "dataservice" and found.record == iri \
                 else _resource_page
             body = (await run_in_threadpool(page, catalog, found, lang, request)).encode()
             headers["Content-Language"] = lang

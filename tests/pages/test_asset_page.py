@@ -64,10 +64,18 @@ def test_an_asset_page_shows_what_the_asset_is_and_its_files_download(
     saved = tmp_path / dist["name"]
     got.value.save_as(saved)
     assert hashlib.sha256(saved.read_bytes()).hexdigest() == dist["sha256"]
-    # to the data service's page and back
+    # to the data service's page, and back to the asset that describes it
     service.first.click()
     page.wait_for_url("**/id/data-service/ASP-rsp-person?lang=ro")
-    expect(page.locator("h1")).not_to_be_empty()
+    expect(page.locator("h1")).to_have_text(
+        "Datele persoanei din Registrul de stat al populației")
+    expect(page.locator("#facts")).to_contain_text("https://mconnect.gov.md/soap")
+    assert page.locator("#elements li").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert axe_findings(page) == []
+    page.click("#described-by")
+    page.wait_for_url(f"**/id/asset/{CODE}?lang=ro")
+    expect(page.locator("h1")).to_have_text(record["title"]["ro"])
     assert watched.errors == []
 
 
