@@ -11,7 +11,9 @@ from fastapi import FastAPI
 from adapters.notify import Notifier
 from api import errors
 from api.pages import codelists as codelist_pages
+from api.pages import docs as docs_page
 from api.pages import editor as editor_pages
+from api.pages import legal as legal_page
 from api.pages import login as login_pages
 from api.pages import my as my_pages
 from api.pages import review as review_pages
@@ -98,6 +100,8 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
         summary="National semantic catalog of public services (CPSV-AP 3.2.0)",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # our own /docs (api/pages/docs.py): no CDN, no inline script
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.sparql_rate = TokenBucket(settings.sparql_rate_per_client,
@@ -132,6 +136,8 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.include_router(my_pages.router)
     app.include_router(editor_pages.router)
     app.include_router(review_pages.router)
+    app.include_router(docs_page.router)
+    app.include_router(legal_page.router)
     app.include_router(checks_routes.router)
     app.include_router(assets.router)
     app.include_router(pages.build_router(settings))

@@ -4,9 +4,8 @@ Every answer: ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: no-refe
 answers also get a Content-Security-Policy that allows no inline script and nothing from
 elsewhere (``script-src 'self'``, ``object-src 'none'``, ``base-uri 'none'``,
 ``form-action 'self'``, ``frame-ancestors 'none'``); styles may be inline (the pages' own
-stylesheet), scripts never. ``/docs`` and ``/redoc`` (the API documentation pages FastAPI
-builds, which load their scripts from a CDN) are left without the policy until their assets
-are served by the hub.
+stylesheet), scripts never. Every page is under it, ``/docs`` too (api/pages/docs.py serves
+Swagger UI from the hub's own static files).
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from starlette.types import Message, Scope
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
        "frame-ancestors 'none'")
-_EXEMPT = ("/docs", "/redoc")
 
 
 def add_to(scope: Scope, start: Message) -> None:
@@ -26,7 +24,6 @@ def add_to(scope: Scope, start: Message) -> None:
     headers = MutableHeaders(scope=start)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "no-referrer")
-    if headers.get("content-type", "").startswith("text/html") \
-            and not scope.get("path", "").startswith(_EXEMPT):
+    if headers.get("content-type", "").startswith("text/html"):
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Frame-Options", "DENY")

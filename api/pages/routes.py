@@ -18,6 +18,8 @@ from fastapi.responses import Response
 from api import conditional
 from api.deps import CatalogDep
 from api.negotiation import NotAcceptable, choose
+from api.pages.assets import asset_page
+from api.pages.dataservice import data_service_page
 from api.pages.labels import LANGUAGES, language, local_name, pick, property_labels
 from api.pages.render import LANGUAGE_NAMES, TEMPLATES
 from api.representations import FORMAT_WORDS, RDF_ANSWERS, wants_expanded, write
@@ -57,21 +59,6 @@ _UI: dict[str, dict[str, str]] = {
     "value": {"ro": "Valoare", "en": "Value", "ru": "Значение"},
     "services": {"ro": "Servicii publice", "en": "Public services",
                  "ru": "Государственные услуги"},
-    "sparql": {"ro": "Interogare SPARQL", "en": "SPARQL query", "ru": "Запрос SPARQL"},
-    "sparql_intro": {"ro": "Graful implicit este reuniunea înregistrărilor publicate: un graf "
-                     "numit pentru fiecare pașaport, organizație, nomenclator, act normativ și "
-                     "locație.",
-                     "en": "The default graph is the union of the published records: one named "
-                     "graph per passport, organisation, code list, legal act and location.",
-                     "ru": "Граф по умолчанию — объединение опубликованных записей: по одному "
-                     "именованному графу на паспорт, организацию, справочник, акт и место."},
-    "sparql_limits": {"ro": "Doar citire: SERVICE, LOAD și actualizările sunt refuzate; fiecare "
-                      "interogare are o limită de timp și de rânduri.",
-                      "en": "Read-only: SERVICE, LOAD and updates are refused; every query has a "
-                      "time limit and a row limit.",
-                      "ru": "Только чтение: SERVICE, LOAD и изменения запрещены; у каждого "
-                      "запроса есть ограничение по времени и по числу строк."},
-    "result_format": {"ro": "Format", "en": "Format", "ru": "Формат"},
     "missing": {"ro": "Resursă inexistentă", "en": "No such resource", "ru": "Ресурс не найден"},
     "missing_text": {"ro": "Catalogul nu descrie această adresă: poate a fost retrasă sau nu a "
                      "fost publicată încă.",
@@ -79,34 +66,10 @@ _UI: dict[str, dict[str, str]] = {
                      "withdrawn, or not published yet.",
                      "ru": "Каталог не описывает этот адрес: возможно, запись отозвана или ещё "
                      "не опубликована."},
-    "run": {"ro": "Execută", "en": "Run", "ru": "Выполнить"},
     "last_version": {"ro": "Ultima versiune, înainte de retragere",
                      "en": "The last version, before it was withdrawn",
                      "ru": "Последняя версия до отзыва"},
 }
-_EXAMPLE_QUERY = """PREFIX cpsv: <http://purl.org/vocab/cpsv#>
-PREFIX cv: <http://data.europa.eu/m8g/>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?code ?title WHERE {
-  ?service a cpsv:PublicService ;
-    dct:identifier ?code ;
-    dct:title ?title ;
-    cv:isGroupedBy <%scodelist/life-event/unemployment> .
-  FILTER (lang(?title) = "%s")
-}
-ORDER BY ?code
-"""
-
-
-def sparql_page(request: Request, settings: Settings) -> str:
-    """The query form a browser gets at ``/sparql`` without a query."""
-    lang = language(request)
-    ui = _ui(lang)
-    return TEMPLATES.get_template("sparql.html").render(
-        lang=lang, ui=ui, languages=LANGUAGE_NAMES, home="/", alternates=[],
-        heading=ui["sparql"], endpoint=request.url.path,
-        example=_EXAMPLE_QUERY % (settings.base_uri, lang),
-        formats=["json", "xml", "csv", "tsv"])
 
 
 def _ui(lang: str) -> dict[str, str]:
@@ -258,6 +221,14 @@ def _resource_page(catalog: Catalog, d: Description, lang: str, request: Request
         services=services)
 
 
+def _asset_page(catalog: Catalog, d: Description, lang: str, request: Request) -> str:
+    return asset_page(catalog, d, lang, _Links(catalog, lang), _alternates(request))
+
+
+def _data_service_page(catalog: Catalog, d: Description, lang: str, request: Request) -> str:
+    return data_service_page(catalog, d, lang, _Links(catalog, lang), _alternates(request))
+
+
 def _media(request: Request) -> str:
     fmt = request.query_params.get("format")
     if fmt:
@@ -308,6 +279,8 @@ def build_router(settings: Settings) -> APIRouter:
                                      **more})
         if media == "text/html":
             page = _passport_page if found.kind == "service" and found.record == iri \
+                else _asset_page if found.kind == "asset" and found.record == iri \
+                else _data_service_page if found.kind == "dataservice" and found.record == iri \
                 else _resource_page
             body = (await run_in_threadpool(page, catalog, found, lang, request)).encode()
             headers["Content-Language"] = lang

@@ -17,7 +17,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import sparql_protocol as protocol
-from api.pages.routes import sparql_page
+from api.pages.sparql_page import sparql_page
 from api.routes import graph_store
 from catalog.errors import CatalogError
 from catalog.queries.endpoint import QueryService

@@ -19,6 +19,11 @@ MESSAGES: dict[str, dict[str, str]] = {
               "--rules` și GET /api/v1/checks/rules",
         "ru": "{field}: правила {value!r} нет; правила перечислены в `semcat check --rules` "
               "и GET /api/v1/checks/rules"},
+    "checks.unknown_severity": {
+        "en": "{field}: there is no severity {value!r}; expected violation, warning or info",
+        "ro": "{field}: nu există gravitatea {value!r}; se așteaptă violation, warning sau info",
+        "ru": "{field}: нет уровня серьёзности {value!r}; ожидается violation, warning или "
+              "info"},
     "checks.no_service": {
         "en": "{field}: no published service is {value}",
         "ro": "{field}: niciun serviciu publicat nu este {value}",
