@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from adapters.notify import Notifier
 from api import errors
 from api.pages import codelists as codelist_pages
+from api.pages import map_page, portal
 from api.pages import routes as pages
 from api.pages import static_files
 from api.request_context import RequestContext
@@ -24,7 +25,6 @@ from api.routes import (
     feed,
     graph_store,
     health,
-    home,
     publishing,
     sparql,
 )
@@ -100,7 +100,8 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.add_middleware(SparqlFastLane)  # /sparql before the routing of the whole API
     # outermost: request ids, the security headers, and no plain-text 500 ever
     app.add_middleware(RequestContext)
-    app.include_router(home.router)
+    app.include_router(portal.router)
+    app.include_router(map_page.router)
     app.include_router(health.router)
     for kind in kinds:
         if kind.path is not None:
