@@ -11,9 +11,8 @@ from fastapi import FastAPI
 from adapters.notify import Notifier
 from api import errors
 from api.pages import codelists as codelist_pages
-from api.pages import map_page, portal
+from api.pages import map_page, portal, static_files
 from api.pages import routes as pages
-from api.pages import static_files
 from api.request_context import RequestContext
 from api.routes import adapters as adapter_routes
 from api.routes import (

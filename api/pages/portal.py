@@ -11,15 +11,16 @@ are pages with their 4xx status, in the page's language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
+from html import unescape
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from markupsafe import Markup
 
 from api.deps import CatalogDep
 from api.errors import status_for
@@ -29,6 +30,7 @@ from api.pages.render import LANGUAGE_NAMES, TEMPLATES
 from api.routes.catalogue import _browse
 from catalog.core import Catalog
 from catalog.errors import CatalogError
+from catalog.projections.search.analysis import MARK_CLOSE, MARK_OPEN
 from catalog.queries.browse import ServiceFilter, ServiceItem
 from catalog.text import search_key
 
@@ -92,6 +94,14 @@ def _org_names(catalog: Catalog, lang: str) -> dict[str, str]:
             for o in _browse(catalog).organisations()}
 
 
+def _marked(escaped: str) -> list[tuple[str, bool]]:
+    """A highlight of the search index (HTML-escaped text with ``<mark>`` around the words
+    found) as plain pieces, each marked or not: the template escapes them again."""
+    return [(unescape(part[len(MARK_OPEN):-len(MARK_CLOSE)]), True)
+            if part.startswith(MARK_OPEN) else (unescape(part), False)
+            for part in re.split(f"({MARK_OPEN}.*?{MARK_CLOSE})", escaped) if part]
+
+
 def _date(at: datetime | None) -> str | None:
     return at.date().isoformat() if at else None
 
@@ -142,8 +152,7 @@ async def search(request: Request, catalog: CatalogDep) -> HTMLResponse:
             mine = [x for x in shown if x.lang == lang] or shown
             hits.append({"code": h.code, "href": page_href(catalog, h.iri, lang),
                          "title": pick(h.title, lang) or h.code,
-                         # escaped by the search index, with <mark> around the words found
-                         "snippet": Markup(mine[0].html) if mine else None})
+                         "snippet": _marked(mine[0].html) if mine else None})
         nxt = f"/search?{urlencode({'q': q, 'lang': lang, 'cursor': found.next_cursor})}" \
             if found.next_cursor else None
         first = f"/search?{urlencode({'q': q, 'lang': lang})}" if cursor else None
