@@ -50,7 +50,8 @@ def test_the_home_page_does_not_grow_with_the_catalogue(client: TestClient) -> N
     small = client.get("/")
     assert small.status_code == 200
     assert '<strong id="total">2</strong>' in small.text
-    assert 'type="search"' in small.text and 'action="/search"' in small.text
+    assert 'type="search"' in small.text
+    assert 'action="/search"' in small.text
     _grow(client)
     grown = client.get("/")
     assert f'<strong id="total">{GROWN + 2}</strong>' in grown.text
@@ -95,7 +96,8 @@ def test_search_results_without_a_script_fold_diacritics_and_cedillas(
     none = client.get("/search", params={"q": "zzzqqq", "lang": "en"})
     assert "No service matches the search." in none.text
     empty = client.get("/search")
-    assert empty.status_code == 200 and "Scrieți unul sau mai multe cuvinte." in empty.text
+    assert empty.status_code == 200
+    assert "Scrieți unul sau mai multe cuvinte." in empty.text
 
 
 def test_search_results_are_paged(client: TestClient) -> None:
