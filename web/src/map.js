@@ -6,9 +6,19 @@
 import L from "leaflet";
 
 function popupOf(place) {
+  // a copy of the place's entry; its heading becomes a title (the popup sits above the list's
+  // headings, so a heading there would break their order)
   const div = document.createElement("div");
   div.className = "popup";
-  for (const child of place.children) div.append(child.cloneNode(true));
+  for (const child of place.children) {
+    const copy = child.cloneNode(true);
+    if (copy.tagName === "H3") {
+      const title = document.createElement("p");
+      title.className = "popup-title";
+      title.append(...copy.childNodes);
+      div.append(title);
+    } else div.append(copy);
+  }
   return div;
 }
 
@@ -26,7 +36,7 @@ async function draw(frame) {
   for (const place of places) {
     const at = [Number(place.dataset.lat), Number(place.dataset.lon)];
     const marker = L.marker(at, { title: place.dataset.name, alt: place.dataset.name });
-    marker.bindPopup(() => popupOf(place), { maxHeight: 260, minWidth: 220 });
+    marker.bindPopup(() => popupOf(place), { maxHeight: 260, minWidth: 200, autoPanPaddingTopLeft: [50, 10] });
     marker.addTo(map);
     marker.getElement()?.classList.add(`marker-${place.id}`);
     markers.set(place.id.slice("loc-".length), marker);
