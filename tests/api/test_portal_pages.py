@@ -93,6 +93,8 @@ def test_search_results_without_a_script_fold_diacritics_and_cedillas(
         assert r.status_code == 200
         assert '<a href="/id/service/ASP-9201?lang=ro">Ajutorul de şomaj</a>' in r.text, q
         assert f'value="{q}"' in r.text  # the box keeps what was typed
+    # the language switch keeps the words searched
+    assert 'href="?q=%C8%99omaj&amp;lang=ru"' in client.get("/search?q=șomaj").text
     none = client.get("/search", params={"q": "zzzqqq", "lang": "en"})
     assert "No service matches the search." in none.text
     empty = client.get("/search")
