@@ -157,8 +157,8 @@ async def search(request: Request, catalog: CatalogDep) -> HTMLResponse:
             if found.next_cursor else None
         first = f"/search?{urlencode({'q': q, 'lang': lang})}" if cursor else None
         return render(request, "search.html", lang=lang, heading=words["results"], q=q,
-                      keep_query=urlencode({"q": q}) + "&", hits=hits, total=found.total, bound=found.total_is_lower_bound,
-                      next=nxt, first=first)
+                      keep_query=urlencode({"q": q}) + "&", hits=hits, total=found.total,
+                      bound=found.total_is_lower_bound, next=nxt, first=first)
 
     return await answer(request, build)
 
