@@ -36,7 +36,8 @@ async function draw(frame) {
   for (const place of places) {
     const at = [Number(place.dataset.lat), Number(place.dataset.lon)];
     const marker = L.marker(at, { title: place.dataset.name, alt: place.dataset.name });
-    marker.bindPopup(() => popupOf(place), { maxHeight: 260, minWidth: 200, autoPanPaddingTopLeft: [50, 10] });
+    marker.bindPopup(() => popupOf(place),
+      { maxHeight: 260, maxWidth: 240, minWidth: 180, autoPanPaddingTopLeft: [50, 10] });
     marker.addTo(map);
     marker.getElement()?.classList.add(`marker-${place.id}`);
     markers.set(place.id.slice("loc-".length), marker);
@@ -44,9 +45,12 @@ async function draw(frame) {
   map.fitBounds(L.latLngBounds(places.map((p) => [Number(p.dataset.lat), Number(p.dataset.lon)])),
     { padding: [16, 16] });
   const focused = markers.get(frame.dataset.focus || "");
-  if (focused) {
+  if (focused) { // the link's #loc-… scrolled to the list entry: show the map, opened there
     map.setView(focused.getLatLng(), 9);
     focused.openPopup();
+    const show = () => el.scrollIntoView({ block: "start" });
+    if (document.readyState === "complete") show(); // else after the browser's own scroll
+    else window.addEventListener("load", () => setTimeout(show, 0));
   }
   try {
     const outlines = await (await fetch("/static/lib/europe.geojson")).json();
