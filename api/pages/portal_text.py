@@ -24,6 +24,7 @@ _UI: dict[str, dict[str, str]] = {
     "search_button": {"ro": "Caută", "en": "Search", "ru": "Найти"},
     "results": {"ro": "Rezultatele căutării", "en": "Search results",
                 "ru": "Результаты поиска"},
+    "all_results": {"ro": "Toate rezultatele", "en": "All the results", "ru": "Все результаты"},
     "found": {"ro": "servicii găsite", "en": "services found", "ru": "найдено услуг"},
     "at_least": {"ro": "cel puțin", "en": "at least", "ru": "не менее"},
     "nothing": {"ro": "Niciun serviciu nu corespunde căutării.",

@@ -95,6 +95,20 @@ def test_tab_reaches_the_box_and_the_results_and_esc_clears(demo_hub: Served, pa
     assert watched.errors == []
 
 
+def test_more_results_than_shown_lead_to_the_results_page(demo_hub: Served, page: Page,
+                                                          watched: Watched) -> None:
+    page.goto(demo_hub.url + "/?lang=en")
+    page.get_by_role("searchbox").press_sequentially("certificat", delay=40)
+    live = page.locator("#live-results")
+    expect(live.get_by_role("link", name="All the results")).to_be_visible()
+    assert live.locator("a[href^='/id/service/']").count() == 8
+    live.get_by_role("link", name="All the results").click()
+    page.wait_for_url(re.compile(r"/search\?q=certificat&lang=en$"))
+    expect(page.locator("#results > li")).to_have_count(20)  # a page; the next one follows
+    expect(page.get_by_role("link", name="Next page")).to_be_visible()
+    assert watched.errors == []
+
+
 def test_without_scripts_the_form_finds_the_service(
         demo_hub: Served, no_script_page: tuple[Page, Watched]) -> None:
     page, watched = no_script_page  # (axe needs scripts: the same markup is checked with them)

@@ -55,6 +55,14 @@ function enhance(form) {
       li.append(a, " ", code);
       return li;
     }));
+    if (data.total > data.hits.length) { // the results page has them all
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = `/search?${new URLSearchParams({ q, lang })}`;
+      a.textContent = form.dataset.all;
+      li.append(a);
+      list.append(li);
+    }
     list.hidden = data.hits.length === 0;
     const count = data.total_is_lower_bound ? `${form.dataset.atLeast} ${data.total}` : data.total;
     status.textContent = data.total ? `${count} ${form.dataset.found}` : form.dataset.nothing;
