@@ -15,11 +15,11 @@ from api.pages import docs as docs_page
 from api.pages import editor as editor_pages
 from api.pages import legal as legal_page
 from api.pages import login as login_pages
+from api.pages import map_page, portal, static_files
 from api.pages import my as my_pages
 from api.pages import review as review_pages
 from api.pages import routes as pages
 from api.pages import session as page_sessions
-from api.pages import static_files
 from api.request_context import RequestContext
 from api.routes import adapters as adapter_routes
 from api.routes import (
@@ -31,7 +31,6 @@ from api.routes import (
     feed,
     graph_store,
     health,
-    home,
     publishing,
     sparql,
 )
@@ -112,7 +111,8 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.add_middleware(SparqlFastLane)  # /sparql before the routing of the whole API
     # outermost: request ids, the security headers, and no plain-text 500 ever
     app.add_middleware(RequestContext)
-    app.include_router(home.router)
+    app.include_router(portal.router)
+    app.include_router(map_page.router)
     app.include_router(health.router)
     for kind in kinds:
         if kind.path is not None:

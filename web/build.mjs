@@ -38,6 +38,25 @@ for (const f of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
 const topo = JSON.parse(readFileSync(lib("world-atlas", "countries-110m.json"), "utf8"));
 const countries = feature(topo, topo.objects.countries);
 writeFileSync(join(out, "countries.geojson"), JSON.stringify(countries));
+
+// the map of the one-stop shops (/map): Europe, where the consular offices are, from the 1:110m
+// outlines, and Moldova and its neighbours from the 1:50m ones (110m is too coarse at the zoom of
+// a district); coordinates rounded to 0.01° (about 1 km), so the file stays small
+const NEIGHBOURS = new Set(["498", "642", "804"]); // ISO 3166 numeric: MDA, ROU, UKR
+const detailed = JSON.parse(readFileSync(lib("world-atlas", "countries-50m.json"), "utf8"));
+const round = (c) => (typeof c[0] === "number" ? [Math.round(c[0] * 100) / 100,
+  Math.round(c[1] * 100) / 100] : c.map(round));
+const inEurope = (f) => JSON.stringify(f.geometry?.coordinates ?? []).match(/-?[0-9.]+,-?[0-9.]+/g)
+  ?.some((pair) => { const [x, y] = pair.split(",").map(Number); return x > -25 && x < 50 && y > 30 && y < 72; });
+const region = {
+  type: "FeatureCollection",
+  features: [
+    ...countries.features.filter((f) => !NEIGHBOURS.has(f.id) && inEurope(f)),
+    ...feature(detailed, detailed.objects.countries).features.filter((f) => NEIGHBOURS.has(f.id)),
+  ].map((f) => ({ type: "Feature", id: f.id, properties: {},
+    geometry: { type: f.geometry.type, coordinates: round(f.geometry.coordinates) } })),
+};
+writeFileSync(join(out, "europe.geojson"), JSON.stringify(region));
 // what was built, with sizes (make's stamp; bench/pages.py reads the script sizes)
 const files = {};
 const walk = (dir, rel) => {

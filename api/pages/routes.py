@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -21,6 +21,7 @@ from api.negotiation import NotAcceptable, choose
 from api.pages.assets import asset_page
 from api.pages.dataservice import data_service_page
 from api.pages.labels import LANGUAGES, language, local_name, pick, property_labels
+from api.pages.passport_words import duration, field_labels
 from api.pages.render import LANGUAGE_NAMES, TEMPLATES
 from api.representations import FORMAT_WORDS, RDF_ANSWERS, wants_expanded, write
 from catalog import gates
@@ -28,7 +29,7 @@ from catalog.core import Catalog
 from catalog.errors import NotFound
 from catalog.queries.describe import Description, describe, services_linking
 from catalog.queries.gone import withdrawn
-from catalog.records.diff import FIELD_LABELS, humanise_duration
+from catalog.records.builtin import LOCATION
 from catalog.records.passport import Passport, from_triples
 from catalog.settings import Settings
 
@@ -50,7 +51,13 @@ _UI: dict[str, dict[str, str]] = {
                   "ru": "запрашивается органом"},
     "costs": {"ro": "Cost", "en": "Cost", "ru": "Стоимость"},
     "outputs": {"ro": "Rezultat", "en": "Output", "ru": "Результат"},
-    "channels": {"ro": "Unde se solicită", "en": "Where to apply", "ru": "Где обратиться"},
+    "channels": {"ro": "Cum și unde se solicită", "en": "How and where to apply",
+                 "ru": "Как и где обратиться"},
+    "apply_online": {"ro": "Solicitați online", "en": "Apply online", "ru": "Подать онлайн"},
+    "on_map": {"ro": "pe hartă", "en": "on the map", "ru": "на карте"},
+    "all_on_map": {"ro": "Toate locurile pe hartă", "en": "All the places on the map",
+                   "ru": "Все места на карте"},
+    "updated": {"ro": "Actualizat la", "en": "Last updated", "ru": "Обновлено"},
     "locations": {"ro": "Locații", "en": "Locations", "ru": "Места"},
     "formats": {"ro": "Alte formate", "en": "Other formats", "ru": "Другие форматы"},
     "language": {"ro": "Limba", "en": "Language", "ru": "Язык"},
@@ -146,15 +153,13 @@ def _passport_page(catalog: Catalog, d: Description, lang: str, request: Request
         lang=lang, ui=_ui(lang), languages=LANGUAGE_NAMES, home="/",
         alternates=_alternates(request), heading=text(p.title) or p.code, p=p, iri=d.iri,
         description=text(p.description),
-        labels={k: v.get(lang, v["ro"]) for k, v in FIELD_LABELS.items()},
+        labels=field_labels(lang),
         authority=links.of(p.competent_authority),
         legal=_legal_links(catalog, d.iri, p.legal_resources, links, lang),
         audiences=[links.of(i) for i in p.audiences],
         events=[links.of(i) for i in p.life_events],
         themes=[links.of(i) for i in p.thematic_areas],
-        processing=(humanise_duration(p.processing_time).get(lang)
-                    or humanise_duration(p.processing_time)["en"]) if p.processing_time
-        else None,
+        processing=duration(p.processing_time, lang) if p.processing_time else None,
         languages_served=[links.of(i)["text"] for i in p.languages],
         keywords=p.keywords.get(lang) or p.keywords.get("ro") or [],
         requirements=[{"title": text(r.title) or r.identifier, "description": text(r.description)}
@@ -166,10 +171,30 @@ def _passport_page(catalog: Catalog, d: Description, lang: str, request: Request
                 "description": text(c.description)} for c in p.costs],
         outputs=[{"title": text(o.title) or o.identifier, "description": text(o.description)}
                  for o in p.outputs],
-        channels=[{"type": links.of(c.type)["text"], "description": text(c.description),
-                   "url": gates.safe_link(c.url), "locations": [links.of(x) for x in c.locations]}
+        channels=[{"type": links.of(c.type)["text"], "kind": local_name(c.type),
+                   "description": text(c.description), "url": gates.safe_link(c.url),
+                   "locations": [{**links.of(x), **_on_map(catalog, x, lang)}
+                                 for x in c.locations]}
                   for c in p.channels],
+        updated=_updated(catalog, d.iri),
     )
+
+
+def _on_map(catalog: Catalog, iri: str, lang: str) -> dict[str, str]:
+    """The link of a one-stop shop (a location of ours) to its place on /map."""
+    slots = LOCATION.iris.parse(catalog.settings.base_uri, iri)
+    if slots is None:
+        return {}
+    slug = slots["slug"]
+    return {"map": f"/map?{urlencode({'location': slug, 'lang': lang})}#loc-{slug}"}
+
+
+def _updated(catalog: Catalog, iri: str) -> str | None:
+    """The day the published version of a passport was written (the ledger's record)."""
+    try:
+        return catalog.ledger.version(iri).created_at.date().isoformat()
+    except NotFound:
+        return None
 
 
 _NAMES_OF = ("http://purl.org/dc/terms/title", "http://www.w3.org/2004/02/skos/core#prefLabel",

@@ -85,13 +85,22 @@ def test_a_passport_page_lists_its_one_stop_shops(chromium: Path, server: str, d
         assert demo.title(loc)["ro"] in page.ids["channels"]
 
 
-def test_the_front_page_lists_the_services_and_its_links_open_passports(
+def test_every_service_is_reached_from_the_front_page_and_its_links_open_passports(
         chromium: Path, server: str, demo: DemoData, tmp_path: Path) -> None:
+    """A person reaches every service from the front page by following links: to the
+    competent authorities' lists (and their next pages), and from there to each passport."""
     front = rendered(chromium, server + "/", tmp_path / "profile")
-    listed = {text: href for href, text in front.links if "/id/service/" in href}
+    authorities = [urljoin(server + "/", href) for href, _ in front.links
+                   if "/authorities/" in href]
+    assert authorities
+    listed: dict[str, str] = {}
+    while authorities:
+        page = Page(httpx.get(authorities.pop(), headers={"Accept-Language": "ro"}).text)
+        listed |= {href.split("?")[0].rsplit("/", 1)[1]: href for href, _ in page.links
+                   if "/id/service/" in href}
+        authorities += [urljoin(server + "/", href) for href, _ in page.links
+                        if "/authorities/" in href and "cursor=" in href]
     assert set(listed) == demo.services()
-    for code in ("ASP-0001", "CNAS-0001"):
-        assert demo.title(demo.iri(f"id/service/{code}"))["ro"] in front.text
     target = urljoin(server + "/", listed["CNAS-0001"])
     page = rendered(chromium, target, tmp_path / "profile")
     assert page.heading.strip() == demo.title(demo.iri("id/service/CNAS-0001"))["ro"]

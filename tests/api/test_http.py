@@ -123,20 +123,21 @@ def test_missing_query_parameter(client: TestClient) -> None:
     assert "query" in r.json()["error"]["field"]
 
 
-def test_front_page_lists_the_published_services(client: TestClient) -> None:
+def test_front_page_leads_to_the_published_services(client: TestClient) -> None:
     r = client.get("/")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
-    assert '<a href="/id/service/ASP-9201">' in r.text  # the passport's own page
-    assert "Eliberarea certificatului" in r.text
-    assert "1 servicii publicate" in r.text
+    assert '<strong id="total">1</strong> servicii publicate' in r.text
+    assert '<a href="/authorities/ASP?lang=ro">' in r.text  # the institution's list
+    listed = client.get("/authorities/ASP")
+    assert '<a href="/id/service/ASP-9201?lang=ro">Eliberarea certificatului</a>' in listed.text
 
 
 def test_front_page_escapes_text(client: TestClient) -> None:
     cat = client.app.state.catalog  # type: ignore[attr-defined]
     import_records(cat, [service_draft("ASP-9202", title_ro="<script>alert(1)</script>")],
                        author="test")
-    r = client.get("/")
+    r = client.get("/authorities/ASP")
     assert "<script>alert(1)</script>" not in r.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
 

@@ -285,7 +285,10 @@ def test_a_base_uri_with_a_path_links_pages_to_pages_that_open(under_path: Hub) 
 
 def test_a_base_uri_with_a_path_front_page_links_open_passport_pages(under_path: Hub) -> None:
     front = Page(under_path.client.get("/").text)
-    passports = [(href, text) for href, text in front.links if "/id/service/" in href]
+    passports = []  # through the competent authorities' lists
+    for authority in (href for href, _ in front.links if href.startswith("/authorities/")):
+        listed = Page(under_path.client.get(authority).text)
+        passports += [(href, text) for href, text in listed.links if "/id/service/" in href]
     assert len(passports) == 62
     for href, code in passports:
         r = under_path.client.get(href, headers={"Accept": BROWSER_ACCEPT})
