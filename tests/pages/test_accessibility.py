@@ -131,3 +131,13 @@ def test_the_skip_link_comes_first_and_jumps_to_the_main_content(
     after = focused(page)
     in_main = next((i for i, s in enumerate(expected) if s.in_main), None)
     assert (after.stop if after else None) == in_main, after
+
+
+def test_a_text_shown_in_another_language_than_the_page_says_which(tabs: Tabs) -> None:
+    """WCAG 3.1.2: the life events' description exists in Romanian only; on the Russian page a
+    screen reader must read it as Romanian, on the Romanian page it is the page's language."""
+    codelist = next(p for p in PAGES if p.name == "codelist")
+    page = _open(tabs, codelist, "ru")
+    assert page.get_attribute("#description", "lang") == "ro"
+    page = _open(tabs, codelist, "ro")
+    assert page.get_attribute("#description", "lang") is None
