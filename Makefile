@@ -7,7 +7,7 @@ NPM_STAMP := web/node_modules/.package-lock.json
 ASSETS := api/pages/static/lib/manifest.json
 ROLE ?= publisher
 
-.PHONY: help run token test lint bench clean assets
+.PHONY: help run token test lint bench clean assets screens
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -37,7 +37,7 @@ test: $(STAMP) $(ASSETS) ## run the test suite (PostgreSQL, ../shared and Chromi
 	$(PY) -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff and mypy --strict
-	$(VENV)/bin/ruff check catalog adapters api tests bench
+	$(VENV)/bin/ruff check catalog adapters api tests bench tools
 	$(VENV)/bin/mypy
 
 bench: $(STAMP) ## benchmarks (not part of test; needs wrk); figures go to bench/README.md
@@ -47,6 +47,10 @@ bench: $(STAMP) ## benchmarks (not part of test; needs wrk); figures go to bench
 	$(PY) -m bench.publish
 	$(PY) -m bench.search
 	$(PY) -m bench.sparql
+	$(PY) -m bench.pages
+
+screens: $(STAMP) $(ASSETS) ## screenshots of every page type into docs/screens/ (not part of test)
+	$(PY) -m tools.screens
 
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) var web/node_modules api/pages/static/lib

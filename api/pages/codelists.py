@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from api.pages.labels import language, pick
+from api.pages.labels import language, pick, picked
 from api.pages.render import LANGUAGE_NAMES, TEMPLATES
 from api.routes.codelists import CodeListsDep
 from catalog import gates
@@ -120,7 +120,7 @@ async def scheme_page(scheme: str, request: Request, cl: CodeListsDep) -> HTMLRe
         pinned = asked if asked is not None else None
         out: dict[str, Any] = {
             "scheme": {"slug": scheme, "iri": found.iri,
-                       "description": pick(found.descriptions, lang),
+                       "description": picked(found.descriptions, lang),
                        "version_info": found.version_info, "number": number,
                        "concepts": len(found.concepts)},
             "title": pick(found.titles, lang) or scheme, "view": view, "q": q,
@@ -165,7 +165,7 @@ async def concept_page(scheme: str, concept: str, request: Request,
                         "labels": [(tag, c.labels.get(tag)) for tag in ("ro", "en", "ru")],
                         "alt_labels": [(tag, ", ".join(v)) for tag, v in
                                        sorted(c.alt_labels.items())],
-                        "definition": pick(c.definitions, lang),
+                        "definition": picked(c.definitions, lang),
                         "broader": [_link(scheme, b, lang, asked) for b in found.parents(c)],
                         "narrower": [_link(scheme, n, lang, asked)
                                      for n in found.sorted(found.children(c), lang)],

@@ -27,12 +27,19 @@ def language(request: Request) -> str:
 
 def pick(texts: dict[str, str] | None, lang: str) -> str | None:
     """The text in ``lang``, else Romanian, English, untagged, or any."""
+    return picked(texts, lang)[0]
+
+
+def picked(texts: dict[str, str] | None, lang: str) -> tuple[str | None, str]:
+    """The text :func:`pick` chooses and its language tag ("" when untagged), so that a page
+    can mark a text shown in another language than its own (``lang`` on the element)."""
     if not texts:
-        return None
+        return None, ""
     for tag in (lang, "ro", "en", ""):
         if texts.get(tag):
-            return texts[tag]
-    return next(iter(texts.values()))
+            return texts[tag], tag
+    tag, text = next(iter(texts.items()))
+    return text, tag
 
 
 @cache
