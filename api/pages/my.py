@@ -1,9 +1,10 @@
 """The institution's pages: ``/my`` (its passports in every state, with why a submission came
 back), ``/my/services/{code}/history`` (versions and transitions: who, when, why) and
 ``/my/services/{code}/diff?from=N&to=M``. Only the signed-in person's institution's passports
-(and, for reviewers and admins, any passport's history): another institution's drafts are never
-shown (403). The editor (``/my/services/new``, ``/my/services/{code}/edit``) lives elsewhere;
-these pages link to it."""
+(and, for reviewers and admins, any passport's history): another institution's passports are
+answered as absent (404, as for no passport), so its drafts are never shown nor told to exist.
+The editor (``/my/services/new``, ``/my/services/{code}/edit``) lives elsewhere; these pages
+link to it."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from api.pages.desk_words import error_page, page, ui
 from api.pages.diff_view import rows
 from api.pages.labels import language
 from api.pages.session import PagePrincipalDep, SessionPrincipal
-from catalog.errors import CatalogError, Forbidden
+from catalog.errors import CatalogError, NotFound
+from catalog.messages import Localized
 from catalog.workflow.desk import Desk, moves
 from catalog.workflow.publishing import Publishing
 
@@ -36,11 +38,13 @@ async def my_passports(request: Request, who: PagePrincipalDep) -> HTMLResponse:
 
 def _owned_versions(request: Request, who: SessionPrincipal, code: str) -> list[Any]:
     """The versions of ``code`` when ``who`` may read its drafts (its institution, reviewers),
-    else Forbidden: these pages never show another institution's drafts."""
-    authority = Publishing(catalog_of(request)).state(code).authority  # NotFound: no such
-    if not who.principal.can_read_drafts(authority):
-        raise Forbidden.of("history.drafts_forbidden_passport", field="code", value=code,
-                           institution=who.principal.institution, code=code)
+    else NotFound, the answer for no such passport: these pages never show another
+    institution's drafts, nor that they exist."""
+    pub = Publishing(catalog_of(request))
+    authority = pub.state(code).authority  # NotFound: no such
+    if not who.principal.can_read_drafts(authority):  # as if there were none (as the editor)
+        raise NotFound.of("record.no_such", field="code", value=code,
+                          kind=Localized(pub.kind.labels))
     return history_of(request).versions(code, who.principal)
 
 

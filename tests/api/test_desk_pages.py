@@ -58,8 +58,15 @@ def test_my_lists_only_the_institutions_own_passports(desk: tuple[Hub, Who]) -> 
     assert "ASP-9801" in codes
     assert not any(c.startswith("CNAS-") for c in codes)
     assert "Ciornă CNAS secretă" not in page
-    assert hub.client.get("/my/services/CNAS-9802/history").status_code == 403
-    assert hub.client.get("/my/services/CNAS-9801/diff?from=1&to=1").status_code == 403
+    # another institution's passport, a draft or published, is as absent as none
+    absent = hub.client.get("/my/services/CNAS-9899/history?lang=en")
+    assert absent.status_code == 404
+    for path in ("/my/services/CNAS-9802/history", "/my/services/CNAS-9801/diff?from=1&to=1"):
+        r = hub.client.get(path.replace("?", "?lang=en&") if "?" in path else path + "?lang=en")
+        assert r.status_code == 404, path
+        code = path.split("/")[3]
+        assert r.text.replace(code, "CODE").split("<main")[1] == \
+            absent.text.replace("CNAS-9899", "CODE").split("<main")[1], path
     _session(hub, "CNAS")
     page = hub.client.get("/my?lang=ro").text
     assert "Ciornă CNAS secretă" in page
