@@ -1,10 +1,10 @@
 """The reviewers' desk (role reviewer or admin): ``/review``, the queue of submitted passports;
-``/review/services/{code}``, one submission: what changed against the published version, the
-consistency findings it would add or resolve if published (what-if, catalog/checks), and two
-plain forms that work without scripts: publish, or send back to the institution with a reason
-(the workflow's reject; the reason is kept in the history and shown on /my). Each form carries
-the session's CSRF token and the version's ETag, so a submission changed meanwhile is not
-published unseen (412)."""
+``/review/services/{code}``, one submission: what changed against the published version (for a
+first version, every field it brings), the consistency findings it would add or resolve if
+published (what-if, catalog/checks), and two plain forms that work without scripts: publish, or
+send back to the institution with a reason (the workflow's reject; the reason is kept in the
+history and shown on /my). Each form carries the session's CSRF token and the version's ETag,
+so a submission changed meanwhile is not published unseen (412)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ from catalog import rdfio
 from catalog.core import Catalog
 from catalog.errors import CatalogError, InvalidInput
 from catalog.records import RecordDraft
+from catalog.records.diff import PASSPORT_FORM, RecordDiff, diff_records, nothing_of
+from catalog.records.rdfdelta import rdf_delta
 from catalog.workflow.access import require_review
 from catalog.workflow.desk import Desk, moves
 from catalog.workflow.publishing import Publishing
@@ -69,12 +71,14 @@ def _submission(request: Request, who: SessionPrincipal, code: str, lang: str
     hist = history_of(request)
     latest = hist.read(code, who.principal, version=state.number)
     published = state.published_version
-    diff_rows = None
-    summary = None
-    if published and published != state.number:
+    if published:
         result = hist.diff(code, who.principal, published, state.number)
-        diff_rows = rows(result, lang, catalog.label)
-        summary = result.summary.get(lang) or result.summary["en"]
+    else:  # a first version: all it brings, against nothing
+        brought = diff_records(PASSPORT_FORM, nothing_of(PASSPORT_FORM),
+                               latest.passport().model_dump(mode="json"), label=catalog.label)
+        result = RecordDiff(0, state.number, brought, rdf_delta("", latest.content))
+    diff_rows = rows(result, lang, catalog.label)
+    summary = result.summary.get(lang) or result.summary["en"]
     draft = RecordDraft(latest.iri, "service", rdfio.parse_canonical(latest.content))
     title = pick(latest.passport().title, lang) or code
     sent = next((m for m in reversed(moves(catalog, latest.iri))

@@ -240,6 +240,14 @@ def diff_records(form: Form, olds: dict[str, Any], news: dict[str, Any], *, labe
     return out
 
 
+def nothing_of(form: Form) -> dict[str, Any]:
+    """A record of ``form``'s kind with every field empty: what a first version is compared
+    with (each of its fields then reads as added)."""
+    empty: dict[str, Any] = {"scalar": None, "list": []}
+    return {name: [] if name in form.parts else empty.get(form.top[name][1], {})
+            for name in form.order}
+
+
 class _Show:
     """How values read, with the labels of referenced resources looked up once each."""
 

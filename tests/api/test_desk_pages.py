@@ -1,6 +1,7 @@
 """The institutions' pages in process: /my lists only the institution's own passports, the
 desk's forms refuse what a reviewer got wrong with a page that says why (no reason, a stale
-version, a reason too long) and change nothing, and a diff's rows are named in each language."""
+version, a reason too long) and change nothing, a first version shows every field it brings,
+and a diff's rows are named in each language."""
 
 from __future__ import annotations
 
@@ -122,6 +123,20 @@ def test_the_desk_shows_the_submission_against_the_published_version(
     assert "Title (ro)" in page
     assert "Titlu nou" in page
     assert 'name="etag"' in page
+
+
+def test_a_first_version_shows_every_field_it_brings(desk: tuple[Hub, Who]) -> None:
+    hub, who = desk
+    etag = hub.create(passport("ASP-9802", "Serviciu cu totul nou"), who.asp).headers["etag"]
+    assert hub.move("ASP-9802", "submit", who.asp, etag).status_code == 200
+    _session(hub, "AGE", "reviewer")
+    page = hub.client.get("/review/services/ASP-9802?lang=en").text
+    assert "A first version: nothing is published yet." in page
+    added = re.findall(r'desk-change-added">\s*<strong>([^<]+)</strong>', page)
+    assert {"Code", "Title (ro)", "Competent authority"} <= set(added)
+    assert "Serviciu cu totul nou" in page
+    assert "desk-change-changed" not in page
+    assert "desk-change-removed" not in page
 
 
 @pytest.mark.parametrize(("path", "lang", "name"), [
