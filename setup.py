@@ -15,7 +15,7 @@ DATA = {"catalog._shipped.shapes": "shapes", "catalog._shipped.vocabularies": "v
 PACKAGE_DATA = {
     "catalog": ["queries/*.rq", "checks/rules/*.rq", "contexts/*.jsonld", "ledger/migrations/*.mako",
                 "ledger/migrations/*.py", "ledger/migrations/versions/*.py"],
-    "api": ["pages/templates/*.html", "pages/static/*", "pages/static/lib/*",
+    "api": ["pages/templates/*.html", "pages/examples/*.rq", "pages/static/*", "pages/static/lib/*",
             "pages/static/lib/images/*", "soap/*.wsdl"],
     "adapters": ["definitions/xroad/*", "mapping/*.json", "examples/*.yaml",
                  "examples/*/*"],
