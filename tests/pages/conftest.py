@@ -42,6 +42,20 @@ def watched() -> Watched:
 
 
 @pytest.fixture
+def no_script_page(browser: Browser) -> Iterator[tuple[Page, Watched]]:
+    """A phone-sized page reading Romanian, with JavaScript turned off, and what went wrong on
+    it."""
+    ctx = browser.new_context(java_script_enabled=False, locale="ro-MD",
+                              viewport={"width": 390, "height": 844})
+    ctx.set_default_timeout(15_000)
+    watched = Watched()
+    try:
+        yield watched.attach(ctx.new_page()), watched
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
 def page(context: BrowserContext, watched: Watched) -> Page:
     """A page whose script errors, console errors and failed requests land in ``watched``."""
     return watched.attach(context.new_page())

@@ -6,10 +6,8 @@ scripts off the page is the list of the places and their services."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.pages.browsing import Watched, axe_findings
 from tests.servers import Served
@@ -17,18 +15,6 @@ from tests.servers import Served
 SERVICE = "Preschimbarea permisului de conducere"  # ASP-0002: 17 village halls, 5 consulates
 PLACE = "Primăria satului Bravicea, raionul Călărași"  # its first one-stop shop, by name
 LONDON = "Embassy of the Republic of Moldova to the United Kingdom, consular section"
-
-
-@pytest.fixture
-def no_script_page(browser: Browser) -> Iterator[tuple[Page, Watched]]:
-    ctx = browser.new_context(java_script_enabled=False, locale="ro-MD",
-                              viewport={"width": 390, "height": 844})
-    ctx.set_default_timeout(15_000)
-    watched = Watched()
-    try:
-        yield watched.attach(ctx.new_page()), watched
-    finally:
-        ctx.close()
 
 
 def _follow_the_first_one_stop_shop(page: Page, url: str) -> None:

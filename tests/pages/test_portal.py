@@ -7,10 +7,9 @@ refused by the Content-Security-Policy."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from api.pages.portal_text import _UI as PORTAL_WORDS
 from api.pages.routes import _UI as PAGE_WORDS
@@ -29,19 +28,6 @@ PAGES = [("/", "life_events"), ("/search?q=pensie", "results"),
          ("/authorities/ANOFM", "authority"), ("/map", "map"),
          ("/id/service/ASP-0002", None)]
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-@pytest.fixture
-def no_script_page(browser: Browser) -> Iterator[tuple[Page, Watched]]:
-    """A phone-sized page reading Romanian, with JavaScript turned off."""
-    ctx = browser.new_context(java_script_enabled=False, locale="ro-MD",
-                              viewport={"width": 390, "height": 844})
-    ctx.set_default_timeout(15_000)
-    watched = Watched()
-    try:
-        yield watched.attach(ctx.new_page()), watched
-    finally:
-        ctx.close()
 
 
 def _opens_the_unemployment_service(page: Page) -> None:
