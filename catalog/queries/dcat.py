@@ -51,7 +51,8 @@ _DUMPS = {"nquads": ("application/n-quads", "RDF_N_QUADS"),
           "turtle": ("text/turtle", "RDF_TURTLE")}
 _STANDARDS = {"sparql": "https://www.w3.org/TR/sparql11-protocol/",
               "graph-store": "https://www.w3.org/TR/sparql11-http-rdf-update/",
-              "rest": "https://spec.openapis.org/oas/v3.1.0"}
+              "rest": "https://spec.openapis.org/oas/v3.1.0",
+              "soap": "https://www.w3.org/TR/2001/NOTE-wsdl-20010315"}
 _CATALOG_TEXTS = {
     "title": {"ro": "semcat: catalogul național semantic și al serviciilor publice",
               "en": "semcat: the national semantic catalogue of public services",
@@ -87,6 +88,10 @@ _SERVICES = {
                     "graph-store", "sparql"),
     "rest": ({"ro": "API REST", "en": "REST API", "ru": "REST API"}, "api/v1",
              "openapi.json"),
+    "soap": ({"ro": "Serviciu SOAP al nomenclatorului (pentru registre și sisteme vechi)",
+              "en": "SOAP service of the nomenclature (for registries and legacy systems)",
+              "ru": "SOAP-сервис номенклатуры (для регистров и старых систем)"},
+             "soap/nomenclature", "soap/nomenclature?wsdl"),
 }
 
 
@@ -219,6 +224,7 @@ def describe_catalogue(base: str, kinds: Kinds, ledger: Ledger, publisher: Agent
     store."""
     b = _Builder(base, publisher, _when(ledger.last_change_at()))
     sparql, store, rest = b.service("sparql"), b.service("graph-store"), b.service("rest")
+    soap = b.service("soap")
     whole = base + "catalog/dataset/all"
     b.dataset(whole, _ALL, _ALL_TEXT)
     for fmt, (media, file_type) in _DUMPS.items():
@@ -244,6 +250,8 @@ def describe_catalogue(base: str, kinds: Kinds, ledger: Ledger, publisher: Agent
             b.distribution(iri, f"{iri}/graph-store", store, "text/turtle", "RDF_TURTLE",
                            service=store)
         b.g.add(rest if kind.path in listed else store, DCAT + "servesDataset", iri)
+        if kind.name == "service":  # the nomenclature, read over SOAP too
+            b.g.add(soap, DCAT + "servesDataset", iri)
     for iri, content in sorted(ledger.published(kinds=["codelist"]).items()):
         title = _title(iri, content)
         versions = ledger.versions(iri)

@@ -94,7 +94,11 @@ def test_it_lists_the_datasets_services_and_a_record_for_each(hub: Hub) -> None:
                         | {BASE + "catalog/dataset/codelist/" + c.removeprefix(BASE + "codelist/")
                            for c in codelists})
     services = subjects(found, DCAT + "DataService")
-    assert services == {BASE + "sparql", BASE + "graph-store", BASE + "api/v1"}
+    assert services == {BASE + "sparql", BASE + "graph-store", BASE + "api/v1",
+                        BASE + "soap/nomenclature"}
+    served_by_soap = {t.object.value for t in found if t.subject.value == BASE +
+                      "soap/nomenclature" and t.predicate.value == DCAT + "servesDataset"}
+    assert served_by_soap == {BASE + "catalog/dataset/service"}  # the nomenclature
     topics = {t.object.value for t in found if t.predicate.value == "http://xmlns.com/foaf/0.1/"
               "primaryTopic"}
     assert topics == datasets | services
