@@ -1,8 +1,9 @@
 """The accessibility sweep: every page type of tests/pages/catalogue.py, in Romanian, Russian and
 English, on a phone-sized window: axe-core finds nothing serious or critical, the page says its
-language, and a person with only a keyboard reaches every link and control with Tab, in the
-document's order, each on screen and outlined, starting with the skip link (which jumps to the
-main content) and leaving the page after the last one (no trap)."""
+language and is no wider than the phone, the skip link comes first and jumps to the main
+content; and (in Romanian) a person with only a keyboard reaches every link and control with
+Tab, in the document's order, each on screen and outlined, leaving the page after the last one
+(no trap). One hub and one tab per role serve the whole module."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from tests.pages.keyboard import focused, stops, tab_through
 
 pytestmark = pytest.mark.browser
 CASES = [pytest.param(p, lang, id=f"{p.name}-{lang}") for p in PAGES for lang in LANGUAGES]
+#: the full walk with Tab, in Romanian only: the controls and their order are the same in every
+#: language (the texts differ, which axe, the skip link and the phone width check in all three)
+WALKS = [pytest.param(p, LANGUAGES[0], id=f"{p.name}-{LANGUAGES[0]}") for p in PAGES]
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +67,16 @@ def tabs(browser: Browser, hub: Hub) -> Iterator[Tabs]:
         opened.close()
 
 
-def _open(tabs: Tabs, p: PageType, lang: str, *, settled: bool = False) -> Page:
-    """``p`` in ``lang``, loaded (``settled``: and its scripts' requests answered, e.g. Swagger
-    UI's /openapi.json); what the tab still had in flight is dropped first, not counted."""
+def _open(tabs: Tabs, p: PageType, lang: str) -> Page:
+    """``p`` in ``lang``, loaded, and when it has scripts, settled: what they fetch answered
+    (Swagger UI's /openapi.json) and what they build built (the SPARQL editor), as a person
+    finds it a moment later. What the tab still had in flight is dropped first, not counted."""
     page = tabs.for_(p)
     page.goto("about:blank")
     tabs.watched.errors.clear()
-    answer = page.goto(p.url(tabs.hub.url, lang), wait_until="networkidle" if settled else "load")
+    answer = page.goto(p.url(tabs.hub.url, lang), wait_until="load")
+    if page.locator("script[src]").count():
+        page.wait_for_load_state("networkidle")
     assert answer is not None
     assert answer.status == p.status, p.url(tabs.hub.url, lang)
     if p.status >= 400:  # the browser's console reports the page's own status, once
@@ -81,7 +88,7 @@ def _open(tabs: Tabs, p: PageType, lang: str, *, settled: bool = False) -> Page:
 @pytest.mark.parametrize(("p", "lang"), CASES)
 def test_axe_finds_nothing_serious_and_the_page_says_its_language(
         tabs: Tabs, p: PageType, lang: str) -> None:
-    page = _open(tabs, p, lang, settled=True)
+    page = _open(tabs, p, lang)
     assert page.get_attribute("html", "lang") == lang
     assert axe_findings(page) == []
     # on a phone, nothing wider than the screen (no sideways scrolling)
@@ -89,7 +96,7 @@ def test_axe_finds_nothing_serious_and_the_page_says_its_language(
     assert tabs.watched.errors == []
 
 
-@pytest.mark.parametrize(("p", "lang"), CASES)
+@pytest.mark.parametrize(("p", "lang"), WALKS)
 def test_tab_reaches_every_control_in_order_on_screen_and_outlined(
         tabs: Tabs, p: PageType, lang: str) -> None:
     page = _open(tabs, p, lang)
