@@ -39,7 +39,7 @@ def _owned_versions(request: Request, who: SessionPrincipal, code: str) -> list[
     else Forbidden: these pages never show another institution's drafts."""
     authority = Publishing(catalog_of(request)).state(code).authority  # NotFound: no such
     if not who.principal.can_read_drafts(authority):
-        raise Forbidden.of("history.drafts_forbidden_passport", field="code", value=code,
+        raise Forbidden.of("session.desk_foreign", field="code", value=code,
                            institution=who.principal.institution, code=code)
     return history_of(request).versions(code, who.principal)
 

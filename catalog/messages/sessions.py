@@ -28,4 +28,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the reason is {value} characters long; at most {limit} are kept",
         "ro": "motivul are {value} caractere; se păstrează cel mult {limit}",
         "ru": "причина длиной {value} символов; допускается не более {limit}"},
+    "session.desk_foreign": {
+        "en": "{institution} sees the versions of its own passports only; {code} is another "
+              "institution's",
+        "ro": "{institution} vede doar versiunile pașapoartelor proprii; {code} aparține altei "
+              "instituții",
+        "ru": "{institution} видит версии только своих паспортов; {code} принадлежит другому "
+              "учреждению"},
 }
