@@ -3,9 +3,10 @@ a phone (390x844) and a desktop (1280x900) window, into docs/screens/, with a RE
 
     python -m tools.screens [--only NAME,NAME] [--out docs/screens]     (make screens)
 
-It starts `semcat serve` with the demo data on a free loopback port (a fresh data folder),
-signs in through /login with a token made by `semcat token create` where a page type needs a
-role, and photographs each page whole, cut at ``MAX_HEIGHT`` pixels to keep the files small.
+It starts `semcat serve` with the demo data on a free loopback port (a fresh data folder,
+prepared as tests/pages/catalogue.py says: a change awaiting review), signs in through /login
+with a token made by `semcat token create` where a page type needs a role, and photographs
+each page whole, cut at ``MAX_HEIGHT`` pixels to keep the files small.
 ``--only`` retakes some page types and keeps the other files; the README always lists every
 page type of the registry (tests/pages/test_screens.py checks it against the files).
 """
@@ -20,12 +21,14 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from tests.pages.browsing import CHROMIUM_ARGS
-from tests.pages.catalogue import LANGUAGES, PAGES, PageType, make_token, sign_in
-from tests.servers import Served, free_port, semcat_serving
+from tests.pages.catalogue import LANGUAGES, PAGES, PageType, prepare
+from tests.pages.institutions import Hub, institutions_hub, sign_in
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screens"
 CHROMIUM = "/usr/bin/chromium"  # Debian's package `chromium`
+#: the IRIs of `make run` (the same in every picture, whatever port serves them)
+BASE_URI = "http://127.0.0.1:8000/"
 #: the windows: name -> (width, height)
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
 #: where a full-page picture is cut, by window (a long list need not be photographed whole)
@@ -71,21 +74,20 @@ def _shrink(png: Path) -> None:
     small.save(png, "PNG", optimize=True)
 
 
-def _context(browser: Browser, hub: Served, data: Path, p: PageType, size: str
-             ) -> BrowserContext:
+def _context(browser: Browser, hub: Hub, p: PageType, size: str) -> BrowserContext:
     width, height = SIZES[size]
     ctx = browser.new_context(viewport={"width": width, "height": height}, locale="ro-MD",
                               device_scale_factor=1)
     ctx.set_default_timeout(30_000)
     if p.role:
-        sign_in(ctx.new_page(), hub.url, make_token(data, p.institution, p.role))
+        sign_in(ctx.new_page(), f"{hub.url}/login", hub.token(p.institution, p.role))
     return ctx
 
 
-def shoot(browser: Browser, hub: Served, data: Path, pages: list[PageType], out: Path) -> None:
+def shoot(browser: Browser, hub: Hub, pages: list[PageType], out: Path) -> None:
     for p in pages:
         for size in SIZES:
-            ctx = _context(browser, hub, data, p, size)
+            ctx = _context(browser, hub, p, size)
             try:
                 tab = ctx.new_page()
                 for lang in LANGUAGES:
@@ -116,19 +118,14 @@ def main() -> None:
                          f"(tests/pages/catalogue.py names {', '.join(p.name for p in PAGES)})")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="semcat-screens-") as tmp:
-        port = free_port()
-        data = Path(tmp) / "data"
-        # the IRIs of `make run` (the same in every picture, whatever port serves them)
-        env = {"SEMCAT_DATA_DIR": str(data), "SEMCAT_LOAD_DEMO": "true",
-               "SEMCAT_BASE_URI": "http://127.0.0.1:8000/"}
-        with semcat_serving(Path(tmp) / "serve.log", env, port=port) as hub, \
-                sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                shoot(browser, hub, data, [p for p in PAGES if p.name in wanted], out)
-            finally:
-                browser.close()
+    with tempfile.TemporaryDirectory(prefix="semcat-screens-") as tmp, \
+            institutions_hub(Path(tmp), base_uri=BASE_URI) as hub, sync_playwright() as pw:
+        prepare(hub)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            shoot(browser, hub, [p for p in PAGES if p.name in wanted], out)
+        finally:
+            browser.close()
     (out / "README.md").write_text(readme(), "utf-8")
     print(f"{out / 'README.md'}: {len(PAGES)} page types")
 

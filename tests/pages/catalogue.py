@@ -2,26 +2,25 @@
 (tests/pages/test_accessibility.py), the screenshots (`make screens`, tools/screens.py) and the
 page benchmark (bench/pages.py) all walk it. A new page is one line in ``PAGES``.
 
-A page type names one page of the demo hub (`semcat serve` with SEMCAT_LOAD_DEMO=true) that
-stands for all the pages of its template: its path (or a function of the hub's base URL giving
-the path), the HTTP status it answers with, and whether a person must be signed in to see it
-(the role of their token, ``None`` for everyone). Signing in goes through ``/login``: the
-person pastes an API token made with `semcat token create`.
+A page type names one page of the demo hub (`semcat serve` with SEMCAT_LOAD_DEMO=true, after
+``prepare``: one change of ASP-0003 awaiting review) that stands for all the pages of its
+template: its path, the HTTP status it answers with, and whether a person must be signed in to
+see it (the role of their token, ``None`` for everyone). Signing in goes through ``/login`` as
+in tests/pages/institutions.py: the person pastes an API token made with `semcat token create`.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from playwright.sync_api import Page
+from tests.pages.institutions import Hub
 
 #: the languages every page is checked and photographed in (Romanian first: the default)
 LANGUAGES = ("ro", "ru", "en")
+#: the passport whose change awaits review on a prepared hub (its history has two versions)
+CHANGED = "ASP-0003"
+#: the institution of the reviewers (the e-Government Agency of the demo data)
+REVIEWERS = "AGE"
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class PageType:
     """One type of page: ``name`` is its file name in docs/screens/ (``{name}-{lang}-...``)."""
 
     name: str
-    path: str | Callable[[str], str]
+    path: str
     what: str
     status: int = 200
     #: the role of the token a person signs in with (publisher, reviewer, admin); None: anyone
@@ -39,8 +38,7 @@ class PageType:
 
     def url(self, hub: str, lang: str) -> str:
         """The page's address on the hub at base URL ``hub``, in ``lang``."""
-        path = self.path(hub) if callable(self.path) else self.path
-        return f"{hub}{path}{'&' if '?' in path else '?'}lang={lang}"
+        return f"{hub}{self.path}{'&' if '?' in self.path else '?'}lang={lang}"
 
 
 PAGES: list[PageType] = [
@@ -60,17 +58,36 @@ PAGES: list[PageType] = [
              "(codelist_concept.html)"),
     # the SPARQL form (api/routes/sparql.py, sparql.html)
     PageType("sparql", "/sparql", "the SPARQL query form (sparql.html)"),
-    # Pages being built on other branches; one line each once they are merged, e.g.:
-    # PageType("home", "/", "the portal's home page"),
-    # PageType("search", "/search?q=somaj", "search results"),
-    # PageType("map", "/map", "the map of one-stop shops"),
-    # PageType("life-event", "/life-events/birth", "a life event's services"),
-    # PageType("authority", "/authorities/ASP", "an authority's services"),
-    # PageType("legal", "/legal", "the legal report"),
-    # PageType("login", "/login", "signing in"),
-    # PageType("my", "/my", "an institution's services", role="publisher"),
-    # PageType("review", "/review", "the reviewers' desk", role="reviewer"),
-    # PageType("editor", "/my/services/ASP-0001/edit", "the passport editor", role="publisher"),
+    # the portal (api/pages/portal.py, map_page.py)
+    PageType("home", "/", "the portal's home page (home.html)"),
+    PageType("search", "/search?q=somaj", "search results (search.html)"),
+    PageType("life-event", "/life-events/unemployment", "a life event's services "
+             "(services.html)"),
+    PageType("business-event", "/business-events/start", "a business event's services "
+             "(services.html)"),
+    PageType("authority", "/authorities/ANOFM", "an authority's services (services.html)"),
+    PageType("map", "/map", "the map of the one-stop shops (map.html)"),
+    # for integrators (api/pages/legal.py, docs.py, assets.py)
+    PageType("legal", "/legal", "the legal report (legal.html)"),
+    PageType("docs", "/docs", "the API documentation, Swagger UI (docs.html)"),
+    PageType("asset", "/id/asset/asp-rsp-person-wsdl", "a semantic asset (asset.html)"),
+    PageType("data-service", "/id/data-service/ASP-rsp-person", "a data service "
+             "(dataservice.html)"),
+    # the institutions' pages (api/pages/login.py, my.py, editor.py, review.py)
+    PageType("login", "/login", "signing in (login.html)"),
+    PageType("my", "/my", "an institution's services (my.html)", role="publisher"),
+    PageType("history", f"/my/services/{CHANGED}/history", "a passport's versions "
+             "(history.html)", role="publisher"),
+    PageType("diff", f"/my/services/{CHANGED}/diff?from=1&to=2", "what changed between two "
+             "versions (diff.html)", role="publisher"),
+    PageType("editor-new", "/my/services/new", "the passport editor, a new service "
+             "(editor.html)", role="publisher"),
+    PageType("editor", "/my/services/ASP-0001/edit", "the passport editor (editor.html)",
+             role="publisher"),
+    PageType("review", "/review", "the reviewers' desk (review.html)", role="reviewer",
+             institution=REVIEWERS),
+    PageType("review-item", f"/review/services/{CHANGED}", "a change awaiting review "
+             "(review_item.html)", role="reviewer", institution=REVIEWERS),
 ]
 
 
@@ -78,20 +95,7 @@ def page_type(name: str) -> PageType:
     return next(p for p in PAGES if p.name == name)
 
 
-def make_token(data_dir: Path, institution: str, role: str) -> str:
-    """A new API token of ``institution`` with ``role``, made with `semcat token create` on the
-    hub's data folder (the secret, printed once)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SEMCAT_")}
-    semcat = Path(sys.executable).parent / "semcat"
-    done = subprocess.run([str(semcat), "token", "create", "--institution", institution,
-                           "--role", role], env=env | {"SEMCAT_DATA_DIR": str(data_dir)},
-                          capture_output=True, text=True, check=True, timeout=120)
-    return done.stdout.strip().splitlines()[-1]
-
-
-def sign_in(page: Page, hub: str, token: str) -> None:
-    """Sign ``page``'s browser context in as a person does: the token pasted into /login."""
-    page.goto(f"{hub}/login")
-    page.fill("input[name=token]", token)
-    with page.expect_navigation():
-        page.click("form[action^='/login'] button[type=submit]")
+def prepare(hub: Hub) -> None:
+    """What the pages of the desk need on a fresh demo hub: a change of ``CHANGED`` by its
+    institution, submitted for review."""
+    hub.submit_change(hub.token("ASP"), CHANGED, "Titlu propus, în așteptarea verificării")

@@ -15,25 +15,29 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page
 
-from tests.servers import Served, free_port, semcat_serving
+from tests.servers import free_port, semcat_serving
 
 SEMCAT = Path(sys.executable).parent / "semcat"
 
 
+def token_cli(env: dict[str, str], *args: str) -> str:
+    """`semcat token ARGS` on the hub whose settings are ``env`` (its SEMCAT_DATA_DIR), as an
+    operator runs it; what it prints."""
+    full = {k: v for k, v in os.environ.items() if not k.startswith("SEMCAT_")} | env
+    done = subprocess.run([str(SEMCAT), "token", *args], env=full, capture_output=True,
+                          text=True, timeout=120, check=True)
+    return done.stdout.strip()
+
+
 @dataclass
 class Hub:
-    served: Served
+    """A running hub: its base URL and the settings it was started with (``env``)."""
+
+    url: str
     env: dict[str, str]
 
-    @property
-    def url(self) -> str:
-        return self.served.url
-
     def _cli(self, *args: str) -> str:
-        full = {k: v for k, v in os.environ.items() if not k.startswith("SEMCAT_")} | self.env
-        done = subprocess.run([str(SEMCAT), "token", *args], env=full, capture_output=True,
-                              text=True, timeout=120, check=True)
-        return done.stdout.strip()
+        return token_cli(self.env, *args)
 
     def token(self, institution: str, role: str = "publisher") -> str:
         """A new token, as `semcat token create` prints it."""
@@ -65,13 +69,15 @@ class Hub:
 
 
 @contextmanager
-def institutions_hub(folder: Path) -> Iterator[Hub]:
-    """`semcat serve` with the demo data, its data folder at hand."""
+def institutions_hub(folder: Path, base_uri: str | None = None) -> Iterator[Hub]:
+    """`semcat serve` with the demo data, its data folder at hand; the records' IRIs start
+    with ``base_uri`` (default: the hub's own address)."""
     port = free_port()
     env = {"SEMCAT_DATA_DIR": str(folder / "data"), "SEMCAT_LOAD_DEMO": "true",
-           "SEMCAT_BASE_URI": f"http://127.0.0.1:{port}/", "SEMCAT_QUERY_WORKERS": "1"}
+           "SEMCAT_BASE_URI": base_uri or f"http://127.0.0.1:{port}/",
+           "SEMCAT_QUERY_WORKERS": "1"}
     with semcat_serving(folder / "serve.log", env, port=port) as served:
-        yield Hub(served, env)
+        yield Hub(served.url, env)
 
 
 def sign_in(page: Page, url: str, secret: str) -> None:

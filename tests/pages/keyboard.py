@@ -18,7 +18,9 @@ _STOPS = """() => {
     + '[tabindex], [contenteditable=""], [contenteditable="true"]';
   const seen = new Set();
   const stops = [...document.querySelectorAll(sel)].filter(el => {
-    if (el.disabled || el.tabIndex < 0 || el.type === 'hidden') return false;
+    if (el.disabled || el.type === 'hidden') return false;
+    // an editing host (the SPARQL editor's text) is a stop though its tabIndex reads -1
+    if (el.tabIndex < 0 && (el.hasAttribute('tabindex') || !el.isContentEditable)) return false;
     if (el.closest('[inert]') || !el.getClientRects().length) return false;
     const s = getComputedStyle(el);
     if (s.visibility === 'hidden' || s.display === 'none') return false;
@@ -46,7 +48,16 @@ _FOCUSED = """() => {
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
   const r = el.getBoundingClientRect();
-  const s = getComputedStyle(el);
+  // an editing host (the SPARQL editor's text) is outlined by its editor's frame
+  const drawn = e => getComputedStyle(e).outlineStyle !== 'none'
+    && parseFloat(getComputedStyle(e).outlineWidth) >= 2;
+  let ring = el;
+  if (el.isContentEditable) {
+    for (let up = el; up && up !== document.body; up = up.parentElement) {
+      if (drawn(up)) { ring = up; break; }
+    }
+  }
+  const s = getComputedStyle(ring);
   return {
     stop: el.__tabStop === undefined ? -1 : el.__tabStop,
     name: el.tagName.toLowerCase() + (el.id ? '#' + el.id : ''),

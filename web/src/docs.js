@@ -9,3 +9,11 @@ window.SwaggerUIBundle({
   presets: [window.SwaggerUIBundle.presets.apis],
   layout: "BaseLayout",
 });
+
+// Swagger UI resets the address's fragment when it changes (its deep links), which undid the
+// skip link's jump to the main content; the skip link makes the jump itself here.
+document.querySelector("a.skip[href='#main']")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  history.pushState(null, "", "#main");
+  document.getElementById("main")?.focus();
+});
