@@ -1,6 +1,8 @@
 """``/legal``: the consistency report for legal teams. The findings of the rules
 (:mod:`catalog.checks`) over the published catalogue, filtered by rule, institution and severity
-(a plain GET form), each linked to the record concerned and with the rule's legal source; the
+(a plain GET form), each linked to the record concerned and with the rule's legal source, a
+page of :data:`PAGE_SIZE` at a time (``?page=``, previous and next links keep the filters) under
+the counts by rule and severity of the whole filtered run; the
 trend of findings from the recorded runs (``semcat check --record``) as a table and a bar chart
 drawn here in SVG (no script)."""
 
@@ -27,6 +29,8 @@ from catalog.errors import InvalidInput
 router = APIRouter()
 #: the runs the trend shows (the latest)
 TREND_RUNS = 30
+#: the findings one page shows
+PAGE_SIZE = 100
 _CHART = {"width": 600, "height": 160, "top": 10, "bottom": 20}
 
 _UI: dict[str, dict[str, str]] = {
@@ -71,6 +75,13 @@ _UI: dict[str, dict[str, str]] = {
     "violation": {"ro": "încălcare", "en": "violation", "ru": "нарушение"},
     "warning": {"ro": "avertisment", "en": "warning", "ru": "предупреждение"},
     "info": {"ro": "informare", "en": "information", "ru": "информация"},
+    "pages": {"ro": "Paginile constatărilor", "en": "Pages of findings",
+              "ru": "Страницы замечаний"},
+    "shown": {"ro": "Constatările", "en": "Findings", "ru": "Замечания"},
+    "of": {"ro": "din", "en": "of", "ru": "из"},
+    "page": {"ro": "Pagina", "en": "Page", "ru": "Страница"},
+    "previous": {"ro": "Pagina anterioară", "en": "Previous page", "ru": "Предыдущая страница"},
+    "next": {"ro": "Pagina următoare", "en": "Next page", "ru": "Следующая страница"},
 }
 
 
@@ -123,7 +134,23 @@ def _href(iri: str, base: str, lang: str) -> str | None:
     return gates.safe_link(iri)
 
 
-def _page(catalog: Catalog, lang: str, asked: Filters) -> str:
+def _pager(total: int, asked: int, filters: Filters, lang: str) -> dict[str, Any]:
+    """Which findings the page shows (a page past the last shows the last), and the links to
+    the pages around it with the same filters."""
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(asked, pages)
+
+    def href(n: int) -> str:
+        return f"/legal?{filters.query(page=str(n))}&lang={lang}"
+
+    start = (number - 1) * PAGE_SIZE
+    return {"page": number, "pages": pages, "total": total, "start": start,
+            "first": start + 1 if total else 0, "last": min(start + PAGE_SIZE, total),
+            "previous": href(number - 1) if number > 1 else None,
+            "next": href(number + 1) if number < pages else None}
+
+
+def _page(catalog: Catalog, lang: str, asked: Filters, page: int = 1) -> str:
     ui = {k: v.get(lang, v["ro"]) for k, v in _UI.items()}
     checks = catalog.checks()
     orgs = checks.institutions()  # organisation IRI -> institution code
@@ -133,8 +160,11 @@ def _page(catalog: Catalog, lang: str, asked: Filters) -> str:
         _checked(asked.institution, codes, "institution", "checks.unknown_institution"),
         _checked(asked.severity, list(SEVERITIES), "severity", "checks.unknown_severity"))
     today = date.today()
-    run: CheckRun = checks.run(today, institution=filters.institution,
-                               only=[filters.rule] if filters.rule else None)
+    # one run of the rules a day and projection state, filtered here (not a run a request)
+    run: CheckRun = checks.latest(today).only(rule=filters.rule,
+                                              institution=filters.institution,
+                                              severity=filters.severity)
+    pager = _pager(len(run.findings), page, filters, lang)
     base = catalog.settings.base_uri
     rules = {r.id: r for r in RULES}
 
@@ -148,7 +178,7 @@ def _page(catalog: Catalog, lang: str, asked: Filters) -> str:
                  "record": f.record, "record_href": _href(f.record, base, lang),
                  "record_text": f.code or pick(catalog.label(f.record), lang) or f.record,
                  "institution": f.institution, "message": text(f.message)}
-                for f in run.findings if filters.severity in (None, f.severity)]
+                for f in run.findings[pager["start"]:pager["start"] + PAGE_SIZE]]
     names = {code: pick(catalog.label(iri), lang) or code for iri, code in orgs.items()}
     runs = history(catalog.engine, institution=filters.institution, limit=TREND_RUNS)
     return TEMPLATES.get_template("legal.html").render(
@@ -167,23 +197,27 @@ def _page(catalog: Catalog, lang: str, asked: Filters) -> str:
         rule_options=[{"id": r.id, "title": text(r.title)["text"]} for r in RULES],
         institutions=[{"code": c, "name": names[c]} for c in codes],
         severities=[{"id": s, "text": ui[s]} for s in SEVERITIES],
-        findings=findings, trend=_trend(runs, ui))
+        findings=findings, pager=pager, trend=_trend(runs, ui),
+        summary=[{"id": s, "text": ui[s], "count": run.count(s)} for s in SEVERITIES])
 
 
 _RULE = Query(None, max_length=64, description="Only this rule's findings")
 _INSTITUTION = Query(None, max_length=64, description="Only this institution's findings")
 _SEVERITY = Query(None, max_length=16, description="Only findings of this severity")
+_PAGE = Query(1, ge=1, le=10**6, description="Which page of findings (a page past the last "
+              "shows the last)")
 
 
 @router.get("/legal", include_in_schema=False, response_class=HTMLResponse)
 async def legal_report(request: Request, catalog: CatalogDep, rule: str | None = _RULE,
                        institution: str | None = _INSTITUTION,
-                       severity: str | None = _SEVERITY
+                       severity: str | None = _SEVERITY, page: int = _PAGE
                        ) -> HTMLResponse:
     """The report page (HTML; the same findings as data: GET /api/v1/checks)."""
     lang = language(request)
-    body = await run_in_threadpool(_page, catalog, lang, Filters(rule, institution, severity))
+    body = await run_in_threadpool(_page, catalog, lang, Filters(rule, institution, severity),
+                                   page)
     return HTMLResponse(body, headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
 
-__all__ = ["TREND_RUNS", "router"]
+__all__ = ["PAGE_SIZE", "TREND_RUNS", "router"]

@@ -27,13 +27,43 @@ from catalog.workflow.publishing import Publishing
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 
+#: the passports one page of /my shows
+MY_PAGE = 50
+_STATES = ("draft", "submitted", "published", "withdrawn")
+
+
 @router.get("/my")
-async def my_passports(request: Request, who: PagePrincipalDep) -> HTMLResponse:
+async def my_passports(request: Request, who: PagePrincipalDep,
+                       page_number: int = Query(1, alias="page", ge=1, le=10**6)
+                       ) -> HTMLResponse:
+    """The institution's passports, :data:`MY_PAGE` a page (a page past the last shows the
+    last), under how many are in each state."""
     lang = language(request)
     catalog = catalog_of(request)
-    lines = await run_in_threadpool(Desk(catalog).of_institution, who.principal.institution_id)
-    return page("my.html", lang, ui(lang)["my"], "/my", who=who,
-                lines=[line_view(r, lang, catalog) for r in lines])
+    desk, institution = Desk(catalog), who.principal.institution_id
+
+    def work() -> tuple[dict[str, int], int, list[Any]]:
+        states = desk.states(institution)
+        pages = max(1, -(-sum(states.values()) // MY_PAGE))
+        number = min(page_number, pages)
+        lines = desk.of_institution(institution, offset=(number - 1) * MY_PAGE, limit=MY_PAGE)
+        return states, number, [line_view(r, lang, catalog) for r in lines]
+
+    states, number, lines = await run_in_threadpool(work)
+    words = ui(lang)
+    total = sum(states.values())
+    pages = max(1, -(-total // MY_PAGE))
+    shown = [*_STATES, *sorted(set(states) - set(_STATES))]
+    return page("my.html", lang, words["my"], "/my", who=who, lines=lines,
+                states=[{"id": s, "text": words.get(f"status_{s}", s), "count": states[s]}
+                        for s in shown if states.get(s)],
+                pager={"page": number, "pages": pages, "total": total,
+                       "first": (number - 1) * MY_PAGE + 1 if total else 0,
+                       "last": (number - 1) * MY_PAGE + len(lines),
+                       "previous": f"/my?page={number - 1}&lang={lang}" if number > 1
+                       else None,
+                       "next": f"/my?page={number + 1}&lang={lang}" if number < pages
+                       else None})
 
 
 def _owned_versions(request: Request, who: SessionPrincipal, code: str) -> list[Any]:

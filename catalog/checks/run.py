@@ -67,6 +67,15 @@ class CheckRun:
             out[f.rule] = out.get(f.rule, 0) + 1
         return out
 
+    def only(self, *, rule: str | None = None, institution: str | None = None,
+             severity: str | None = None) -> CheckRun:
+        """This run's findings of one rule, institution and severity (None: any), as the run
+        of that rule over that institution would give them."""
+        found = [f for f in self.findings if rule in (None, f.rule)
+                 and institution in (None, f.institution) and severity in (None, f.severity)]
+        rules = [r for r in self.rules if rule in (None, r)]
+        return CheckRun(self.date, found, institution or self.institution, rules)
+
     def to_dict(self) -> dict[str, object]:
         return {"date": self.date.isoformat(), "institution": self.institution,
                 "summary": {s: self.count(s) for s in ("violation", "warning", "info")},
@@ -97,6 +106,7 @@ class Checks:
         self.projection, self.base_uri = projection, base_uri
         self.institutions, self.rules = institutions, tuple(rules)
         self.code_digits = code_digits
+        self._kept: tuple[tuple[object, ...], CheckRun] | None = None
 
     def _values(self, on: date) -> dict[str, object]:
         return {"date": on.isoformat(), "digits": self.code_digits,
@@ -125,6 +135,21 @@ class Checks:
         found.sort(key=lambda f: (f.rule, f.record, f.other or "", f.act or "",
                                   f.value or ""))
         return CheckRun(on, found, institution, [r.id for r in rules])
+
+    def latest(self, on: date | None = None) -> CheckRun:
+        """The whole run on ``on``, kept until the projection moves on (a publish, a rebuild)
+        or the institutions change: pages that filter and page the findings ask for it at each
+        request, and the rule set takes seconds at 10,000 services (bench/README.md)."""
+        on = on or date.today()
+        with self.projection.lock:  # no publish applied between the key and the run
+            key = (on, self.projection.watermark(), id(self.projection.store),
+                   tuple(sorted(self.institutions().items())))
+            kept = self._kept
+            if kept is not None and kept[0] == key:
+                return kept[1]
+            run = self.run(on)
+            self._kept = (key, run)
+            return run
 
     def legal_basis(self, service: str, on: date | None = None) -> list[LegalStatus]:
         """What the published service ``service`` (its IRI) cites, each as it stands on

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_
+from sqlalchemy import and_, func
 from sqlmodel import col, select
 
 from catalog import rdfio
@@ -67,17 +67,33 @@ class Desk:
         self.catalog = catalog
         self.kind = catalog.kinds[kind] if isinstance(kind, str) else kind
 
-    def of_institution(self, institution_id: int) -> list[RecordLine]:
+    def of_institution(self, institution_id: int, *, offset: int = 0,
+                       limit: int = MAX_LINES) -> list[RecordLine]:
         """The institution's records, drafts, submissions, published and withdrawn alike,
-        most recently changed first."""
-        return self._lines(col(Record.institution_id) == institution_id)
+        most recently changed first: ``limit`` of them from the ``offset``-th."""
+        return self._lines(col(Record.institution_id) == institution_id, offset,
+                           min(limit, MAX_LINES))
+
+    def states(self, institution_id: int) -> dict[str, int]:
+        """How many of the institution's records are in each state (of their latest
+        version)."""
+        with read_session(self.catalog.engine) as s:
+            rows = s.exec(
+                select(Version.status, func.count())
+                .join(Record, and_(col(Version.record_id) == col(Record.id),
+                                   col(Version.number) == col(Record.latest_version)))
+                .where(Record.kind == self.kind.name,
+                       col(Record.institution_id) == institution_id)
+                .group_by(col(Version.status))).all()
+        return {str(status): int(n) for status, n in rows}
 
     def queue(self) -> list[RecordLine]:
         """Records whose latest version waits for a reviewer, the oldest submission first."""
         lines = self._lines(col(Version.status) == "submitted")
         return sorted(lines, key=lambda r: r.submitted.at if r.submitted else r.updated_at)
 
-    def _lines(self, where: object) -> list[RecordLine]:
+    def _lines(self, where: object, offset: int = 0,
+               limit: int = MAX_LINES) -> list[RecordLine]:
         with read_session(self.catalog.engine) as s:
             rows = s.exec(
                 select(Record, Version, Institution)
@@ -86,7 +102,8 @@ class Desk:
                 .join(Institution, col(Institution.id) == col(Record.institution_id),
                       isouter=True)
                 .where(Record.kind == self.kind.name, where)  # type: ignore[arg-type]
-                .order_by(col(Record.updated_at).desc()).limit(MAX_LINES)).all()
+                .order_by(col(Record.updated_at).desc(), col(Record.id).desc())
+                .offset(offset).limit(limit)).all()
             ids = [rec.id for rec, _, _ in rows]
             moves: dict[int, list[Transition]] = {}
             for t in s.exec(select(Transition).where(col(Transition.record_id).in_(ids))

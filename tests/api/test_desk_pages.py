@@ -10,10 +10,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from api.pages import my
 from api.pages.diff_view import field_name
 from api.pages.session import COOKIE
 from catalog.settings import Settings
 from catalog.workflow.access import Tokens
+from catalog.workflow.desk import Desk
 from catalog.workflow.sessions import Sessions, csrf_token
 from tests.api.publishing_helpers import Hub, Who, cnas_passport, fresh_hub
 from tests.builders import passport
@@ -149,3 +151,32 @@ def test_a_first_version_shows_every_field_it_brings(desk: tuple[Hub, Who]) -> N
 ])
 def test_diff_rows_are_named_in_the_page_language(path: str, lang: str, name: str) -> None:
     assert field_name(path, lang).startswith(name)
+
+
+def test_my_shows_one_page_of_passports_with_the_counts_of_every_state(
+        desk: tuple[Hub, Who], monkeypatch: pytest.MonkeyPatch) -> None:
+    hub, who = desk
+    monkeypatch.setattr(my, "MY_PAGE", 2)
+    for n in range(3):
+        hub.create(passport(f"ASP-98{20 + n}", f"Ciornă {n}"), who.asp)
+    _session(hub, "ASP")
+    asp = next(i.id for i in hub.catalog.ledger.institutions() if i.code == "ASP")
+    states = Desk(hub.catalog).states(asp or 0)
+    total = sum(states.values())
+    assert states["draft"] >= 3
+    assert total >= 5
+    pages = -(-total // 2)
+    seen: list[str] = []
+    for number in range(1, pages + 1):
+        page = hub.client.get(f"/my?lang=en&page={number}").text
+        codes = re.findall(r'data-code="([^"]+)"', page)
+        assert len(codes) == (2 if number < pages else total - 2 * (pages - 1))
+        seen += codes
+        assert f"draft</span> {states['draft']}" in page  # the whole institution's count
+        assert (f'id="next" href="/my?page={number + 1}&amp;lang=en"' in page) == \
+            (number < pages)
+        assert ('id="previous"' in page) == (number > 1)
+    assert len(seen) == len(set(seen)) == total  # every passport once, newest first
+    assert seen[0] == "ASP-9822"
+    last = hub.client.get(f"/my?lang=en&page={pages + 3}").text
+    assert re.findall(r'data-code="([^"]+)"', last) == seen[2 * (pages - 1):]

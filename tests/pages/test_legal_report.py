@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 
 from api.app import create_app
+from api.pages import legal
 from catalog.checks import SEVERITIES
 from catalog.checks.history import record
 from catalog.core import Catalog
@@ -98,3 +100,51 @@ def test_the_trend_of_recorded_runs_is_a_table_and_a_chart(tmp_path: Path) -> No
     assert bars  # the reference data alone has organisations without services
     assert chart.count("<rect") == 2 * len(bars)
     assert "<script" not in html.replace('<script defer src="/static/', "")
+
+
+def test_the_findings_come_a_page_at_a_time_with_the_counts_of_the_whole_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(legal, "PAGE_SIZE", 2)
+    settings = Settings(env="test", data_dir=tmp_path / "data")
+    with TestClient(create_app(settings)) as client:
+        catalog: Catalog = client.app.state.catalog  # type: ignore[attr-defined]
+        load_reference(catalog)
+        catalog.project()
+        run = catalog.checks().run().only(severity="info")
+        assert len(run.findings) > 4  # organisations without services
+        first = client.get("/legal?lang=en&severity=info").text
+        last_page = -(-len(run.findings) // 2)
+        beyond = client.get(f"/legal?lang=en&severity=info&page={last_page + 5}").text
+        second = client.get("/legal?lang=en&severity=info&page=2").text
+        bad = client.get("/legal?page=0")
+    assert first.count('<tr class="finding"') == 2
+    assert f"Findings ({len(run.findings)})" in first
+    assert f"information</span>: {len(run.findings)}" in first  # the whole run's count
+    assert 'id="previous"' not in first
+    assert 'id="next" href="/legal?severity=info&amp;page=2&amp;lang=en"' in first
+    records = re.findall(r'class="record" href="([^"]+)"', first + second)
+    assert len(records) == 4
+    assert records[:2] == [f"/{f.record.split('/', 3)[3]}?lang=en" for f in run.findings[:2]]
+    assert records[2:] == [f"/{f.record.split('/', 3)[3]}?lang=en" for f in run.findings[2:4]]
+    assert 'id="previous" href="/legal?severity=info&amp;page=1&amp;lang=en"' in second
+    assert 'id="next"' not in beyond
+    assert f"Page {last_page} of {last_page}" in beyond
+    assert bad.status_code == 400
+    assert bad.json()["field"] == "query.page"
+
+
+def test_the_run_is_kept_until_the_projection_changes(tmp_path: Path) -> None:
+    settings = Settings(env="test", data_dir=tmp_path / "data")
+    with TestClient(create_app(settings)) as client:
+        catalog: Catalog = client.app.state.catalog  # type: ignore[attr-defined]
+        load_reference(catalog)
+        catalog.project()
+        checks = catalog.checks()
+        kept = checks.latest()
+    assert checks.latest() is kept  # one run, not one a request
+    assert kept.findings == checks.run().findings
+    assert kept.only(institution="ASP").findings == checks.run(institution="ASP").findings
+    assert kept.only(rule="ORG-NO-SERVICES").by_rule() == \
+        checks.run(only=["ORG-NO-SERVICES"]).by_rule()
+    checks.projection.load({})  # as a rebuild does: the facts are others
+    assert checks.latest().findings == []
