@@ -167,6 +167,7 @@ def _page(catalog: Catalog, lang: str, asked: Filters, page: int = 1) -> str:
     pager = _pager(len(run.findings), page, filters, lang)
     base = catalog.settings.base_uri
     rules = {r.id: r for r in RULES}
+    counts = run.by_rule()  # once: a pass over every finding
 
     def text(texts: dict[str, str]) -> dict[str, str | None]:
         """The text in the page's language, else English, with the language it is in."""
@@ -190,7 +191,7 @@ def _page(catalog: Catalog, lang: str, asked: Filters, page: int = 1) -> str:
         heading=ui["heading"], today=today.isoformat(), filters=filters,
         rules=[{"id": r.id, "title": text(r.title), "severity": r.severity,
                 "severity_text": ui[r.severity], "source": r.source,
-                "rationale": text(r.rationale), "count": run.by_rule().get(r.id, 0),
+                "rationale": text(r.rationale), "count": counts.get(r.id, 0),
                 "href": f"?{Filters(r.id, filters.institution, filters.severity).query()}"
                         f"&lang={lang}"}
                for r in RULES if filters.rule in (None, r.id)],
