@@ -27,6 +27,7 @@ _kept: weakref.WeakKeyDictionary[Catalog, OrderedDict[tuple[Any, ...], Any]] = \
 
 def remembered(catalog: Catalog, key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()`` for ``key``, or its answer kept since the store last changed."""
+    assert catalog.store is not None  # the pages serve a catalogue with its store
     full = (catalog.store.watermark(), key)
     with _lock:
         kept = _kept.setdefault(catalog, OrderedDict())
