@@ -5,8 +5,9 @@ authorities, how many services and when the catalogue last changed), search resu
 
 Every page works without scripts (plain forms and links; /static/lib/search.js adds results
 as you type). The home page holds no list of services: its size does not grow with the
-catalogue. Errors a person can cause (an unknown event, a cursor not ours, a query too long)
-are pages with their 4xx status, in the page's language.
+catalogue; its counts and the pages of the lists are kept until the catalogue changes
+(api.pages.memo). Errors a person can cause (an unknown event, a cursor not ours, a query too
+long) are pages with their 4xx status, in the page's language.
 """
 
 from __future__ import annotations
