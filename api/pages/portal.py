@@ -192,7 +192,8 @@ def _event_route(path: str, scheme: str, facet: str) -> None:
         lang = language(request)
 
         def build() -> HTMLResponse:
-            concept = _browse(catalog).concept(scheme, concept_id)
+            concept = remembered(catalog, ("concept", scheme, concept_id),
+                                 lambda: _browse(catalog).concept(scheme, concept_id))
             return list_page(request, catalog, lang,
                               heading=pick(concept["label"], lang) or concept_id,
                               kind=ui(lang)[facet], description=pick(concept["definition"], lang),
@@ -215,9 +216,10 @@ async def authority(code: str, request: Request, catalog: CatalogDep) -> HTMLRes
     lang = language(request)
 
     def build() -> HTMLResponse:
-        browse = _browse(catalog)
-        iri = browse.facet_iri("authority", code)
-        [org] = browse.organisations(iri) or [{"name": {}, "code": code}]
+        iri = _browse(catalog).facet_iri("authority", code)
+        [org] = remembered(catalog, ("organisation", iri),
+                           lambda: _browse(catalog).organisations(iri)) \
+            or [{"name": {}, "code": code}]
         return list_page(request, catalog, lang, heading=pick(org["name"], lang) or code,
                           kind=ui(lang)["authority"], flt=ServiceFilter(authority=iri))
 
