@@ -5,8 +5,9 @@ authorities, how many services and when the catalogue last changed), search resu
 
 Every page works without scripts (plain forms and links; /static/lib/search.js adds results
 as you type). The home page holds no list of services: its size does not grow with the
-catalogue. Errors a person can cause (an unknown event, a cursor not ours, a query too long)
-are pages with their 4xx status, in the page's language.
+catalogue; its counts and the pages of the lists are kept until the catalogue changes
+(api.pages.memo). Errors a person can cause (an unknown event, a cursor not ours, a query too
+long) are pages with their 4xx status, in the page's language.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import CatalogDep
 from api.errors import status_for
 from api.pages.labels import language, pick
+from api.pages.memo import remembered
 from api.pages.portal_text import ui
 from api.pages.render import LANGUAGE_NAMES, TEMPLATES
 from api.routes.catalogue import _browse
@@ -90,8 +92,9 @@ def _items(catalog: Catalog, items: list[ServiceItem], lang: str,
 
 
 def _org_names(catalog: Catalog, lang: str) -> dict[str, str]:
-    return {o["iri"]: pick(o["name"], lang) or o["code"] or o["iri"]
-            for o in _browse(catalog).organisations()}
+    return remembered(catalog, ("org-names", lang), lambda: {
+        o["iri"]: pick(o["name"], lang) or o["code"] or o["iri"]
+        for o in _browse(catalog).organisations()})
 
 
 def _marked(escaped: str) -> list[tuple[str, bool]]:
@@ -106,29 +109,35 @@ def _date(at: datetime | None) -> str | None:
     return at.date().isoformat() if at else None
 
 
+def _home_lists(catalog: Catalog, lang: str) -> dict[str, Any]:
+    """The events and authorities with their counts, and the number of services (what the
+    home page computes from the whole catalogue, kept until it changes)."""
+    browse = _browse(catalog)
+    events = {path: [{"href": f"/{path}/{c['id']}?lang={lang}",
+                      "text": pick(c["label"], lang) or c["id"], "services": c["services"]}
+                     for c in browse.concepts(scheme)]
+              for path, (scheme, _facet) in EVENTS.items()}
+    for entries in events.values():
+        entries.sort(key=lambda e: search_key(e["text"]))
+    authorities = sorted(
+        ({"href": f"/authorities/{o['code']}?lang={lang}",
+          "text": pick(o["name"], lang) or o["code"], "services": o["services"]}
+         for o in browse.organisations() if o["code"] and o["services"]),
+        key=lambda a: search_key(a["text"]))
+    return {"life_events": events["life-events"], "business_events": events["business-events"],
+            "authorities": authorities,
+            "total": browse.services(ServiceFilter(), limit=1).total}
+
+
 # the home page --------------------------------------------------------------------------------
 @router.get("/", response_class=HTMLResponse, summary="The portal's home page")
 async def home(request: Request, catalog: CatalogDep) -> HTMLResponse:
     lang = language(request)
 
     def build() -> HTMLResponse:
-        browse = _browse(catalog)
-        events = {path: [{"href": f"/{path}/{c['id']}?lang={lang}",
-                          "text": pick(c["label"], lang) or c["id"], "services": c["services"]}
-                         for c in browse.concepts(scheme)]
-                  for path, (scheme, _facet) in EVENTS.items()}
-        for entries in events.values():
-            entries.sort(key=lambda e: search_key(e["text"]))
-        authorities = sorted(
-            ({"href": f"/authorities/{o['code']}?lang={lang}",
-              "text": pick(o["name"], lang) or o["code"], "services": o["services"]}
-             for o in browse.organisations() if o["code"] and o["services"]),
-            key=lambda a: search_key(a["text"]))
-        total = browse.services(ServiceFilter(), limit=1).total
         return render(request, "home.html", lang=lang, heading=ui(lang)["welcome"], here="/",
-                      life_events=events["life-events"],
-                      business_events=events["business-events"], authorities=authorities,
-                      total=total, changed=_date(catalog.ledger.last_change_at()), q="")
+                      **remembered(catalog, ("home", lang), lambda: _home_lists(catalog, lang)),
+                      changed=_date(catalog.ledger.last_change_at()), q="")
 
     return await answer(request, build)
 
@@ -164,10 +173,11 @@ async def search(request: Request, catalog: CatalogDep) -> HTMLResponse:
 
 
 # the services of an event or an authority ---------------------------------------------------
-def _list_page(request: Request, catalog: Catalog, lang: str, *, heading: str, kind: str,
+def list_page(request: Request, catalog: Catalog, lang: str, *, heading: str, kind: str,
                flt: ServiceFilter, description: str | None = None) -> HTMLResponse:
     cursor = request.query_params.get("cursor") or None
-    page = _browse(catalog).services(flt, limit=LIST_PAGE, cursor=cursor)
+    page = remembered(catalog, ("list", flt, cursor), lambda: _browse(catalog).services(
+        flt, limit=LIST_PAGE, cursor=cursor))
     path = request.url.path
     nxt = f"{path}?{urlencode({'lang': lang, 'cursor': page.next_cursor})}" \
         if page.next_cursor else None
@@ -182,8 +192,9 @@ def _event_route(path: str, scheme: str, facet: str) -> None:
         lang = language(request)
 
         def build() -> HTMLResponse:
-            concept = _browse(catalog).concept(scheme, concept_id)
-            return _list_page(request, catalog, lang,
+            concept = remembered(catalog, ("concept", scheme, concept_id),
+                                 lambda: _browse(catalog).concept(scheme, concept_id))
+            return list_page(request, catalog, lang,
                               heading=pick(concept["label"], lang) or concept_id,
                               kind=ui(lang)[facet], description=pick(concept["definition"], lang),
                               flt=ServiceFilter(**{facet: concept["iri"]}))
@@ -205,10 +216,11 @@ async def authority(code: str, request: Request, catalog: CatalogDep) -> HTMLRes
     lang = language(request)
 
     def build() -> HTMLResponse:
-        browse = _browse(catalog)
-        iri = browse.facet_iri("authority", code)
-        [org] = browse.organisations(iri) or [{"name": {}, "code": code}]
-        return _list_page(request, catalog, lang, heading=pick(org["name"], lang) or code,
+        iri = _browse(catalog).facet_iri("authority", code)
+        [org] = remembered(catalog, ("organisation", iri),
+                           lambda: _browse(catalog).organisations(iri)) \
+            or [{"name": {}, "code": code}]
+        return list_page(request, catalog, lang, heading=pick(org["name"], lang) or code,
                           kind=ui(lang)["authority"], flt=ServiceFilter(authority=iri))
 
     return await answer(request, build)

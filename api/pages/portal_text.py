@@ -70,6 +70,8 @@ _UI: dict[str, dict[str, str]] = {
     "address": {"ro": "Adresa", "en": "Address", "ru": "Адрес"},
     "offered": {"ro": "Servicii oferite aici", "en": "Services offered here",
                 "ru": "Услуги, оказываемые здесь"},
+    "all_here": {"ro": "Toate serviciile oferite aici", "en": "All the services offered here",
+                 "ru": "Все услуги, оказываемые здесь"},
     "on_map": {"ro": "pe hartă", "en": "on the map", "ru": "на карте"},
     "other_places": {"ro": "Alte locuri", "en": "Other places", "ru": "Другие места"},
     "error": {"ro": "Cerere greșită", "en": "Bad request", "ru": "Неверный запрос"},

@@ -173,20 +173,22 @@ def _passport_page(catalog: Catalog, d: Description, lang: str, request: Request
                  for o in p.outputs],
         channels=[{"type": links.of(c.type)["text"], "kind": local_name(c.type),
                    "description": text(c.description), "url": gates.safe_link(c.url),
-                   "locations": [{**links.of(x), **_on_map(catalog, x, lang)}
+                   "locations": [{**links.of(x), **_on_map(catalog, x, p.code, lang)}
                                  for x in c.locations]}
                   for c in p.channels],
         updated=_updated(catalog, d.iri),
     )
 
 
-def _on_map(catalog: Catalog, iri: str, lang: str) -> dict[str, str]:
-    """The link of a one-stop shop (a location of ours) to its place on /map."""
+def _on_map(catalog: Catalog, iri: str, code: str, lang: str) -> dict[str, str]:
+    """The link of a one-stop shop (a location of ours) to its place on /map, which lists
+    the service ``code`` there first."""
     slots = LOCATION.iris.parse(catalog.settings.base_uri, iri)
     if slots is None:
         return {}
     slug = slots["slug"]
-    return {"map": f"/map?{urlencode({'location': slug, 'lang': lang})}#loc-{slug}"}
+    query = urlencode({"location": slug, "service": code, "lang": lang})
+    return {"map": f"/map?{query}#loc-{slug}"}
 
 
 def _updated(catalog: Catalog, iri: str) -> str | None:
