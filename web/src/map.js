@@ -31,7 +31,9 @@ async function draw(frame) {
   el.setAttribute("role", "region");
   el.setAttribute("aria-label", frame.dataset.label || "");
   frame.append(el);
-  const map = L.map(el, { attributionControl: false, zoomSnap: 0.5 });
+  // no fade: a popup is readable (and checked) at once, and nothing moves for people who asked
+  // for less motion
+  const map = L.map(el, { attributionControl: false, zoomSnap: 0.5, fadeAnimation: false });
   const markers = new Map();
   for (const place of places) {
     const at = [Number(place.dataset.lat), Number(place.dataset.lon)];
