@@ -26,6 +26,7 @@ from catalog.projections.references import ReferenceProjection
 from catalog.projections.search import SearchIndex
 from catalog.projections.store import ProjectionStatus, StoreProjection
 from catalog.queries import load as named_query
+from catalog.queries.browse import Browse
 from catalog.records import RecordDraft, split
 from catalog.records.builtin import builtin_kinds
 from catalog.records.kinds import Kinds
@@ -216,6 +217,13 @@ class Catalog:
     def institutions(self) -> dict[str, str]:
         """Organisation IRI -> institution code."""
         return self.reference_data.institutions()
+
+    def browse(self) -> Browse:
+        """The published catalogue by facet (life event, authority, place...), over the store."""
+        if self.store is None:
+            raise StoreUnavailable.of("core.no_store")
+        institutions = {code: iri for iri, code in self.institutions().items()}
+        return Browse(self.store, self.settings.base_uri, institutions)
 
     def published_services(self) -> list[dict[str, str]]:
         """Code, IRI and titles (ro, en) of every published service, by code."""

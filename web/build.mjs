@@ -37,7 +37,6 @@ for (const f of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
 // country outlines for the map (no tile server): Natural Earth via world-atlas, as GeoJSON
 const topo = JSON.parse(readFileSync(lib("world-atlas", "countries-110m.json"), "utf8"));
 const countries = feature(topo, topo.objects.countries);
-writeFileSync(join(out, "countries.geojson"), JSON.stringify(countries));
 
 // the map of the one-stop shops (/map): Europe, where the consular offices are, from the 1:110m
 // outlines, and Moldova and its neighbours from the 1:50m ones (110m is too coarse at the zoom of

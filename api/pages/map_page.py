@@ -23,7 +23,6 @@ from api.pages.labels import language, local_name, pick
 from api.pages.memo import remembered
 from api.pages.portal import answer, list_page, page_href, render
 from api.pages.portal_text import ui
-from api.routes.catalogue import _browse
 from catalog.core import Catalog
 from catalog.errors import NotFound
 from catalog.queries.browse import ServiceFilter
@@ -44,7 +43,7 @@ def _places(catalog: Catalog, lang: str) -> list[dict[str, Any]]:
     service = catalog.kinds["service"]
     base = catalog.settings.base_uri
     out = []
-    for f in _browse(catalog).locations()["features"]:
+    for f in catalog.browse().locations()["features"]:
         p = f["properties"]
         point = (f["geometry"] or {}).get("coordinates")
         seen: set[str] = set()

@@ -29,7 +29,6 @@ from api.pages.labels import language, pick
 from api.pages.memo import remembered
 from api.pages.portal_text import ui
 from api.pages.render import LANGUAGE_NAMES, TEMPLATES
-from api.routes.catalogue import _browse
 from catalog.core import Catalog
 from catalog.errors import CatalogError
 from catalog.projections.search.analysis import MARK_CLOSE, MARK_OPEN
@@ -94,7 +93,7 @@ def _items(catalog: Catalog, items: list[ServiceItem], lang: str,
 def _org_names(catalog: Catalog, lang: str) -> dict[str, str]:
     return remembered(catalog, ("org-names", lang), lambda: {
         o["iri"]: pick(o["name"], lang) or o["code"] or o["iri"]
-        for o in _browse(catalog).organisations()})
+        for o in catalog.browse().organisations()})
 
 
 def _marked(escaped: str) -> list[tuple[str, bool]]:
@@ -112,7 +111,7 @@ def _date(at: datetime | None) -> str | None:
 def _home_lists(catalog: Catalog, lang: str) -> dict[str, Any]:
     """The events and authorities with their counts, and the number of services (what the
     home page computes from the whole catalogue, kept until it changes)."""
-    browse = _browse(catalog)
+    browse = catalog.browse()
     events = {path: [{"href": f"/{path}/{c['id']}?lang={lang}",
                       "text": pick(c["label"], lang) or c["id"], "services": c["services"]}
                      for c in browse.concepts(scheme)]
@@ -176,7 +175,7 @@ async def search(request: Request, catalog: CatalogDep) -> HTMLResponse:
 def list_page(request: Request, catalog: Catalog, lang: str, *, heading: str, kind: str,
                flt: ServiceFilter, description: str | None = None) -> HTMLResponse:
     cursor = request.query_params.get("cursor") or None
-    page = remembered(catalog, ("list", flt, cursor), lambda: _browse(catalog).services(
+    page = remembered(catalog, ("list", flt, cursor), lambda: catalog.browse().services(
         flt, limit=LIST_PAGE, cursor=cursor))
     path = request.url.path
     nxt = f"{path}?{urlencode({'lang': lang, 'cursor': page.next_cursor})}" \
@@ -193,7 +192,7 @@ def _event_route(path: str, scheme: str, facet: str) -> None:
 
         def build() -> HTMLResponse:
             concept = remembered(catalog, ("concept", scheme, concept_id),
-                                 lambda: _browse(catalog).concept(scheme, concept_id))
+                                 lambda: catalog.browse().concept(scheme, concept_id))
             return list_page(request, catalog, lang,
                               heading=pick(concept["label"], lang) or concept_id,
                               kind=ui(lang)[facet], description=pick(concept["definition"], lang),
@@ -216,9 +215,9 @@ async def authority(code: str, request: Request, catalog: CatalogDep) -> HTMLRes
     lang = language(request)
 
     def build() -> HTMLResponse:
-        iri = _browse(catalog).facet_iri("authority", code)
+        iri = catalog.browse().facet_iri("authority", code)
         [org] = remembered(catalog, ("organisation", iri),
-                           lambda: _browse(catalog).organisations(iri)) \
+                           lambda: catalog.browse().organisations(iri)) \
             or [{"name": {}, "code": code}]
         return list_page(request, catalog, lang, heading=pick(org["name"], lang) or code,
                           kind=ui(lang)["authority"], flt=ServiceFilter(authority=iri))

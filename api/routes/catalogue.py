@@ -20,18 +20,12 @@ from api.negotiation import choose
 from api.schemas import ERRORS
 from catalog.core import Catalog
 from catalog.errors import NotFound
-from catalog.queries.browse import Browse, ServiceFilter
+from catalog.queries.browse import ServiceFilter
 from catalog.queries.gone import raise_if_withdrawn
 from catalog.records import csvformat
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"], responses=ERRORS)
 _FACET_DOC = "An IRI or a short code: "
-
-
-def _browse(catalog: Catalog) -> Browse:
-    assert catalog.store is not None
-    institutions = {code: iri for iri, code in catalog.institutions().items()}
-    return Browse(catalog.store, catalog.settings.base_uri, institutions)
 
 
 async def _cached(request: Request, catalog: Catalog, media: str,
@@ -77,7 +71,7 @@ async def list_services(
     """Published services, by code, filtered by facets; follow `next` for the next page."""
     media = {"csv": "text/csv", "json": "application/json"}.get(
         format or "", "") or choose(request, ["application/json", "text/csv"])
-    browse = await run_in_threadpool(_browse, catalog)
+    browse = await run_in_threadpool(catalog.browse)
     given = {"authority": authority, "life_event": life_event,
              "business_event": business_event, "channel_type": channel_type,
              "location": location, "thematic_area": thematic_area, "language": language}
@@ -108,14 +102,14 @@ async def list_services(
 
 def _events(scheme: str, tag: str) -> None:
     async def list_concepts(request: Request, catalog: CatalogDep) -> Response:
-        browse = await run_in_threadpool(_browse, catalog)
+        browse = await run_in_threadpool(catalog.browse)
         return await _cached(request, catalog, "application/json",
                              lambda: _json({"items": browse.concepts(scheme)}))
 
     async def one_concept(concept_id: str, request: Request, catalog: CatalogDep,
                           limit: int = Query(50, ge=1, le=500),
                           cursor: str | None = Query(None, max_length=64)) -> Response:
-        browse = await run_in_threadpool(_browse, catalog)
+        browse = await run_in_threadpool(catalog.browse)
         facet = scheme.replace("-", "_")
 
         def build() -> bytes:
@@ -141,7 +135,7 @@ _events("business-event", "catalogue")
 @router.get("/organisations")
 async def organisations(request: Request, catalog: CatalogDep) -> Response:
     """Public organisations (competent authorities) with their number of published services."""
-    browse = await run_in_threadpool(_browse, catalog)
+    browse = await run_in_threadpool(catalog.browse)
     return await _cached(request, catalog, "application/json",
                          lambda: _json({"items": browse.organisations()}))
 
@@ -151,7 +145,7 @@ async def organisation(code: str, request: Request, catalog: CatalogDep,
                        limit: int = Query(50, ge=1, le=500),
                        cursor: str | None = Query(None, max_length=64)) -> Response:
     """One organisation, by institution code, with its published services."""
-    browse = await run_in_threadpool(_browse, catalog)
+    browse = await run_in_threadpool(catalog.browse)
     if code.upper() not in browse.institutions:
         raise NotFound.of("catalogue.no_institution", field="code", value=code,
                           expected=", ".join(sorted(browse.institutions)))
@@ -173,7 +167,7 @@ async def organisation(code: str, request: Request, catalog: CatalogDep,
 async def locations(request: Request, catalog: CatalogDep) -> Response:
     """Service delivery locations (one-stop shops in village halls, consular offices) as a
     GeoJSON FeatureCollection, each with the published services offered there."""
-    browse = await run_in_threadpool(_browse, catalog)
+    browse = await run_in_threadpool(catalog.browse)
     return await _cached(request, catalog, "application/geo+json",
                          lambda: _json(browse.locations()))
 
@@ -182,7 +176,7 @@ async def locations(request: Request, catalog: CatalogDep) -> Response:
     "application/geo+json": {}}}})
 async def location(location_id: str, request: Request, catalog: CatalogDep) -> Response:
     """One location as a GeoJSON Feature with the services offered there."""
-    browse = await run_in_threadpool(_browse, catalog)
+    browse = await run_in_threadpool(catalog.browse)
     iri = browse.facet_iri("location", location_id)
 
     def build() -> bytes:

@@ -14,10 +14,10 @@ from api.soap import service_xml
 from api.soap.envelope import NS, SoapRequest
 from catalog import rdfio
 from catalog.core import Catalog
-from catalog.errors import InvalidInput, NotFound, StoreUnavailable
+from catalog.errors import InvalidInput, NotFound
 from catalog.messages import Localized
 from catalog.queries import feed, lookup
-from catalog.queries.browse import MAX_PAGE, Browse, ServiceFilter
+from catalog.queries.browse import MAX_PAGE, ServiceFilter
 from catalog.records.passport import from_triples
 
 Operation = Callable[[Catalog, SoapRequest], etree._Element]
@@ -57,10 +57,7 @@ def get_service(catalog: Catalog, req: SoapRequest) -> etree._Element:
 
 
 def list_services(catalog: Catalog, req: SoapRequest) -> etree._Element:
-    if catalog.store is None:
-        raise StoreUnavailable.of("core.no_store")
-    institutions = {code: iri for iri, code in catalog.institutions().items()}
-    browse = Browse(catalog.store, catalog.settings.base_uri, institutions)
+    browse = catalog.browse()
     life_event, authority = _text(req, "lifeEvent"), _text(req, "authority")
     flt = ServiceFilter(
         life_event=browse.facet_iri("life_event", life_event) if life_event else None,
