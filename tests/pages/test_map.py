@@ -48,7 +48,9 @@ def test_a_one_stop_shop_of_a_service_opens_on_the_map(demo_hub: Served, page: P
 
 def test_clicking_a_marker_shows_the_place_and_its_services(demo_hub: Served, page: Page,
                                                             watched: Watched) -> None:
-    page.goto(f"{demo_hub.url}/map?lang=en")
+    # the outlines loaded before the person leaves the page (a fetch cut short by following the
+    # link would count as a failed request)
+    page.goto(f"{demo_hub.url}/map?lang=en", wait_until="networkidle")
     marker = page.get_by_role("button", name=LONDON)
     marker.click()
     popup = page.locator(".leaflet-popup-content")
