@@ -24,6 +24,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     s.add_argument("--draft", metavar="FILE", help="what-if: the records of FILE (any import "
                    "format) as if published; shows the findings they add and resolve")
     s.add_argument("--format", choices=["json", "csv", "html"], default="json")
+    s.add_argument("--lang", choices=["ro", "en", "ru"], default="ro",
+                   help="the language of the HTML report (default: ro)")
     s.add_argument("--date", metavar="YYYY-MM-DD", help="the check date (default: today)")
     s.add_argument("--rule", action="append", metavar="ID", help="only this rule (repeatable)")
     s.add_argument("--rules", action="store_true", help="list the rules and exit")
@@ -67,12 +69,13 @@ def cmd_check(args: argparse.Namespace) -> int:
                     "resolved": [f.to_dict() for f in what_if.resolved]}},
                     ensure_ascii=False, indent=2)
             else:
-                text = to_csv(run) if args.format == "csv" else to_html(run)
+                text = to_csv(run) if args.format == "csv" else to_html(run, args.lang)
             print(f"what-if: {len(what_if.added)} findings added, {len(what_if.resolved)} "
                   "resolved", file=sys.stderr)
         else:
             run = checks.run(on, institution=args.institution, only=args.rule)
-            text = {"json": to_json, "csv": to_csv, "html": to_html}[args.format](run)
+            text = (to_html(run, args.lang) if args.format == "html"
+                    else {"json": to_json, "csv": to_csv}[args.format](run))
             if args.record:
                 record(catalog.engine, run)
     finally:

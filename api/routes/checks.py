@@ -134,7 +134,9 @@ async def nomenclature_diff(catalog: CatalogDep, from_: str = Query(..., alias="
 async def checks(catalog: CatalogDep, institution: str | None = _INSTITUTION,
                  date: str | None = _DATE,
                  rule: list[str] | None = _RULE,
-                 format: Literal["json", "csv", "html"] = Query("json")) -> Response:
+                 format: Literal["json", "csv", "html"] = Query("json"),
+                 lang: Literal["ro", "en", "ru"] = Query(
+                     "ro", description="The language of the HTML report")) -> Response:
     """The findings of every rule over the published catalogue (or one institution's)."""
     on = check_date(date)
     run = await run_in_threadpool(
@@ -142,7 +144,7 @@ async def checks(catalog: CatalogDep, institution: str | None = _INSTITUTION,
     if format == "csv":
         return Response(to_csv(run), media_type="text/csv; charset=utf-8")
     if format == "html":
-        return HTMLResponse(to_html(run))
+        return HTMLResponse(to_html(run, lang))
     return JSONResponse(run.to_dict())
 
 

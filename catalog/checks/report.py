@@ -12,7 +12,7 @@ from catalog.checks.rules import RULES
 from catalog.checks.run import CheckRun
 
 CSV_COLUMNS = ("rule", "severity", "record", "code", "institution", "other", "act", "value",
-               "detail", "message_ro", "message_en")
+               "detail", "message_ro", "message_en", "message_ru")
 
 
 def to_json(run: CheckRun) -> str:
@@ -25,17 +25,22 @@ def to_csv(run: CheckRun) -> str:
     w.writerow(CSV_COLUMNS)
     for f in run.findings:
         row = [f.rule, f.severity, f.record, f.code, f.institution, f.other, f.act, f.value,
-               f.detail, f.message.get("ro"), f.message.get("en")]
+               f.detail, f.message.get("ro"), f.message.get("en"), f.message.get("ru")]
         # a cell that a spreadsheet would read as a formula is quoted as text
         w.writerow(["'" + c if c and c[0] in "=+-@\t\r" else (c or "") for c in row])
     return out.getvalue()
 
 
+_HEAD = {"ro": "Raport de verificare a catalogului", "en": "Catalogue consistency report",
+         "ru": "Отчёт о проверке каталога"}
+_WHOLE = {"ro": "tot catalogul", "en": "whole catalogue", "ru": "весь каталог"}
+
+
 def to_html(run: CheckRun, lang: str = "ro") -> str:
-    other = "en" if lang == "ro" else "ro"
+    lang = lang if lang in _HEAD else "ro"
+    other = "en" if lang != "en" else "ro"
     titles = {r.id: r.title for r in RULES}
-    head = ("Raport de verificare a catalogului" if lang == "ro"
-            else "Catalogue consistency report")
+    head = _HEAD[lang]
     rows = "".join(
         f"<tr class=\"{escape(f.severity)}\"><td>{escape(f.rule)}</td>"
         f"<td>{escape(f.severity)}</td><td>{escape(f.code or '')}</td>"
@@ -46,7 +51,7 @@ def to_html(run: CheckRun, lang: str = "ro") -> str:
     summary = "".join(
         f"<tr><td>{escape(rule)}</td><td>{escape(titles.get(rule, {}).get(lang, ''))}</td>"
         f"<td>{count}</td></tr>" for rule, count in run.by_rule().items())
-    scope = escape(run.institution or ("tot catalogul" if lang == "ro" else "whole catalogue"))
+    scope = escape(run.institution or _WHOLE[lang])
     counts = ", ".join(f"{s}: {run.count(s)}" for s in ("violation", "warning", "info"))
     return (f"<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
             f"<title>{head}</title><style>td{{padding:2px 6px;vertical-align:top}}"

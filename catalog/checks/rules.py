@@ -1,5 +1,6 @@
 """The consistency rules: each a declaration (stable id, severity, title and rationale in
-Romanian and English, the legal source it rests on, the message of a finding) and a named
+Romanian and English, the legal source it rests on, the message of a finding; the Russian texts
+are in :mod:`catalog.checks.rules_ru`) and a named
 SPARQL query in ``catalog/checks/rules/<id>.rq`` with declared, typed parameters.
 
 A rule's query reads the check projection (:mod:`catalog.checks.facts`) and returns one row per
@@ -20,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from catalog.checks.rules_ru import RUSSIAN
 from catalog.queries import NamedQuery, parse
 
 Severity = Literal["violation", "warning", "info"]
@@ -58,9 +60,10 @@ def _query(name: str) -> NamedQuery:
 
 def _r(id_: str, severity: Severity, title: tuple[str, str], rationale: tuple[str, str],
        source: str, message: tuple[str, str], *params: str) -> Rule:
-    return Rule(id_, severity, {"ro": title[0], "en": title[1]},
-                {"ro": rationale[0], "en": rationale[1]}, source,
-                {"ro": message[0], "en": message[1]}, params)
+    ru = RUSSIAN[id_]
+    return Rule(id_, severity, {"ro": title[0], "en": title[1], "ru": ru[0]},
+                {"ro": rationale[0], "en": rationale[1], "ru": ru[1]}, source,
+                {"ro": message[0], "en": message[1], "ru": ru[2]}, params)
 
 
 RULES: tuple[Rule, ...] = (

@@ -120,7 +120,7 @@ def test_semcat_check_exit_codes_and_formats(demo: Catalog, demo_settings: Setti
     first = body["findings"][0]
     assert set(first) == {"rule", "severity", "record", "code", "institution", "message",
                           "evidence"}
-    assert set(first["message"]) == {"ro", "en"}
+    assert set(first["message"]) == {"ro", "en", "ru"}
 
     assert main(["check", "--institution", "ASP", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
@@ -162,6 +162,14 @@ def test_api_checks(demo: Catalog, demo_settings: Settings, client: TestClient) 
         "ORG-NO-SERVICES"}
     assert c.get("/api/v1/checks", params={"format": "html"}).text.startswith(
         "<!doctype html>")
+    # a Russian-speaking lawyer reads the report, the rules and each finding in Russian
+    ru = c.get("/api/v1/checks", params={"format": "html", "lang": "ru"}).text
+    assert '<html lang="ru">' in ru
+    assert "<h1>Отчёт о проверке каталога</h1>" in ru
+    assert "Организация без услуг" in ru
+    org = c.get("/api/v1/checks", params={"rule": "ORG-NO-SERVICES"}).json()["findings"][0]
+    assert org["message"]["ru"].startswith("У организации http")
+    assert c.get("/api/v1/checks", params={"format": "html", "lang": "de"}).status_code == 400
     bad = c.get("/api/v1/checks", params={"date": "yesterday"})
     assert bad.status_code == 400
     assert bad.json()["error"]["field"] == "date"
@@ -169,6 +177,7 @@ def test_api_checks(demo: Catalog, demo_settings: Settings, client: TestClient) 
     rules = c.get("/api/v1/checks/rules").json()
     assert [r["id"] for r in rules][:2] == ["LB-MISSING", "LB-UNKNOWN"]
     assert rules[0]["title"]["ro"] == "Serviciu fără temei legal"
+    assert rules[0]["title"]["ru"] == "Услуга без правового основания"
     copy = passport(demo, "ASP-0001").model_copy(update={"code": "ASP-0097"})
     r = c.post("/api/v1/checks/what-if", content=copy.model_dump_json(),
                headers={"content-type": "application/json"})
