@@ -140,7 +140,7 @@ async def checks(catalog: CatalogDep, institution: str | None = _INSTITUTION,
     """The findings of every rule over the published catalogue (or one institution's)."""
     on = check_date(date)
     run = await run_in_threadpool(
-        lambda: catalog.checks().run(on, institution=institution, only=rule))
+        lambda: catalog.checks().view(on, institution=institution, only=rule))
     if format == "csv":
         return Response(to_csv(run), media_type="text/csv; charset=utf-8")
     if format == "html":

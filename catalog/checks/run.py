@@ -116,16 +116,8 @@ class Checks:
     def run(self, on: date | None = None, *, institution: str | None = None,
             only: Iterable[str] | None = None) -> CheckRun:
         on = on or date.today()
-        wanted = set(only) if only is not None else None
-        for rule_id in sorted(wanted or ()):
-            if all(r.id != rule_id for r in self.rules):
-                raise InvalidInput.of("checks.unknown_rule", field="rule", value=rule_id)
-        rules = [r for r in self.rules if wanted is None or r.id in wanted]
+        rules, orgs = self._asked(institution, only)
         values = self._values(on)
-        orgs = self.institutions()
-        if institution is not None and institution not in orgs.values():
-            raise InvalidInput.of("checks.unknown_institution", field="institution",
-                                  value=institution)
         found: list[Finding] = []
         for r in rules:
             bound = r.query().bind(**{p: values[p] for p in r.params})
@@ -135,6 +127,31 @@ class Checks:
         found.sort(key=lambda f: (f.rule, f.record, f.other or "", f.act or "",
                                   f.value or ""))
         return CheckRun(on, found, institution, [r.id for r in rules])
+
+    def _asked(self, institution: str | None, only: Iterable[str] | None
+               ) -> tuple[list[Rule], dict[str, str]]:
+        """The rules asked for and the institutions by IRI; InvalidInput for an unknown rule
+        or institution."""
+        wanted = set(only) if only is not None else None
+        for rule_id in sorted(wanted or ()):
+            if all(r.id != rule_id for r in self.rules):
+                raise InvalidInput.of("checks.unknown_rule", field="rule", value=rule_id)
+        orgs = self.institutions()
+        if institution is not None and institution not in orgs.values():
+            raise InvalidInput.of("checks.unknown_institution", field="institution",
+                                  value=institution)
+        return [r for r in self.rules if wanted is None or r.id in wanted], orgs
+
+    def view(self, on: date | None = None, *, institution: str | None = None,
+             only: Iterable[str] | None = None) -> CheckRun:
+        """What :meth:`run` gives, read from the kept whole run (:meth:`latest`): an anonymous
+        reader asking again and again costs a filter, not the rule set."""
+        rules, _ = self._asked(institution, only)
+        whole = self.latest(on)
+        ids = {r.id for r in rules}
+        found = [f for f in whole.findings
+                 if f.rule in ids and institution in (None, f.institution)]
+        return CheckRun(whole.date, found, institution, [r.id for r in rules])
 
     def latest(self, on: date | None = None) -> CheckRun:
         """The whole run on ``on``, kept until the projection moves on (a publish, a rebuild)
@@ -165,7 +182,7 @@ class Checks:
 
     def what_if(self, drafts: Sequence[RecordDraft], on: date | None = None, *,
                 institution: str | None = None) -> WhatIf:
-        before = self.run(on, institution=institution)
+        before = self.view(on, institution=institution)
         with self.projection.overlay(drafts):
             after = self.run(on, institution=institution)
         old = {f.key for f in before.findings}

@@ -97,6 +97,7 @@ def test_a_published_version_is_checked_at_the_next_run(demo: Catalog) -> None:
     checks = demo.checks()
     p = passport(demo, "CNAS-0007")
     assert checks.run(only=["LB-REPEALED"]).findings == []
+    assert checks.view(only=["LB-REPEALED"]).findings == []  # the kept run, as the API reads
     repealed = BASE + "eli/lege/2000/982"  # the shapes take it: it is a known act
     report = Publishing(demo).import_records(
         Principal.operator("test"), [draft(p.model_copy(update={"legal_resources": [repealed]}))],
@@ -104,9 +105,12 @@ def test_a_published_version_is_checked_at_the_next_run(demo: Catalog) -> None:
     assert report.rejected == []
     found = [(f.code, f.act) for f in demo.checks().run(only=["LB-REPEALED"]).findings]
     assert found == [("CNAS-0007", repealed)]
+    kept = demo.checks().view(only=["LB-REPEALED"], institution="CNAS")
+    assert [(f.code, f.act) for f in kept.findings] == found  # the kept run moved on
     Publishing(demo).import_records(Principal.operator("test"), [draft(p)], atomic=True,
                                     publish=True)
     assert demo.checks().run(only=["LB-REPEALED"]).findings == []
+    assert demo.checks().view(only=["LB-REPEALED"]).findings == []
 
 
 def test_semcat_check_exit_codes_and_formats(demo: Catalog, demo_settings: Settings,
