@@ -5,6 +5,7 @@ handler left waiting for a body that never comes)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -13,14 +14,22 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.responses import StreamingResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.http_protocol import Deadlines, deadline_protocol
 from tests.servers import Served, start_semcat
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -199,3 +208,55 @@ def test_the_open_file_limit_is_fitted_to_the_connections(
                          check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.stdout.split() == [str(fits), str(raised)]
     assert ("SEMCAT_HTTP_MAX_CONNECTIONS lowered" in out.stderr) == (fits < connections)
+
+
+@contextmanager
+def _serving(app: ASGIApp, deadlines: Deadlines) -> Iterator[tuple[str, int]]:
+    """``app`` under uvicorn with :class:`DeadlineProtocol`, in a thread on a free port."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning",
+                            http=deadline_protocol(deadlines))  # type: ignore[arg-type]
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn-deadlines", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    try:
+        yield "127.0.0.1", server.servers[0].sockets[0].getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def test_an_answer_left_unread_is_dropped() -> None:
+    """A client that asks for an endless answer and reads none of it: once the server's buffers
+    are full, the write deadline drops the connection and the handler's stream stops."""
+    stopped = threading.Event()
+
+    async def endless() -> AsyncIterator[bytes]:
+        while True:
+            yield b"x" * 65536
+
+    inner = Starlette(routes=[Route("/endless", lambda _r: StreamingResponse(endless()))])
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await inner(scope, receive, send)
+        finally:
+            stopped.set()  # the request's handler has returned
+
+    with _serving(app, Deadlines(write_s=2)) as (host, port):
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.settimeout(30)
+        with sock:
+            sock.connect((host, port))
+            sock.sendall(b"GET /endless HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert stopped.wait(2 + MARGIN_S)  # the stream ended while nothing was read
+            received = 0
+            with contextlib.suppress(ConnectionResetError):
+                while chunk := sock.recv(1 << 20):
+                    received += len(chunk)
+    assert received < 64 * 1024 * 1024  # what the buffers held, not an endless answer
