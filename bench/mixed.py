@@ -67,9 +67,12 @@ SPARQL = [
 
 
 # --- the hub ---------------------------------------------------------------------------------
+HUB_ENV: dict[str, str] = {}  # --set SEMCAT_NAME=VALUE
+
+
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEMCAT_")}
-    return env | {"SEMCAT_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT), **extra}
+    return env | HUB_ENV | {"SEMCAT_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT), **extra}
 
 
 def _semcat(*args: str) -> list[str]:
@@ -165,13 +168,15 @@ def _run_delay_s(pids: list[int]) -> float:
 
 
 def _cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds of ``pids`` and of the children they have reaped (query
+    workers killed at a deadline are reaped by the fork server)."""
     total = 0.0
     for p in pids:
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total += sum(map(int, fields[11:15])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
@@ -337,7 +342,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         target=hostile.run, args=(url, tokens["ASP"], seconds, 2 * 1024 * 1024,
                                                   args.loris, args.slow_bodies, queue))
                     proc.start()
-                tally = asyncio.run(_phase(url, ops, args.think, seconds))
+                prof = Path(args.profile) if args.profile and with_hostile else None
+                with _profiled(pid, prof):
+                    tally = asyncio.run(_phase(url, ops, args.think, seconds))
                 phase: dict[str, Any] = {
                     "seconds": seconds, "wall_s": round(time.monotonic() - w0, 1),
                     "classes": tally.summary(),
@@ -354,6 +361,24 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             result["rss"] = sampler.samples
             result["health_after"] = httpx.get(url + "/health", timeout=30).json()["status"]
     return result
+
+
+@contextmanager
+def _profiled(pid: int, out: Path | None) -> Iterator[None]:
+    """py-spy on the server and its query workers, per thread (the event loop's is
+    ``MainThread``), while the block runs (when asked and installed)."""
+    spy = Path(sys.executable).parent / "py-spy"
+    if out is None or not spy.exists():
+        yield
+        return
+    proc = subprocess.Popen([str(spy), "record", "--pid", str(pid), "--format", "raw",
+                             "--rate", "100", "--threads", "--output", str(out), "--nonblocking"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        proc.send_signal(2)  # SIGINT: py-spy writes its file and stops
+        proc.wait(timeout=60)
 
 
 def _corpus_codes(n: int) -> Iterator[tuple[int, str]]:
@@ -409,10 +434,16 @@ def main() -> None:
     ap.add_argument("--think", type=float, default=0.5, help="mean think time, seconds")
     ap.add_argument("--loris", type=int, default=100, help="hostile slow connections")
     ap.add_argument("--slow-bodies", type=int, default=20)
+    ap.add_argument("--profile", help="py-spy raw profile of the server during the hostile "
+                    "phase (e.g. bench/out/mixed-profile.txt), when py-spy is installed")
+    ap.add_argument("--set", action="append", default=[], metavar="SEMCAT_NAME=VALUE",
+                    help="a setting of the hub (repeatable)")
+    ap.add_argument("--out", default=str(OUT / "mixed.json"))
     args = ap.parse_args()
+    HUB_ENV.update(kv.split("=", 1) for kv in args.set)
     result = run(args)
-    OUT.mkdir(exist_ok=True)
-    (OUT / "mixed.json").write_text(json.dumps({"args": vars(args), **result}, indent=1))
+    Path(args.out).parent.mkdir(exist_ok=True)
+    Path(args.out).write_text(json.dumps({"args": vars(args), **result}, indent=1))
     print(report(result, args))
     reads = {k: v for k, v in result.get("hostile", {}).get("classes", {}).items()
              if k != "write"}

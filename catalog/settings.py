@@ -134,6 +134,12 @@ class Settings(BaseSettings):
         "query gets 503 `query_too_large` with `Retry-After` (Linux: `RLIMIT_DATA` in the "
         "worker, and a watchdog on its resident memory). On 100,000 services a lookup or a "
         "count takes under 40 MiB, sorting every title ~210 MiB.")
+    query_worker_nice: int = Field(
+        0, ge=0, le=19,
+        description="How much lower the CPU priority (`nice`) of the query workers is than the "
+        "server's: on a host of its own, 5-10 lets reads, writes and pages come first when "
+        "heavy queries fill the cores; on a host busy with other work it starves user queries "
+        "into 503 at their deadline (bench/README.md, mixed load), hence 0 by default.")
     query_max_per_client: int = Field(
         2, ge=1, le=256,
         description="Queries one client address may have running at once; more get 429 with "
