@@ -94,10 +94,10 @@ class Settings(BaseSettings):
         "the client gone. A slow reader that keeps reading is not cut.")
     http_max_connections: int = Field(
         1024, ge=16, le=1_000_000,
-        description="Connections (and requests in progress) one `semcat serve` process "
-        "holds at once; a request past it gets 503 (uvicorn's `limit_concurrency`). The "
-        "process's open-file limit is raised to fit it when the hard limit allows, else this "
-        "is lowered to fit and a warning says so.")
+        description="Open connections (or requests in progress) of one `semcat serve` process "
+        "past which a request is answered 503 (uvicorn's `limit_concurrency`); the process's "
+        "open-file limit is raised to fit them when the hard limit allows, else this is lowered "
+        "to fit and a warning says so.")
     load_demo: bool = Field(
         False, description="Load the demo nomenclature from `vocabularies/demo/` at start: only "
         "the records that are missing (an edited or withdrawn demo record is never written "
