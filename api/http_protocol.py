@@ -131,6 +131,11 @@ class DeadlineProtocol(HttpToolsProtocol):
         self._body_timer = None
         super().on_message_complete()
 
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self._request_begun:  # the next request has begun: its header deadline runs, not
+            self._unset_keepalive_if_required()  # the idle one (it would close it unanswered)
+
     # --- the deadlines --------------------------------------------------------------------
     def _arm_header(self) -> None:
         self._header_timer = self.loop.call_later(self.deadlines.header_s, self._header_late)

@@ -37,7 +37,7 @@ HEADER_S, BODY_S, KEEPALIVE_S = 3, 3, 2
 #: A generous bound: every slow connection is closed within its deadline plus this, on a busy
 #: shared machine (the deadlines themselves are measured in bench/, not here).
 MARGIN_S = 40
-PARTIAL, SILENT, BODY_STALLED, KEPT_ALIVE = 200, 20, 30, 20
+PARTIAL, SILENT, BODY_STALLED, KEPT_ALIVE, THEN_PARTIAL = 200, 20, 30, 20, 10
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 @pytest.fixture(autouse=True)
 def _enough_open_files() -> None:
     """This process holds every slow connection at once: its open-file limit must fit them."""
-    needed = PARTIAL + SILENT + BODY_STALLED + KEPT_ALIVE + 256
+    needed = PARTIAL + SILENT + BODY_STALLED + KEPT_ALIVE + THEN_PARTIAL + 256
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != resource.RLIM_INFINITY and soft < needed:
         if hard != resource.RLIM_INFINITY and hard < needed:
@@ -81,6 +81,22 @@ def _open(url: str, kind: str, first: bytes) -> Slow:
         sock.sendall(first)
     sock.setblocking(False)
     return Slow(kind, sock)
+
+
+def _after_an_answer(url: str, then: bytes) -> Slow:
+    """A kept-alive connection that was answered once, then sends ``then``."""
+    host, port = url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=30)
+    sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    answer = b""
+    while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < int(
+            answer.lower().split(b"content-length: ")[1].split(b"\r\n")[0]):
+        chunk = sock.recv(65536)
+        assert chunk, f"closed before its first answer was whole: {answer!r}"
+        answer += chunk
+    sock.sendall(then)
+    sock.setblocking(False)
+    return Slow("then-partial", sock, bytearray(answer))
 
 
 def _wait_closed(conns: list[Slow], within_s: float) -> None:
@@ -126,6 +142,11 @@ def test_slow_connections_are_closed_while_a_normal_client_is_answered(hub: Serv
               for _ in range(BODY_STALLED)]
     conns += [_open(hub.url, "kept", b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
               for _ in range(KEPT_ALIVE)]
+    conns += [_open(hub.url, "then-partial", b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+                    b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: 1")  # pipelined, stalls
+              for _ in range(THEN_PARTIAL)]
+    conns += [_after_an_answer(hub.url, b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: 1")
+              for _ in range(THEN_PARTIAL)]
     try:
         with httpx.Client(base_url=hub.url, timeout=30) as client:  # meanwhile, a normal client
             for _ in range(3):
@@ -145,6 +166,12 @@ def test_slow_connections_are_closed_while_a_normal_client_is_answered(hub: Serv
             assert c.received == b""
         elif c.kind == "kept":  # answered, then closed when idle
             assert _status(c) == 200
+            assert c.received.count(b"HTTP/1.1 ") == 1
+        elif c.kind == "then-partial":  # the first answered, the second cut
+            assert _status(c) == 200
+            second = bytes(c.received).split(b"HTTP/1.1 ")[2]
+            assert second.startswith(b"408 ")
+            assert b'"code": "request_timeout"' in second
         else:
             assert _status(c) == 408, bytes(c.received[:200])
             assert b"content-type: application/problem+json" in c.received
