@@ -108,18 +108,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         overrides["load_demo"] = True
     settings = get_settings(**overrides)
     host, port = args.host or settings.host, args.port or settings.port
-    # the client's address is the peer's, unless a trusted proxy passes it on
-    proxies = {"proxy_headers": bool(settings.trusted_proxies),
-               "forwarded_allow_ips": settings.trusted_proxies or ""}
+    from api.serving import uvicorn_options
+
+    options = uvicorn_options(settings)
     if settings.workers > 1:  # each worker builds its app from the same SEMCAT_* environment
         uvicorn.run("api.app:create_app", factory=True, host=host, port=port,
-                    workers=settings.workers, http="httptools", log_level="info",
-                    access_log=settings.access_log, **proxies)  # type: ignore[arg-type]
+                    workers=settings.workers, **options)
         return 0
     from api.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, http="httptools", log_level="info",
-                access_log=settings.access_log, **proxies)  # type: ignore[arg-type]
+    uvicorn.run(create_app(settings), host=host, port=port, **options)
     return 0
 
 

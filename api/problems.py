@@ -39,6 +39,7 @@ TITLES: dict[str, str] = {
     "invalid_input": "Invalid input",
     "unsafe_input": "Unsafe input refused",
     "too_large": "Input too large",
+    "request_timeout": "Request not received in time",
     "invalid_request": "Invalid request",
     "invalid_record": "Record breaks the profile",
     "not_found": "Not found",

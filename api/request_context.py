@@ -10,6 +10,8 @@ its body) is logged with its traceback and the request id, and answered with the
 document naming that id, never with the exception's text. A domain error that got this far (a
 streaming body that failed before its first chunk) gets its own status. An exception after the
 first chunk has gone out cannot change the answer: it is logged and the connection is dropped.
+A client gone while its body was read (``ClientDisconnect``: it left, or a deadline of
+:mod:`api.http_protocol` cut it) gets no answer and no error in the log.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import re
 import uuid
 
 from starlette.datastructures import MutableHeaders
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -110,6 +112,10 @@ class RequestContext:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:  # gone (or cut by a deadline) while sending its body
+            log.info("client gone before its request was read (request_id=%s, %s %s)",
+                     request_id, scope.get("method"), scope.get("path"))
+            return
         except Exception as exc:
             if sent:
                 log.exception("error after the answer started (request_id=%s, %s %s)",

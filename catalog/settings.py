@@ -67,6 +67,37 @@ class Settings(BaseSettings):
         1, ge=1, le=64,
         description="uvicorn worker processes for `semcat serve`; more than 1 needs a remote "
         "store (`SEMCAT_SPARQL_URL`), since the embedded store is one process's.")
+    http_header_timeout_s: float = Field(
+        10.0, gt=0, le=300,
+        description="Longest time from a connection's opening (on a kept-alive connection: from "
+        "a request's first byte) until the request's headers are complete; past it the "
+        "connection is closed, with 408 when part of a request came.")
+    http_body_timeout_s: float = Field(
+        10.0, gt=0, le=300,
+        description="Window over which a request body's rate is measured: a body that brings "
+        "no byte in a window, or fewer than `SEMCAT_HTTP_BODY_MIN_RATE` bytes a second over it, "
+        "is cut (408 when no answer has started; the handler sees the client gone). Time "
+        "the server itself is not reading (back-pressure, `Expect: 100-continue`) is not "
+        "counted.")
+    http_body_min_rate: int = Field(
+        1024, ge=0,
+        description="Slowest request body accepted, in bytes a second over each window of "
+        "`SEMCAT_HTTP_BODY_TIMEOUT_S`; 0: any rate, as long as a byte comes in each window.")
+    http_keepalive_timeout_s: int = Field(
+        5, ge=1, le=300,
+        description="How long a kept-alive connection may stay idle between two requests "
+        "(uvicorn's `timeout_keep_alive`).")
+    http_write_timeout_s: float = Field(
+        60.0, gt=0, le=3600,
+        description="Longest time a client may leave the answer unread (the server's send "
+        "buffer full, nothing taken); past it the connection is dropped and the handler sees "
+        "the client gone. A slow reader that keeps reading is not cut.")
+    http_max_connections: int = Field(
+        1024, ge=16, le=1_000_000,
+        description="Open connections (or requests in progress) of one `semcat serve` process "
+        "past which a request is answered 503 (uvicorn's `limit_concurrency`); the process's "
+        "open-file limit is raised to fit them when the hard limit allows, else this is lowered "
+        "to fit and a warning says so.")
     load_demo: bool = Field(
         False, description="Load the demo nomenclature from `vocabularies/demo/` at start: only "
         "the records that are missing (an edited or withdrawn demo record is never written "
@@ -103,6 +134,12 @@ class Settings(BaseSettings):
         "query gets 503 `query_too_large` with `Retry-After` (Linux: `RLIMIT_DATA` in the "
         "worker, and a watchdog on its resident memory). On 100,000 services a lookup or a "
         "count takes under 40 MiB, sorting every title ~210 MiB.")
+    query_worker_nice: int = Field(
+        0, ge=0, le=19,
+        description="How much lower the CPU priority (`nice`) of the query workers is than the "
+        "server's: on a host of its own, 5-10 lets reads, writes and pages come first when "
+        "heavy queries fill the cores; on a host busy with other work it starves user queries "
+        "into 503 at their deadline (bench/README.md, mixed load), hence 0 by default.")
     query_max_per_client: int = Field(
         2, ge=1, le=256,
         description="Queries one client address may have running at once; more get 429 with "

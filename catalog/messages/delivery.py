@@ -314,6 +314,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the body is over {limit} bytes; at most {limit} are accepted",
         "ro": "corpul cererii depășește {limit} octeți",
         "ru": "тело запроса превышает {limit} байт; принимается не более {limit}"},
+    "http.header_timeout": {
+        "en": "the request's headers did not arrive within {seconds} s; the connection is closed",
+        "ro": "antetele cererii nu au sosit în {seconds} s; conexiunea se închide",
+        "ru": "заголовки запроса не пришли за {seconds} с; соединение закрывается"},
+    "http.body_timeout": {
+        "en": "the request's body came slower than {rate} bytes a second over {seconds} s; the "
+              "connection is closed",
+        "ro": "corpul cererii a sosit mai încet de {rate} octeți pe secundă timp de {seconds} s; "
+              "conexiunea se închide",
+        "ru": "тело запроса поступало медленнее {rate} байт в секунду в течение {seconds} с; "
+              "соединение закрывается"},
     "auth.bearer_syntax": {
         "en": "the Authorization header must be: Bearer <token>",
         "ro": "antetul Authorization trebuie să fie: Bearer <token>",

@@ -158,6 +158,7 @@ class QueryService:
                 workers=settings.query_workers, hidden_graphs=sorted(_HIDDEN),
                 keep_s=2 * settings.query_timeout_s + 5,
                 memory_mb=settings.query_worker_memory_mb,
+                nice=settings.query_worker_nice,
             )
         else:
             assert isinstance(store, RemoteStore)

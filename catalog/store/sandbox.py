@@ -98,8 +98,10 @@ def _dataset_options(checked: CheckedQuery, protocol: QueryDataset | None) -> di
     return {"use_default_graph_as_union": True}
 
 
-def _worker_main(conn: Connection, memory_mb: int | None = None) -> None:
+def _worker_main(conn: Connection, memory_mb: int | None = None, nice: int = 0) -> None:
     import pyoxigraph as ox
+
+    os.nice(nice)  # user queries yield the CPU to the server's own work (reads, writes)
 
     from catalog.queries.guard import check_offset, check_query
     from catalog.queries.results import FORMATS, write_result
@@ -187,10 +189,10 @@ def _context() -> Any:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, memory_mb: int | None = None) -> None:
+    def __init__(self, ctx: Any, memory_mb: int | None = None, nice: int = 0) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc: BaseProcess = ctx.Process(target=_worker_main, args=(child, memory_mb),
-                                             daemon=True)
+        self.proc: BaseProcess = ctx.Process(target=_worker_main,
+                                             args=(child, memory_mb, nice), daemon=True)
         self.proc.start()
         child.close()
 
@@ -304,9 +306,9 @@ class QuerySandbox:
 
     def __init__(self, snapshot_dir: Path, make_snapshot: Callable[[Path], Any], *,
                  workers: int = 2, hidden_graphs: Sequence[str] = (),
-                 keep_s: float = 60.0, memory_mb: int | None = None) -> None:
+                 keep_s: float = 60.0, memory_mb: int | None = None, nice: int = 0) -> None:
         self._ctx = _context()
-        self.memory_mb = memory_mb
+        self.memory_mb, self.nice = memory_mb, nice
         self._cap = limits.MemoryCap(memory_mb)
         self.snapshot_dir = snapshot_dir
         self._make_snapshot = make_snapshot
@@ -372,7 +374,7 @@ class QuerySandbox:
 
     # --- running --------------------------------------------------------------------------
     def _spawn(self) -> _Worker:
-        worker = _Worker(self._ctx, self.memory_mb)
+        worker = _Worker(self._ctx, self.memory_mb, self.nice)
         self._workers.add(worker)
         return worker
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -135,6 +136,23 @@ def test_a_runaway_query_is_stopped_while_others_are_answered(
     assert 0.9 < float(outcome["seconds"]) < 3.0  # type: ignore[arg-type]
     # the pool recovers: the killed worker was replaced
     assert json.loads(qs.run("ASK { ?s ?p ?o }").body)["boolean"] is True
+
+
+def test_query_workers_run_at_the_cpu_priority_set(settings: Settings) -> None:
+    """SEMCAT_QUERY_WORKER_NICE: the workers run that much lower than the server."""
+    store = EmbeddedStore(settings.data_dir / "store")
+    qs = QueryService(settings.model_copy(update={"query_worker_nice": 7, "query_workers": 2}),
+                      store)
+    try:
+        assert json.loads(qs.run("ASK { ?s ?p ?o }").body)["boolean"] is False
+        assert qs._sandbox is not None
+        workers = [w.proc.pid or 0 for w in qs._sandbox._workers]
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        assert len(workers) == 2
+        assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in workers} == {min(mine + 7, 19)}
+    finally:
+        qs.close()
+        store.close()
 
 
 def test_queries_see_new_data(service: tuple[QueryService, EmbeddedStore]) -> None:
