@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from catalog.codelists.codes import CatalogCodes
 from catalog.core import Catalog
 from catalog.errors import CatalogError, InvalidRecord, StoreUnavailable
 from catalog.intake.readers import BulkItem, Unreadable, bulk_items
-from catalog.settings import get_settings, settings_markdown
+from catalog.settings import Settings, get_settings, settings_markdown
 from catalog.workflow.access import Principal, Tokens
 
 
@@ -112,13 +113,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     options = uvicorn_options(settings)
     if settings.workers > 1:  # each worker builds its app from the same SEMCAT_* environment
+        _prepare_for_workers(settings)
         uvicorn.run("api.app:create_app", factory=True, host=host, port=port,
-                    workers=settings.workers, **options)
+                    workers=settings.workers,
+                    timeout_worker_healthcheck=settings.worker_start_timeout_s, **options)
         return 0
     from api.app import create_app
 
     uvicorn.run(create_app(settings), host=host, port=port, **options)
     return 0
+
+
+def _prepare_for_workers(settings: Settings) -> None:
+    """What must happen once before several workers start on one ledger: its migration
+    (workers migrating a fresh SQLite ledger at once died on "database is locked", and uvicorn
+    started them again) and the demo's first load (two workers each finding the catalogue
+    empty would both load it). The workers then start with the demo already in."""
+    catalog = Catalog(settings, with_store=False)
+    try:
+        if settings.load_demo:
+            from catalog.demo import load_demo
+
+            print(f"demo data: {load_demo(catalog).summary()}", file=sys.stderr)
+    finally:
+        catalog.close()
+    os.environ["SEMCAT_LOAD_DEMO"] = "false"
 
 
 def cmd_token(args: argparse.Namespace) -> int:

@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         1, ge=1, le=64,
         description="uvicorn worker processes for `semcat serve`; more than 1 needs a remote "
         "store (`SEMCAT_SPARQL_URL`), since the embedded store is one process's.")
+    worker_start_timeout_s: int = Field(
+        120, ge=5, le=3600,
+        description="With several workers: how long a worker may take to start (open the "
+        "ledger, build its indexes) and, once started, to answer the supervisor's check, before "
+        "it is taken for dead and replaced (uvicorn's `timeout_worker_healthcheck`, 5 s by "
+        "default, killed every worker of a hub starting on a busy machine).")
     http_header_timeout_s: float = Field(
         10.0, gt=0, le=300,
         description="Longest time from a connection's opening (on a kept-alive connection: from "
