@@ -103,6 +103,8 @@ def cmd_rebuild(_args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from api.http_protocol import BoundedHttpToolsProtocol
+
     overrides: dict[str, object] = {}
     if args.demo:
         overrides["load_demo"] = True
@@ -111,15 +113,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # the client's address is the peer's, unless a trusted proxy passes it on
     proxies = {"proxy_headers": bool(settings.trusted_proxies),
                "forwarded_allow_ips": settings.trusted_proxies or ""}
+    # httptools with a bound on each request's head (api/http_protocol.py)
+    http = {"http": BoundedHttpToolsProtocol,
+            "h11_max_incomplete_event_size": settings.max_request_head_bytes}
     if settings.workers > 1:  # each worker builds its app from the same SEMCAT_* environment
         uvicorn.run("api.app:create_app", factory=True, host=host, port=port,
-                    workers=settings.workers, http="httptools", log_level="info",
-                    access_log=settings.access_log, **proxies)  # type: ignore[arg-type]
+                    workers=settings.workers, log_level="info",
+                    access_log=settings.access_log, **proxies, **http)  # type: ignore[arg-type]
         return 0
     from api.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, http="httptools", log_level="info",
-                access_log=settings.access_log, **proxies)  # type: ignore[arg-type]
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                access_log=settings.access_log, **proxies, **http)  # type: ignore[arg-type]
     return 0
 
 
