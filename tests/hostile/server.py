@@ -22,7 +22,7 @@ import httpx
 from tests.builders import passport
 from tests.hostile import bodies as b
 from tests.hostile.cases import FORMULA, Ctx
-from tests.servers import Served, semcat_serving
+from tests.servers import Served, start_semcat
 
 ROOT = Path(__file__).resolve().parents[2]
 #: the ledger's rows a refused request must leave as they were (audit: successful writes only;
@@ -123,7 +123,8 @@ def hostile_hub(tmp: Path, **settings: str) -> Iterator[Hub]:
     env = {"SEMCAT_DATA_DIR": str(data), "SEMCAT_LOAD_DEMO": "true", "SEMCAT_ACCESS_LOG": "true",
            "SEMCAT_QUERY_WORKERS": "1", "PYTHONPATH": str(ROOT)} | {
         f"SEMCAT_{k.upper()}": v for k, v in settings.items()}
-    with semcat_serving(tmp / "serve.log", env) as served:
+    served = start_semcat(tmp / "serve.log", env, timeout_s=240)  # the demo loads first
+    try:
         tokens: dict[str, str] = {}
         for name, inst, role in [("asp", "ASP", "publisher"), ("cnas", "CNAS", "publisher"),
                                  ("cnas_reviewer", "CNAS", "reviewer"),
@@ -136,3 +137,5 @@ def hostile_hub(tmp: Path, **settings: str) -> Iterator[Hub]:
             etags = _setup(c, tokens)
         ctx = Ctx(served.url, int(served.url.rsplit(":", 1)[1]), tokens, etags)
         yield Hub(served, ctx, data / "ledger.sqlite3")
+    finally:
+        served.stop()
