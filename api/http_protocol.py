@@ -92,10 +92,14 @@ class DeadlineProtocol(HttpToolsProtocol):
         self._arm_header()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.stop_deadlines()
+        super().connection_lost(exc)
+
+    def stop_deadlines(self) -> None:
+        """No deadline fires any more on this connection (it is closing)."""
         for timer in (self._header_timer, self._body_timer, self._write_timer):
             _cancel(timer)
         self._header_timer = self._body_timer = self._write_timer = None
-        super().connection_lost(exc)
 
     def pause_writing(self) -> None:
         super().pause_writing()

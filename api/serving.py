@@ -1,5 +1,5 @@
-"""How `semcat serve` runs uvicorn: the protocol with deadlines, the connection bound, and an
-open-file limit that fits it."""
+"""How `semcat serve` runs uvicorn: the protocol with deadlines and a bounded request head, the
+connection bound, and an open-file limit that fits it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import logging
 import resource
 from typing import Any
 
-from api.http_protocol import Deadlines, deadline_protocol
+from api.http_head import serving_protocol
+from api.http_protocol import Deadlines
 from catalog.settings import Settings
 
 log = logging.getLogger("api.serving")
@@ -43,7 +44,9 @@ def deadlines(settings: Settings) -> Deadlines:
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
     """The keyword arguments of ``uvicorn.run`` common to one process and several workers."""
-    return {"http": deadline_protocol(deadlines(settings)),
+    return {"http": serving_protocol(deadlines(settings)),
+            # the bound on a request's head (api/http_head.py reads it from uvicorn's config)
+            "h11_max_incomplete_event_size": settings.max_request_head_bytes,
             "timeout_keep_alive": settings.http_keepalive_timeout_s,
             "limit_concurrency": fit_open_files(settings.http_max_connections),
             "log_level": "info", "access_log": settings.access_log,

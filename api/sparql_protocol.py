@@ -30,6 +30,7 @@ from api.errors import catalog_error_response
 from api.negotiation import NotAcceptable, UnsupportedMediaType, choose
 from catalog.errors import CatalogError, Forbidden, InvalidInput, QueryRejected, TooLarge
 from catalog.namespaces import DCAT, DCT, RDF_TYPE, RDFS, SD, W3C_FORMATS
+from catalog.queries.graphs import graph_iri
 from catalog.queries.guard import QueryDataset, QueryForm
 from catalog.queries.results import FORMATS, GRAPH, TABULAR
 from catalog.store.sandbox import QueryAnswer
@@ -137,9 +138,9 @@ def _gather(pairs: Iterable[tuple[str, str]], direct: str | None) -> ProtocolReq
         if key == "query":
             queries.append(value)
         elif key == "default-graph-uri":
-            default.append(value)
+            default.append(graph_iri(value, key, PROTOCOL))
         elif key == "named-graph-uri":
-            named.append(value)
+            named.append(graph_iri(value, key, PROTOCOL))
         elif key in formats and value:
             formats[key].append(value)
     if len(queries) > 1:

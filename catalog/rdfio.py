@@ -108,6 +108,9 @@ def load_json(text: str, *, max_nesting: int, what: str = "JSON") -> Any:
     except json.JSONDecodeError as exc:
         raise InvalidInput.of("rdf.malformed", line=exc.lineno, column=exc.colno, what=what,
                               reason=exc.msg) from exc
+    except ValueError as exc:  # an integer longer than Python converts (4300 digits)
+        raise InvalidInput.of("rdf.malformed", what=what,
+                              reason=str(exc).split(";")[0]) from exc
 
 
 def parse(

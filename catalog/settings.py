@@ -184,6 +184,10 @@ class Settings(BaseSettings):
     max_nesting: int = Field(
         64, ge=4, le=256, description="Deepest nesting of brackets, braces or JSON accepted."
     )
+    max_request_head_bytes: int = Field(
+        256 * 1024, ge=16 * 1024, description="Largest request line and headers together, in "
+        "bytes (`semcat serve`); a larger head is answered 431 and the connection closed. The "
+        "default leaves room for a GET of the largest SPARQL query, percent-encoded.")
     max_record_bytes: int = Field(2 * MiB, ge=1024, description="Largest body for one record.")
     max_bulk_bytes: int = Field(50 * MiB, ge=1024, description="Largest bulk import file.")
     max_literal_bytes: int = Field(

@@ -26,12 +26,12 @@ from api.deps import (
     PrincipalDep,
     SettingsDep,
 )
-from api.negotiation import RDF_MEDIA, choose
+from api.negotiation import RDF_MEDIA, UnsupportedMediaType, choose
 from api.schemas import ERRORS, VersionsOut, VersionStateOut
 from catalog import gates, rdfio
 from catalog.core import Catalog
 from catalog.errors import InvalidInput, NotFound
-from catalog.intake.readers import JSON_MEDIA, media_of, single_record
+from catalog.intake.readers import CSV_MEDIA, JSON_MEDIA, media_of, single_record
 from catalog.queries.gone import raise_if_withdrawn
 from catalog.records.kinds import RecordKind
 from catalog.settings import Settings
@@ -64,6 +64,22 @@ def _raise_if_withdrawn(request: Request, kind: RecordKind, code: str) -> None:
     iri = catalog.ledger.record_iri(kind.name, code)
     if iri is not None:
         raise_if_withdrawn(catalog.ledger, catalog.kinds, catalog.settings.base_uri, iri)
+
+
+def _body_media(request: Request, kind: RecordKind) -> str:
+    """The media type of a record's body: JSON, CSV (passports) or an RDF format; another is
+    415, before the body is read."""
+    media = media_of(request.headers.get("content-type"))
+    if media in JSON_MEDIA or (media == CSV_MEDIA and kind.csv):
+        return media
+    try:
+        rdfio.format_for(media)
+    except InvalidInput:
+        accepted = [*sorted(JSON_MEDIA), *(info.media_type for info in rdfio.FORMATS.values()),
+                    *([CSV_MEDIA] if kind.csv else [])]
+        raise UnsupportedMediaType.of("records.body_media", field="Content-Type", value=media,
+                                      expected=", ".join(accepted)) from None
+    return media
 
 
 def router_for(kind: RecordKind) -> APIRouter:
@@ -162,8 +178,8 @@ def router_for(kind: RecordKind) -> APIRouter:
     async def create(request: Request, principal: PrincipalDep, settings: SettingsDep,
                      idem: IdempotencyDep, codes: CodesDep, reason: str | None = REASON
                      ) -> JSONResponse:
+        media = _body_media(request, kind)
         body = await read_capped(request, settings.max_record_bytes)
-        media = media_of(request.headers.get("content-type"))
         pub = publishing(request)
 
         def write(hook: Any) -> VersionState:
@@ -176,8 +192,8 @@ def router_for(kind: RecordKind) -> APIRouter:
                       settings: SettingsDep, codes: CodesDep,
                       if_match: str | None = Header(None), reason: str | None = REASON
                       ) -> JSONResponse:
+        media = _body_media(request, kind)
         body = await read_capped(request, settings.max_record_bytes)
-        media = media_of(request.headers.get("content-type"))
         pub = publishing(request)
 
         def write() -> VersionState:
@@ -194,8 +210,8 @@ def router_for(kind: RecordKind) -> APIRouter:
         body = await read_capped(request, settings.max_record_bytes)
         media = media_of(request.headers.get("content-type"), "application/merge-patch+json")
         if media not in JSON_MEDIA:
-            raise InvalidInput.of("records.patch_media", field="Content-Type", value=media,
-                                  expected="application/merge-patch+json")
+            raise UnsupportedMediaType.of("records.patch_media", field="Content-Type",
+                                          value=media, expected="application/merge-patch+json")
         pub = publishing(request)
 
         def write() -> VersionState:

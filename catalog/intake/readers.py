@@ -321,11 +321,27 @@ def bulk_items(data: bytes, media_or_name: str, settings: Settings,
     return [_checked(position, item, settings) for position, item in read]
 
 
+def own_record(draft: RecordDraft) -> RecordDraft:
+    """``draft`` (a record of a bulk file) when it describes only its own resources, as a
+    single-record document must (:func:`own_passport`); a named graph of TriG or N-Quads is
+    taken whole, so without this a graph could state things about another institution's
+    record. Kinds without REST writes (code lists, organisations, legal acts) keep their
+    members wherever their IRIs are."""
+    kind = draft.spec
+    if kind is None or kind.path is None:
+        return draft
+    graph = ox.NamedNode(draft.iri)
+    own_passport([ox.Quad(t.subject, t.predicate, t.object, graph) for t in draft.triples],
+                 draft.iri, kind)
+    return draft
+
+
 def _checked(position: str, item: RecordDraft | Unreadable, settings: Settings) -> BulkItem:
     """The record, or why it is refused before validation (the others are imported)."""
     if isinstance(item, Unreadable):
         return item
     try:
+        own_record(item)
         checks.check_record(item, settings)
     except CatalogError as exc:
         return Unreadable(position, exc, iri=item.iri, kind=item.kind, code=item.code)

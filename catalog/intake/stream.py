@@ -49,6 +49,7 @@ from catalog.intake.readers import (
     bulk_items,
     csv_draft,
     draft_of,
+    own_record,
     passport_from_data,
 )
 from catalog.records import RecordDraft, split
@@ -357,6 +358,7 @@ def _record(run: list[ox.Quad], graph: str, n: int, size: int, limit: int, too_l
     try:
         drafts = split(run)
         for d in drafts:
+            own_record(d)
             checks.check_record(d, settings)
     except CatalogError as exc:
         return Unreadable(position, exc)

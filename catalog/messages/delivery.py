@@ -310,6 +310,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the body is {size} bytes; at most {limit} bytes are accepted",
         "ro": "corpul cererii are {size} octeți; se acceptă cel mult {limit}",
         "ru": "тело запроса занимает {size} байт; принимается не более {limit} байт"},
+    "http.head_too_large": {
+        "en": "the request line and headers are over {limit} bytes "
+              "(SEMCAT_MAX_REQUEST_HEAD_BYTES)",
+        "ro": "linia cererii și antetele depășesc {limit} octeți "
+              "(SEMCAT_MAX_REQUEST_HEAD_BYTES)",
+        "ru": "строка запроса и заголовки превышают {limit} байт "
+              "(SEMCAT_MAX_REQUEST_HEAD_BYTES)"},
+    "http.malformed": {
+        "en": "the request is not valid HTTP/1.1 ({reason})",
+        "ro": "cererea nu este HTTP/1.1 valid ({reason})",
+        "ru": "запрос не является корректным HTTP/1.1 ({reason})"},
     "http.body_over": {
         "en": "the body is over {limit} bytes; at most {limit} are accepted",
         "ro": "corpul cererii depășește {limit} octeți",

@@ -167,6 +167,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "as_of {value!r} is not a date",
         "ro": "as_of {value!r} nu este o dată",
         "ru": "as_of {value!r} не является датой"},
+    "records.body_media": {
+        "en": "a record is sent as {expected}, not {value}",
+        "ro": "o înregistrare se trimite ca {expected}, nu {value}",
+        "ru": "запись отправляется как {expected}, а не {value}"},
     "records.patch_media": {
         "en": "PATCH takes application/merge-patch+json, not {value}",
         "ro": "PATCH acceptă application/merge-patch+json, nu {value}",

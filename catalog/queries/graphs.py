@@ -17,20 +17,20 @@ GSP = "https://www.w3.org/TR/sparql11-http-rdf-update/#indirect-graph-identifica
 MAX_IRI = 4096
 
 
-def graph_iri(value: str) -> str:
-    """``value`` checked as the absolute IRI of a graph (``?graph=``)."""
+def graph_iri(value: str, field: str = "graph", link: str = GSP) -> str:
+    """``value`` checked as the absolute IRI of a graph (``?graph=``, or the ``field`` named:
+    the ``default-graph-uri`` and ``named-graph-uri`` of a query)."""
+    expected = f"an absolute IRI of at most {MAX_IRI} characters"
     if len(value) > MAX_IRI:
-        raise InvalidInput.of("gsp.graph_iri", field="graph", value=value[:80] + "…",
-                              expected=f"an absolute IRI of at most {MAX_IRI} characters",
-                              link=GSP)
+        raise InvalidInput.of("gsp.graph_iri", field=field, value=value[:80] + "…",
+                              expected=expected, link=link)
     try:
         node = ox.NamedNode(value)
     except ValueError:
         node = None
     if node is None or ":" not in value:
-        raise InvalidInput.of("gsp.graph_iri", field="graph", value=value,
-                              expected=f"an absolute IRI of at most {MAX_IRI} characters",
-                              link=GSP)
+        raise InvalidInput.of("gsp.graph_iri", field=field, value=value, expected=expected,
+                              link=link)
     return value
 
 

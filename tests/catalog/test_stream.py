@@ -176,3 +176,22 @@ def test_other_formats_are_read_whole_within_the_bulk_cap(settings: Settings) ->
     with pytest.raises(TooLarge):
         list(stream_items(io.BytesIO(data), "doc.trig", small))
     assert len(canonical(list(stream_items(io.BytesIO(data), "doc.trig", settings)))) == 1
+
+
+def test_a_graph_that_states_things_about_another_record_is_refused_alone(
+        settings: Settings) -> None:
+    """Issue 12 (hostile input): a named graph of N-Quads or TriG was taken whole, so a record
+    could carry triples about another institution's service into the public store."""
+    own, other = drafts_from_passports(generate(2), BASE)
+    hijack = ox.Quad(ox.NamedNode(other.iri), ox.NamedNode("http://purl.org/dc/terms/title"),
+                     ox.Literal("Preluat", language="ro"), ox.NamedNode(own.iri))
+    hijacking = ox.serialize([hijack], format=ox.RdfFormat.N_QUADS)
+    assert hijacking is not None
+    data = nquads([own]) + hijacking + nquads([other])  # in the run of own's graph
+    for items in (list(stream_items(io.BytesIO(data), "dump.nq", settings)),
+                  bulk_items(data, "application/n-quads", settings)):
+        refused, kept = sorted(items, key=lambda i: isinstance(i, RecordDraft))
+        assert isinstance(refused, Unreadable)
+        assert "may describe only the service " + own.iri in refused.error.message
+        assert isinstance(kept, RecordDraft)
+        assert kept.iri == other.iri
