@@ -51,7 +51,7 @@ from catalog.records import RecordDraft
 from catalog.records.codes import CodeLookup
 from catalog.records.kinds import RecordKind
 from catalog.workflow.access import Principal, Role, require_edit, require_review
-from catalog.workflow.bulk import Importer, ImportReport, OnAck, OnWrite
+from catalog.workflow.bulk import Checked, Importer, ImportReport, OnAck, OnWrite, Writable
 from catalog.workflow.states import TRANSITIONS, Transition, VersionState, version_etag
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ class Publishing:
         return state
 
     def import_records(self, principal: Principal,
-                       items: Iterable[RecordDraft | Unreadable], *, atomic: bool,
+                       items: Iterable[RecordDraft | Checked | Unreadable], *, atomic: bool,
                        publish: bool, reason: str | None = None, batch_size: int = 200,
                        on_ack: OnAck | None = None, keep: int | None = None,
                        report: ImportReport | None = None,
@@ -190,7 +190,7 @@ class Publishing:
             with self._refusals(principal, "import", None):
                 require_review(principal, "import")
 
-        def authorize(draft: RecordDraft) -> None:
+        def authorize(draft: Writable) -> None:
             with self._refusals(principal, "import", draft.code or draft.iri):
                 kind = self.catalog.kinds[draft.kind]
                 if kind.reference:
@@ -199,6 +199,8 @@ class Publishing:
                             "publish.reference_admin", field="kind", value=draft.kind,
                             expected=", ".join(k.name for k in self.catalog.kinds
                                                if not k.reference), iri=draft.iri)
+                    return
+                if principal.role is Role.ADMIN:  # may edit any record: no owner to look up
                     return
                 stored = self._owner(draft.iri)
                 if stored is not None:
