@@ -51,9 +51,10 @@ from catalog.workflow.bulk import Checked, check_ahead
 #: process (~1.5 s: imports, shapes, reference data) costs more than it saves
 MIN_BYTES = 1 << 20
 #: records per message between the processes
-CHUNK = 20
-#: messages the queue holds at most (the reading process waits beyond: flat memory)
-QUEUE_CHUNKS = 8
+CHUNK = 25
+#: messages the queue holds at most (the reading process waits beyond: flat memory, ~12 MB of
+#: passports): more than a batch, so that the reader keeps working while the writer commits one
+QUEUE_CHUNKS = 32
 #: records between two catch-ups of the reading process's reference index with the ledger
 FOLLOW_EVERY = 500
 #: seconds between two checks that the reading process is still alive while waiting

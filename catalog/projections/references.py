@@ -8,7 +8,6 @@ store another process projects still learns of new organisations, laws and code 
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Sequence
 
@@ -112,7 +111,16 @@ def _stub(iri: str, root_class: str) -> ox.Triple:
 
 def _typed(iri: str, canonical: str) -> list[ox.Triple]:
     """The ``rdf:type`` triples of ``iri`` in a version's canonical N-Triples, found in the
-    text (one triple a line, IRIs written as they are): all a stub needs, without parsing the
-    whole record (~100 triples a passport)."""
-    line = re.compile(f"^<{re.escape(iri)}> <{re.escape(RDF_TYPE)}> <([^>]*)> \\.$", re.M)
-    return [_stub(iri, m.group(1)) for m in line.finditer(canonical)]
+    text (one triple a line, a literal's line breaks escaped, IRIs written as they are): all a
+    stub needs, without parsing the whole record (~100 triples a passport)."""
+    head = f"\n<{iri}> <{RDF_TYPE}> <"
+    text = "\n" + canonical
+    found: list[ox.Triple] = []
+    at = text.find(head)
+    while at >= 0:
+        end = text.find("\n", at + 1)
+        line = text[at + len(head):end if end >= 0 else len(text)]
+        if line.endswith("> ."):
+            found.append(_stub(iri, line[:-3]))
+        at = text.find(head, at + 1)
+    return found

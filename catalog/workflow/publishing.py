@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -208,16 +210,17 @@ class Publishing:
                 require_edit(principal, draft.authority, draft.code or draft.iri)
 
         def on_write(s: Session, written: list[tuple[NewVersion, Appended]]) -> None:
-            for nv, ap in written:
-                if not ap.created:
-                    continue
-                record_id = ap.record_id
-                assert record_id is not None
-                s.add(Transition(record_id=record_id, version_number=ap.number,
-                                 from_status=None, to_status="published" if publish else "draft",
-                                 author=principal.name, reason=reason))
-                audit.add(s, principal.actor, "import", nv.code or nv.iri, ap.number,
-                          detail={"publish": publish, "kind": nv.kind})
+            created = [(nv, ap) for nv, ap in written if ap.created]
+            if created:  # a transition and an audit entry for each, a statement for each table
+                at = datetime.now(UTC)
+                s.execute(insert(Transition), [
+                    {"record_id": ap.record_id, "version_number": ap.number,
+                     "from_status": None, "to_status": "published" if publish else "draft",
+                     "author": principal.name, "reason": reason, "at": at}
+                    for _nv, ap in created])
+                audit.add_all(s, principal.actor, "import", [
+                    (nv.code or nv.iri, ap.number, {"publish": publish, "kind": nv.kind})
+                    for nv, ap in created])
             if also is not None:
                 also(s, written)
 
