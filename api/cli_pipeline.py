@@ -15,7 +15,8 @@ What it keeps of an import done in one process:
 - flat memory: the records travel in chunks of :data:`CHUNK` through a queue of at most
   :data:`QUEUE_CHUNKS` chunks; the reading process waits when the writer is behind;
 - Ctrl-C: the reading process ignores SIGINT (a terminal sends it to both); this process stops
-  taking records, commits what it took (``--per-record``) and ends the reading process;
+  taking records, commits what it took (``--per-record``) and ends the reading process; a
+  writer killed outright leaves no reader behind (it sees its parent gone while it waits);
 - progress: each record carries the bytes read up to it, so the bar moves as records are
   written, not as they are read ahead;
 - errors: a file that cannot be read further (bad CSV, an N-Quads syntax error) is raised here
@@ -28,8 +29,11 @@ records (what this import and other writers published), as the writer's does aft
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
 import signal
+import threading
+import time
 import traceback
 from collections.abc import Iterator
 from multiprocessing.process import BaseProcess
@@ -89,7 +93,7 @@ class ReadAhead:
         try:
             self._proc: BaseProcess = ctx.Process(
                 target=_read_and_check, name="semcat-import-reader", daemon=True,
-                args=([str(p) for p in paths], settings, publish, self._queue))
+                args=([str(p) for p in paths], settings, publish, self._queue, os.getpid()))
             self._proc.start()
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
@@ -125,10 +129,13 @@ class ReadAhead:
 
 
 def _read_and_check(paths: list[str], settings: Settings, publish: bool,
-                    out: mp.Queue[Message]) -> None:
+                    out: mp.Queue[Message], writer: int) -> None:
     """The reading process: every item of the files, drafts checked ahead, in chunks."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    threading.Thread(target=_orphaned, args=(writer,), daemon=True,
+                     name="semcat-reader-watch").start()
+    put = out.put
     catalog = Catalog(settings, with_store=False)
     try:
         chunk: list[tuple[Item, int]] = []
@@ -145,7 +152,7 @@ def _read_and_check(paths: list[str], settings: Settings, publish: bool,
                                        if isinstance(item, RecordDraft) else item)
                         chunk.append((ready, done + items.bytes_read))
                         if len(chunk) >= CHUNK:
-                            out.put(("items", chunk))
+                            put(("items", chunk))
                             chunk = []
                         count += 1
                         if count % FOLLOW_EVERY == 0:
@@ -153,17 +160,25 @@ def _read_and_check(paths: list[str], settings: Settings, publish: bool,
                                 follower.catch_up()
                     done += items.bytes_read
         except CatalogError as exc:  # the file cannot be read further: after what was read
-            out.put(("items", chunk))
-            out.put(("error", exc))
+            put(("items", chunk))
+            put(("error", exc))
             return
-        out.put(("items", chunk))
-        out.put(("end", None))
+        put(("items", chunk))
+        put(("end", None))
     except Exception:  # a fault of this process: told, with its trace, to the writer
-        out.put(("items", chunk))
-        out.put(("error", RuntimeError("the import's reading process failed:\n"
+        put(("items", chunk))
+        put(("error", RuntimeError("the import's reading process failed:\n"
                                        + traceback.format_exc())))
     finally:
         catalog.close()
+
+
+def _orphaned(parent: int) -> None:
+    """End the reading process when the writer (its parent, ``parent``) is gone (killed, it
+    cannot say so; maybe before this process started), wherever the reader waits."""
+    while os.getppid() == parent:
+        time.sleep(_POLL_S)
+    os._exit(1)
 
 
 __all__ = ["MIN_BYTES", "ReadAhead", "usable"]
