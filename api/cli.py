@@ -197,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the ledger only; a running server projects the changes")
     s.add_argument("--reader", choices=["auto", "process", "inline"], default="auto",
                    help="read and validate in a second process while this one writes "
-                   "(process), in this one (inline), or a second one for files of 1 MiB or "
+                   "(process), in this one (inline), or a second one for files of 4 MiB or "
                    "more (auto, the default)")
     s.set_defaults(func=cmd_import)
     s = sub.add_parser("validate", help="validate records in files without storing them")

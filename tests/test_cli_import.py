@@ -165,11 +165,14 @@ def test_ctrl_c_keeps_every_acknowledged_batch_and_a_rerun_finishes(
                                                   "unchanged": acked, "rejected": 0}
 
 
+@pytest.mark.parametrize("reader", ["auto", "process"])
 def test_ctrl_c_before_an_all_or_nothing_commit_writes_nothing(data_dir: Path,
-                                                                tmp_path: Path) -> None:
+                                                                tmp_path: Path,
+                                                                reader: str) -> None:
     f = tmp_path / "big.jsonl"
     corpus(f, 400)
-    code, out, err = interrupt_after(["import", "--publish", "--progress-every", "0.1", str(f)],
+    code, out, err = interrupt_after(["import", "--publish", "--progress-every", "0.1",
+                                      "--reader", reader, str(f)],
                                      data_dir, r"validated (\d+) records", 30)
     assert code == 130, err[-3000:]
     assert "nothing was written" in err
