@@ -7,10 +7,15 @@ at a time with ``--per-record`` (each acknowledged through ``on_ack``) or everyt
 transaction once every record is valid (the default).
 
 Memory: ``--per-record`` holds one batch and the rejected outcomes, so it does not grow with
-the file; what grows is the catalogue itself (the validator's reference index keeps each
+the file (a reading process adds itself, ~165 MB, and at most ~800 records on their way,
+~12 MB); what grows is the catalogue itself (the validator's reference index keeps each
 service's class, ~150 bytes, and the store's RocksDB indexes grow with the data). All or
 nothing holds every valid record's new version (its canonical N-Triples, ~13 KB a passport:
 ~1.3 GB for 100,000) until the one commit; use ``--per-record`` for big files.
+
+Reading: files of :data:`api.cli_pipeline.MIN_BYTES` or more (``--reader auto``) are read and
+validated in a second process while this one commits and projects (:mod:`api.cli_pipeline`,
+:class:`PipedItems`); smaller ones, and ``--reader inline``, here (:class:`FileItems`).
 
 Progress goes to stderr: a bar on a terminal (records, rate, ETA from the bytes read), else a
 line every :data:`PLAIN_EVERY_S` seconds. Ctrl-C stops reading: with ``--per-record`` the
@@ -35,6 +40,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
+from api.cli_pipeline import ReadAhead, usable
 from catalog.codelists.codes import CatalogCodes
 from catalog.core import Catalog
 from catalog.errors import CatalogError, InvalidInput
@@ -44,7 +50,7 @@ from catalog.ledger import Appended
 from catalog.records.codes import CodeLookup
 from catalog.settings import Settings
 from catalog.workflow.access import Principal
-from catalog.workflow.bulk import ImportReport
+from catalog.workflow.bulk import Checked, ImportReport
 from catalog.workflow.publishing import Publishing
 
 #: records per committed batch (``--per-record``; ``--batch-size``)
@@ -57,8 +63,8 @@ KEEP = 100
 OnAck = Callable[[list[Appended]], None]
 
 
-def write(catalog: Catalog, items: Iterable[BulkItem], *, principal: Principal, atomic: bool,
-          publish: bool, report: ImportReport, on_ack: OnAck, batch_size: int = BATCH
+def write(catalog: Catalog, items: Iterable[BulkItem | Checked], *, principal: Principal,
+          atomic: bool, publish: bool, report: ImportReport, on_ack: OnAck, batch_size: int = BATCH
           ) -> ImportReport:
     """Validate and write the records through the one write path."""
     def acked(appended: list[Appended]) -> None:
@@ -93,7 +99,7 @@ class FileItems:
     def bytes_read(self) -> int:
         return self._done_bytes + (self._current.bytes_read if self._current else 0)
 
-    def __iter__(self) -> Iterator[BulkItem]:
+    def __iter__(self) -> Iterator[BulkItem | Checked]:
         for path in self.paths:
             with path.open("rb") as f:
                 self._current = stream_items(f, path.name, self.settings, self.codes)
@@ -115,6 +121,34 @@ class FileItems:
         if self.stop and self.atomic:
             raise Interrupted
         return self.stop
+
+
+class PipedItems(FileItems):
+    """The items of several files read and checked ahead in a second process
+    (:mod:`api.cli_pipeline`), handed over in order; stops taking them on request."""
+
+    def __init__(self, paths: list[Path], settings: Settings, *, atomic: bool,
+                 publish: bool) -> None:
+        super().__init__(paths, settings, atomic=atomic)
+        self.publish = publish
+        self._at = 0
+
+    @property
+    def bytes_read(self) -> int:
+        return self._at
+
+    def __iter__(self) -> Iterator[BulkItem | Checked]:
+        ahead = ReadAhead(self.paths, self.settings, publish=self.publish)
+        for chunk in ahead.chunks(self._stopped):
+            for item, at in chunk:
+                if self._stopped():
+                    return
+                self.read += 1
+                self._at = at
+                self.on_item()
+                yield item
+        if not self._stopped():
+            self.finished = True
 
 
 class Progress:
@@ -211,7 +245,10 @@ def run_import(catalog: Catalog, principal: Principal, args: argparse.Namespace)
                            message_ro=f"fișierul nu există: {', '.join(missing)}",
                            value=missing[0])
     atomic = not args.per_record
-    files = FileItems(paths, catalog.settings, atomic=atomic, codes=CatalogCodes(catalog))
+    publish = bool(getattr(args, "publish", False))
+    files = (PipedItems(paths, catalog.settings, atomic=atomic, publish=publish)
+             if usable(catalog, principal, paths, getattr(args, "reader", "auto"))
+             else FileItems(paths, catalog.settings, atomic=atomic, codes=CatalogCodes(catalog)))
     report = ImportReport.flat(KEEP)
     err = sys.stderr
     progress = Progress(files, report, atomic=atomic, out=err,
@@ -220,7 +257,7 @@ def run_import(catalog: Catalog, principal: Principal, args: argparse.Namespace)
     try:
         with _ctrl_c_stops(files, err):
             write(catalog, files, principal=principal, atomic=atomic,
-                  publish=bool(getattr(args, "publish", False)), report=report,
+                  publish=publish, report=report,
                   on_ack=lambda _appended: progress.tick(),
                   batch_size=max(1, getattr(args, "batch_size", BATCH)))
     except (Interrupted, KeyboardInterrupt):

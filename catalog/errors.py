@@ -89,6 +89,11 @@ class CatalogError(Exception):
     def messages(self) -> dict[str, str]:
         return {"en": self.message, "ro": self.message_ro, "ru": self.message_ru}
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole, whatever a subclass's constructor takes (an import's reading
+        process hands its refusals over)."""
+        return _rebuild, (type(self), self.message, self.__dict__)
+
     def to_dict(self) -> dict[str, Any]:
         """The error as plain data, the v1 shape every surface shows (``message`` in en and ro;
         :attr:`messages` has every language)."""
@@ -216,3 +221,10 @@ class InsufficientStorage(CatalogError):
 
 class ConfigurationError(CatalogError):
     code = "configuration_error"
+
+
+def _rebuild(cls: type[CatalogError], message: str, state: dict[str, Any]) -> CatalogError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, message)
+    err.__dict__.update(state)
+    return err

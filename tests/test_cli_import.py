@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from api.cli import main
 from api.cli_import import FileItems, Progress
@@ -102,13 +103,14 @@ def child_env(data_dir: Path) -> dict[str, str]:
     return env | {"PYTHONPATH": str(ROOT), "SEMCAT_ENV": "test", "SEMCAT_DATA_DIR": str(data_dir)}
 
 
-def interrupt_after(args: list[str], data_dir: Path, pattern: str, at_least: int
-                    ) -> tuple[int, str, str]:
+def interrupt_after(args: list[str], data_dir: Path, pattern: str, at_least: int, *,
+                    group: bool = False) -> tuple[int, str, str]:
     """Run ``semcat ARGS`` until a progress line ``pattern`` counts ``at_least``, then send
-    SIGINT once; returns the exit code, stdout and stderr."""
+    SIGINT once (``group``: to its whole process group, as a terminal's Ctrl-C does); returns
+    the exit code, stdout and stderr."""
     proc = subprocess.Popen([sys.executable, "-m", "api.cli", *args], cwd=ROOT,
                             env=child_env(data_dir), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=group)
     watchdog = threading.Timer(180, proc.kill)  # a hung child must not hang the suite
     watchdog.start()
     seen: list[str] = []
@@ -118,7 +120,10 @@ def interrupt_after(args: list[str], data_dir: Path, pattern: str, at_least: int
             seen.append(line)
             m = re.match(pattern, line)
             if m and int(m.group(1)) >= at_least:
-                proc.send_signal(signal.SIGINT)
+                if group:
+                    os.killpg(proc.pid, signal.SIGINT)
+                else:
+                    proc.send_signal(signal.SIGINT)
                 break
         out, err = proc.communicate(timeout=120)
     finally:
@@ -160,11 +165,14 @@ def test_ctrl_c_keeps_every_acknowledged_batch_and_a_rerun_finishes(
                                                   "unchanged": acked, "rejected": 0}
 
 
+@pytest.mark.parametrize("reader", ["auto", "process"])
 def test_ctrl_c_before_an_all_or_nothing_commit_writes_nothing(data_dir: Path,
-                                                                tmp_path: Path) -> None:
+                                                                tmp_path: Path,
+                                                                reader: str) -> None:
     f = tmp_path / "big.jsonl"
     corpus(f, 400)
-    code, out, err = interrupt_after(["import", "--publish", "--progress-every", "0.1", str(f)],
+    code, out, err = interrupt_after(["import", "--publish", "--progress-every", "0.1",
+                                      "--reader", reader, str(f)],
                                      data_dir, r"validated (\d+) records", 30)
     assert code == 130, err[-3000:]
     assert "nothing was written" in err
@@ -174,6 +182,84 @@ def test_ctrl_c_before_an_all_or_nothing_commit_writes_nothing(data_dir: Path,
         assert list(cat.ledger.published_iris("service")) == []
     finally:
         cat.close()
+
+
+def test_ctrl_c_at_a_terminal_reaches_the_reading_process_too_and_keeps_every_acknowledged_batch(
+        data_dir: Path, tmp_path: Path) -> None:
+    """A terminal sends SIGINT to the whole process group: the reading process ignores it, the
+    writer commits what it took, both end (none is left behind)."""
+    f = tmp_path / "big.jsonl"
+    wanted = corpus(f, 300)
+    code, out, err = interrupt_after(
+        ["import", "--publish", "--per-record", "--reader", "process", "--batch-size", "20",
+         "--progress-every", "0.1", str(f)],
+        data_dir, r"imported (\d+) records", 40, group=True)
+    assert code == 130, err[-3000:]
+    summary = last_json(out)
+    acked = summary["created"]
+    assert summary["interrupted"] is True
+    assert isinstance(acked, int)
+    assert 40 <= acked < 300
+    cat = Catalog(Settings())
+    try:
+        stored = cat.ledger.published(kinds=["service"])
+        assert {iri: wanted[iri] for iri in stored} == stored
+        assert len(stored) == acked
+        assert_store_matches_ledger(cat.ledger, cat.store)  # type: ignore[arg-type]
+    finally:
+        cat.close()
+
+
+def _import_here_or_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                          capsys: pytest.CaptureFixture[str], reader: str, publish: bool,
+                          f: Path) -> tuple[int, str, list[tuple[object, ...]]]:
+    """``semcat import --reader READER`` of ``f`` into a fresh hub: exit code, stdout, and the
+    ledger's versions, transitions and audit entries."""
+    monkeypatch.setenv("SEMCAT_DATA_DIR", str(tmp_path / reader))
+    assert main(["import", "--publish", *map(str, reference_files())]) == 0
+    capsys.readouterr()
+    code = main(["import", "--per-record", "--batch-size", "7", "--reader", reader,
+                 "--author", "maria", *(["--publish"] if publish else []), str(f)])
+    out = capsys.readouterr().out
+    cat = Catalog(Settings(), with_store=False)
+    try:
+        with cat.engine.connect() as conn:
+            rows = [tuple(r) for r in conn.execute(text(
+                "SELECT r.iri, r.kind, r.code, v.number, v.status, v.content_hash, v.author, "
+                "t.from_status, t.to_status, t.author FROM record r "
+                "JOIN version v ON v.record_id = r.id LEFT JOIN transition t ON "
+                "t.record_id = r.id AND t.version_number = v.number WHERE r.kind = 'service' "
+                "ORDER BY r.iri, v.number"))]
+            rows += [tuple(r) for r in conn.execute(text(
+                "SELECT actor, action, target, role FROM audit WHERE action = 'import' "
+                "AND actor = 'operator:maria' ORDER BY id"))]
+    finally:
+        cat.close()
+    return code, out, rows
+
+
+@pytest.mark.parametrize("publish", [True, False], ids=["published", "drafts"])
+def test_reading_in_a_second_process_imports_what_reading_here_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        publish: bool) -> None:
+    """The same outcomes in the same order, the same versions, transitions and audit entries,
+    whether the records are read and validated in the writing process or ahead in another."""
+    f = tmp_path / "mixed.jsonl"
+    corpus(f, 30)
+    lines = f.read_text().splitlines(keepends=True)
+    bad = json.loads(lines[3])
+    bad["legal_resources"] = []  # breaks the profile: rejected with its report
+    f.write_text("".join([*lines[:10], '{"code": "ASP-0001"}\n', *lines[10:20], "{broken\n",
+                          json.dumps(bad) + "\n", *lines[20:], lines[0]]))
+    here = _import_here_or_ahead(tmp_path, monkeypatch, capsys, "inline", publish, f)
+    ahead = _import_here_or_ahead(tmp_path, monkeypatch, capsys, "process", publish, f)
+    assert ahead == here
+    code, out, rows = ahead
+    assert code == 1
+    assert last_json(out) == {"created": 30, "updated": 0, "unchanged": 1, "rejected": 3}
+    assert "rejected line 11" in out
+    assert "rejected line 22" in out
+    assert len(rows) == 30 * 2  # a version and its transition, an audit entry, for each
 
 
 class _Terminal(io.StringIO):

@@ -8,11 +8,12 @@ change is never without its entry and an entry never without its change. A refus
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from catalog.ledger.db import read_session, write_session
@@ -50,6 +51,20 @@ def add(s: Session, actor: Actor, action: str, target: str | None = None,
                      action=action, target=target, version_number=version, outcome=outcome,
                      detail=json.dumps(detail, ensure_ascii=False, sort_keys=True)
                      if detail else None))
+
+
+def add_all(s: Session, actor: Actor, action: str,
+            entries: Sequence[tuple[str | None, int | None, dict[str, Any] | None]]) -> None:
+    """Entries of one actor and action, each (target, version, detail), in one statement
+    inside the caller's write transaction, in order (a batch of an import)."""
+    if not entries:
+        return
+    at = datetime.now(UTC)
+    s.execute(insert(AuditEntry), [
+        {"at": at, "actor": actor.name, "institution": actor.institution, "role": actor.role,
+         "action": action, "target": target, "version_number": version, "outcome": "ok",
+         "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None}
+        for target, version, detail in entries])
 
 
 class AuditLog:

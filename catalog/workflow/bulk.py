@@ -9,6 +9,11 @@ each valid batch is committed and acknowledged (``on_ack``) on its own, the othe
 
 The report keeps counts by status and, for a long import (``keep``), only the rejected outcomes
 and the first ``keep`` others, so that its memory does not grow with the file.
+
+Items may also come :class:`Checked`: read and validated ahead, in another process
+(:func:`check_ahead`, used by ``semcat import`` to keep both cores busy), for a principal
+authorisation cannot refuse (an admin, an operator): the importer then only authorises, counts
+and writes them, in the same order and with the same outcomes as a draft validated here.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlmodel import Session
 
@@ -26,6 +31,7 @@ from catalog.intake.readers import Unreadable
 from catalog.ledger import Appended, NewVersion
 from catalog.messages import Localized
 from catalog.records import RecordDraft
+from catalog.records.kinds import RecordKind
 from catalog.validation import ValidationReport
 
 if TYPE_CHECKING:
@@ -33,12 +39,84 @@ if TYPE_CHECKING:
 
 STATUSES = ("created", "updated", "unchanged", "rejected")
 
+class Writable(Protocol):
+    """What authorisation looks at in a record about to be written."""
+
+    @property
+    def iri(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def code(self) -> str | None: ...
+    @property
+    def authority(self) -> str | None: ...
+
+
 #: Checks a record before it is written (the caller's authorisation); raises to refuse it.
-Authorize = Callable[[RecordDraft], None]
+Authorize = Callable[[Writable], None]
 #: Writes more rows in a batch's own transaction (workflow transitions, the audit log).
 OnWrite = Callable[[Session, list[tuple[NewVersion, Appended]]], None]
 #: Told of each committed batch.
 OnAck = Callable[[list[Appended]], None]
+
+
+@dataclass
+class Checked:
+    """A record read and validated ahead (:func:`check_ahead`), without its triples: what
+    the importer needs to authorise, count and write it."""
+
+    iri: str
+    kind: str
+    code: str | None
+    authority: str | None
+    report: ValidationReport | None = None  # None: refused before validation (``error``)
+    error: CatalogError | None = None
+    canonical: str = ""
+    content_hash: str = ""
+    triple_count: int = 0
+    institution_name: str | None = None  # an institution's record: its name
+
+
+def check_ahead(catalog: Catalog, draft: RecordDraft, *, publish: bool) -> Checked:
+    """What :class:`Importer` does to a draft before authorising it, done ahead: the kind's
+    checks, validation and, for a valid record, its canonical content; when ``publish``, later
+    records validate against it (it is put in ``catalog``'s reference index, as the importer
+    does). Only for a principal that authorisation cannot refuse (an admin): refusing one after
+    it was put would let later records validate against it."""
+    code, kind = draft.code, catalog.kinds.get(draft.kind)
+    out = Checked(draft.iri, draft.kind, code, draft.authority)
+    out.error = _kind_error(kind, draft, code)
+    if out.error is not None or kind is None:
+        return out
+    out.report = catalog.validate(draft)
+    if not out.report.conforms:
+        return out
+    out.institution_name = _institution_name(kind, draft, code)
+    if publish:
+        catalog.reference_data.put(draft.iri, draft.kind, draft.triples)
+    out.canonical = draft.canonical()
+    out.content_hash = rdfio.content_hash(out.canonical)
+    out.triple_count = len(draft.triples)
+    return out
+
+
+def _kind_error(kind: RecordKind | None, draft: RecordDraft, code: str | None
+                ) -> CatalogError | None:
+    """Why a draft cannot be imported whatever its content: an unknown kind, no code."""
+    if kind is None:
+        return InvalidInput.of("bulk.unknown_kind", field="kind", value=draft.kind,
+                               iri=draft.iri)
+    if kind.code_predicate is not None and not code:
+        return InvalidInput.of("bulk.needs_code", field=kind.code_predicate, value=draft.iri,
+                               kind=Localized(kind.labels), predicate=kind.code_predicate)
+    return None
+
+
+def _institution_name(kind: RecordKind, draft: RecordDraft, code: str | None) -> str | None:
+    """The name of an institution's record (an organisation with a code), else None."""
+    if kind.institution_name is None or not code:
+        return None
+    return kind.first_literal(draft.iri, kind.institution_name, draft.triples) or code
 
 
 @dataclass
@@ -131,7 +209,7 @@ class Importer:
         self.authorize, self.on_write, self.on_ack = authorize, on_write, on_ack
         self.institutions = dict(catalog.institutions())
 
-    def run(self, items: Iterable[RecordDraft | Unreadable], *, atomic: bool,
+    def run(self, items: Iterable[RecordDraft | Checked | Unreadable], *, atomic: bool,
             batch_size: int = 200, keep: int | None = None,
             report: ImportReport | None = None) -> ImportReport:
         """Import ``items``; ``report`` (filled as the import goes, for progress) or a new one
@@ -159,8 +237,10 @@ class Importer:
         self.catalog.project_after_commit()
         return report
 
-    def _one(self, item: RecordDraft | Unreadable, report: ImportReport
+    def _one(self, item: RecordDraft | Checked | Unreadable, report: ImportReport
              ) -> tuple[NewVersion, RecordOutcome] | None:
+        if isinstance(item, Checked):
+            return self._checked(item, report)
         if isinstance(item, Unreadable):
             err = item.error
             outcome = RecordOutcome(item.iri, item.kind, item.code, "rejected", error=err,
@@ -173,28 +253,23 @@ class Importer:
         outcome = RecordOutcome(draft.iri, draft.kind, draft.code, "created")
         report.add(outcome)
         try:
-            if kind is None:
-                raise InvalidInput.of("bulk.unknown_kind", field="kind", value=draft.kind,
-                                      iri=draft.iri)
-            if kind.code_predicate is not None and not draft.code:
-                raise InvalidInput.of("bulk.needs_code", field=kind.code_predicate,
-                                      value=draft.iri, kind=Localized(kind.labels),
-                                      predicate=kind.code_predicate)
+            refused = _kind_error(kind, draft, draft.code)
+            if refused is not None:
+                raise refused
             self.authorize(draft)
         except CatalogError as exc:
             outcome.status, outcome.error = "rejected", exc
             report.settle(outcome)
             return None
+        assert kind is not None
         result = self.catalog.validate(draft)
         outcome.report = result
         if not result.conforms:
             outcome.status = "rejected"
             report.settle(outcome)
             return None
-        name = None
-        if kind.institution_name is not None and draft.code:
-            name = kind.first_literal(draft.iri, kind.institution_name, draft.triples) \
-                or draft.code
+        name = _institution_name(kind, draft, draft.code)
+        if name is not None and draft.code:
             self.institutions[draft.iri] = draft.code
         if self.publish:  # later records of this import validate against this one
             self.catalog.reference_data.put(draft.iri, draft.kind, draft.triples)
@@ -206,6 +281,35 @@ class Importer:
             content=canonical, content_hash=rdfio.content_hash(canonical),
             triple_count=len(draft.triples), author=self.author, institution_name=name,
             publish=self.publish, same_as_published_is_unchanged=True,
+        ), outcome
+
+    def _checked(self, item: Checked, report: ImportReport
+                 ) -> tuple[NewVersion, RecordOutcome] | None:
+        """A record validated ahead (:func:`check_ahead`): authorised, counted, written."""
+        outcome = RecordOutcome(item.iri, item.kind, item.code, "created")
+        report.add(outcome)
+        try:
+            if item.error is not None:
+                raise item.error
+            self.authorize(item)
+        except CatalogError as exc:
+            outcome.status, outcome.error = "rejected", exc
+            report.settle(outcome)
+            return None
+        outcome.report = item.report
+        if item.report is None or not item.report.conforms:
+            outcome.status = "rejected"
+            report.settle(outcome)
+            return None
+        if item.institution_name is not None and item.code:
+            self.institutions[item.iri] = item.code
+        return NewVersion(
+            iri=item.iri, kind=item.kind, code=item.code,
+            institution_code=self.institutions.get(item.authority or ""),
+            content=item.canonical, content_hash=item.content_hash,
+            triple_count=item.triple_count, author=self.author,
+            institution_name=item.institution_name, publish=self.publish,
+            same_as_published_is_unchanged=True,
         ), outcome
 
     def _refuse(self, pending: list[tuple[NewVersion, RecordOutcome]],
