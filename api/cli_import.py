@@ -13,9 +13,9 @@ service's class, ~150 bytes, and the store's RocksDB indexes grow with the data)
 nothing holds every valid record's new version (its canonical N-Triples, ~13 KB a passport:
 ~1.3 GB for 100,000) until the one commit; use ``--per-record`` for big files.
 
-Reading: files of :data:`api.cli_pipeline.MIN_BYTES` or more (``--reader auto``) are read and
-validated in a second process while this one commits and projects (:mod:`api.cli_pipeline`,
-:class:`PipedItems`); smaller ones, and ``--reader inline``, here (:class:`FileItems`).
+Reading: here by default (``--reader inline``, :class:`FileItems`); with ``--reader process``
+(or ``auto`` and a file of :data:`api.cli_pipeline.MIN_BYTES` or more) in a second process
+while this one commits and projects (:mod:`api.cli_pipeline`, :class:`PipedItems`).
 
 Progress goes to stderr: a bar on a terminal (records, rate, ETA from the bytes read), else a
 line every :data:`PLAIN_EVERY_S` seconds. Ctrl-C stops reading: with ``--per-record`` the
@@ -247,7 +247,7 @@ def run_import(catalog: Catalog, principal: Principal, args: argparse.Namespace)
     atomic = not args.per_record
     publish = bool(getattr(args, "publish", False))
     files = (PipedItems(paths, catalog.settings, atomic=atomic, publish=publish)
-             if usable(catalog, principal, paths, getattr(args, "reader", "auto"))
+             if usable(catalog, principal, paths, getattr(args, "reader", "inline"))
              else FileItems(paths, catalog.settings, atomic=atomic, codes=CatalogCodes(catalog)))
     report = ImportReport.flat(KEEP)
     err = sys.stderr
