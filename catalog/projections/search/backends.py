@@ -131,11 +131,24 @@ def fts_expression(terms: Terms, lang: str | None, tier: int | None) -> str:
     return anywhere
 
 
-_FTS_FIRST = ("SELECT rowid FROM search_fts WHERE search_fts MATCH :q "
-              "AND rowid > :lo AND rowid < :hi ORDER BY rowid LIMIT :n")
-_FTS_TITLES = (f"SELECT rowid, {_bm25(True)} FROM search_fts "  # noqa: S608
+#: the first ``:n`` matches in index order: how many, and the last of the first ``:limit``
+_FTS_FIRST = ("SELECT count(*), max(CASE WHEN rn <= :limit THEN rowid END) FROM ("
+              "SELECT rowid, row_number() OVER (ORDER BY rowid) AS rn FROM ("
+              "SELECT rowid FROM search_fts WHERE search_fts MATCH :q "
+              "AND rowid > :lo AND rowid < :hi ORDER BY rowid LIMIT :n))")
+#: the first ``:n`` title matches in index order, scored; of the first ``:limit``, the ``:k``
+#: best (bm25 is better when lower), each row with how many there were: the ranking is done
+#: by SQLite, and only a page's worth of rows comes back
+_FTS_TITLES = ("SELECT rowid, score, total FROM ("  # noqa: S608
+               "SELECT rowid, score, row_number() OVER (ORDER BY rowid) AS rn, "
+               "count(*) OVER () AS total FROM ("
+               f"SELECT rowid, {_bm25(True)} AS score FROM search_fts "
                "WHERE search_fts MATCH :q AND rowid > :lo AND rowid < :hi "
-               "ORDER BY rowid LIMIT :n")
+               "ORDER BY rowid LIMIT :n)) WHERE rn <= :limit ORDER BY score, rowid LIMIT :k")
+#: title matches up to rowid ``:last`` (among the first ``:n``)
+_FTS_TITLES_UPTO = ("SELECT count(*) FROM (SELECT rowid FROM search_fts "
+                    "WHERE search_fts MATCH :q AND rowid > :lo AND rowid <= :last "
+                    "ORDER BY rowid LIMIT :n)")
 _FTS_OTHERS = (f"SELECT rowid, {_bm25(False)} FROM search_fts "  # noqa: S608
                "WHERE search_fts MATCH :q AND rowid > :lo AND rowid <= :last")
 
@@ -169,20 +182,24 @@ class SqliteBackend:
                offset: int, n: int, ids: tuple[int, int]) -> Found:
         mark = int(conn.execute(text(_WATERMARK)).scalar_one())
         lo, hi = ids
+        in_titles_q = fts_expression(terms, lang, 0)
+        rows = conn.execute(text(_FTS_TITLES), {"q": in_titles_q, "n": limit + 1,
+                                                "limit": limit, "k": offset + n,
+                                                "lo": lo, "hi": hi}).all()
+        in_titles = int(rows[0][2]) if rows else 0
         # bm25 is better when lower: scores are its negation
-        titles = [(-float(r), int(i)) for i, r in conn.execute(
-            text(_FTS_TITLES), {"q": fts_expression(terms, lang, 0), "n": limit + 1,
-                                "lo": lo, "hi": hi})]
+        cands = [(0, -float(r), int(i)) for i, r, _ in rows]
         matches = others = None
-        cands = [(0, s, i) for s, i in sorted(titles[:limit], key=lambda x: (-x[0], x[1]))]
-        if len(titles) <= limit or _deep(offset, n, limit):
-            first = conn.execute(text(_FTS_FIRST), {"q": fts_expression(terms, lang, None),
-                                                    "n": limit + 1, "lo": lo, "hi": hi}
-                                 ).scalars().all()
-            matches = len(first)
-            last = first[min(matches, limit) - 1] if first else 0
-            if offset + n <= len(cands):  # the page stays in tier 0: count tier 1 only
-                others = min(matches, limit) - sum(i <= last for _, i in titles)
+        if in_titles <= limit or _deep(offset, n, limit):
+            count, top = conn.execute(text(_FTS_FIRST), {
+                "q": fts_expression(terms, lang, None), "n": limit + 1, "limit": limit,
+                "lo": lo, "hi": hi}).one()
+            matches, last = int(count), int(top or 0)
+            if offset + n <= min(in_titles, limit):  # the page stays in tier 0: count tier 1
+                upto = in_titles if matches <= limit else int(conn.execute(
+                    text(_FTS_TITLES_UPTO), {"q": in_titles_q, "last": last, "n": limit + 1,
+                                             "lo": lo}).scalar_one())
+                others = min(matches, limit) - upto
             else:
                 rest = [(-float(r), int(i)) for i, r in conn.execute(
                     text(_FTS_OTHERS), {"q": fts_expression(terms, lang, 1), "last": last,
@@ -191,7 +208,7 @@ class SqliteBackend:
                 cands += [(1, s, i) for s, i in sorted(rest, key=lambda x: (-x[0], x[1]))]
         page = cands[offset:offset + n]
         docs = _documents(conn, [i for _, _, i in page])
-        return Found(mark, [(t, s, docs[i]) for t, s, i in page if i in docs], len(titles),
+        return Found(mark, [(t, s, docs[i]) for t, s, i in page if i in docs], in_titles,
                      matches, others)
 
     def explain(self, conn: Connection, terms: Terms, lang: str | None) -> list[str]:
