@@ -28,11 +28,13 @@ from fastapi.responses import Response
 
 from api.errors import catalog_error_response
 from api.negotiation import NotAcceptable, UnsupportedMediaType, choose
+from api.representations import wants_expanded
+from catalog import rdfio
 from catalog.errors import CatalogError, Forbidden, InvalidInput, QueryRejected, TooLarge
 from catalog.namespaces import DCAT, DCT, RDF_TYPE, RDFS, SD, W3C_FORMATS
 from catalog.queries.graphs import graph_iri
 from catalog.queries.guard import QueryDataset, QueryForm
-from catalog.queries.results import FORMATS, GRAPH, TABULAR
+from catalog.queries.results import EXPANDED_JSONLD, FORMATS, GRAPH, TABULAR
 from catalog.store.sandbox import QueryAnswer
 
 PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/#query-operation"
@@ -212,11 +214,14 @@ def _negotiate(accept: str, graph: bool, formats: tuple[str, ...]) -> str:
             expected=", ".join(w for w, k in _FORMAT_WORDS.items() if k[1 if graph else 0]))
     asked = Request({"type": "http", "headers": [(b"accept", accept.encode("latin-1"))]})
     try:
-        return table[choose(asked, list(table))]
+        name = table[choose(asked, list(table))]
     except NotAcceptable:
         if graph and _only_results_formats(accept):
             return "turtle"
         raise
+    if name == "jsonld" and wants_expanded(accept):
+        return EXPANDED_JSONLD.name
+    return name
 
 
 def _only_results_formats(accept: str) -> bool:
@@ -302,9 +307,13 @@ def service_description(request: Request) -> Response:
         media = choose(request, list(_SD_MEDIA))
     except NotAcceptable:  # a client that names only results formats: Turtle still
         media = "text/turtle"
-    body = ox.serialize(_sd_triples(endpoint, graph_store), format=_SD_MEDIA[media],
-                        prefixes={"sd": SD, "formats": W3C_FORMATS, "rdfs": RDFS,
-                                  "dcat": DCAT, "dct": DCT}) or b""
+    triples = _sd_triples(endpoint, graph_store)
+    if media == "application/ld+json" and not wants_expanded(request.headers.get("accept", "")):
+        body = rdfio.compact_jsonld(triples, inline=True)
+    else:
+        body = ox.serialize(triples, format=_SD_MEDIA[media],
+                            prefixes={"sd": SD, "formats": W3C_FORMATS, "rdfs": RDFS,
+                                      "dcat": DCAT, "dct": DCT}) or b""
     return Response(body, media_type=media, headers={"Vary": "Accept", **CORS})
 
 

@@ -60,6 +60,7 @@ PREFIXES: Final[dict[str, str]] = {
     "time": TIME,
     "org": ORG,
     "sc": SC,
+    "sd": SD,
 }
 
 RDF_TYPE: Final = RDF + "type"

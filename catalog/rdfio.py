@@ -194,10 +194,12 @@ def _compaction_context() -> list[Any]:
     return [official, {p: ns for p, ns in PREFIXES.items() if p not in official}]
 
 
-def compact_jsonld(triples: Iterable[ox.Triple]) -> bytes:
+def compact_jsonld(triples: Iterable[ox.Triple], *, inline: bool = False) -> bytes:
     """JSON-LD compacted with the CPSV-AP 3.2.0 context (one node object per subject, nested
-    in ``@graph``); its ``@context`` names the official context by URL, and no context is
-    ever fetched. Reading it back (with that context) gives the same graph."""
+    in ``@graph``); its ``@context`` names the official context by URL, or with ``inline``
+    holds that context's content (for clients whose JSON-LD reader would fetch the URL: the
+    SPARQL endpoint's answers, read by SPARQLWrapper through rdflib). No context is ever
+    fetched here. Reading it back (with that context) gives the same graph."""
     from pyld import jsonld  # imported on first use: pyld loads lxml and friends
 
     nquads = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
@@ -205,7 +207,7 @@ def compact_jsonld(triples: Iterable[ox.Triple]) -> bytes:
     expanded = jsonld.from_rdf(nquads.decode("utf-8"), {"format": "application/n-quads"})
     compacted = jsonld.compact(expanded, {"@context": local},
                                {"documentLoader": _no_loader, "graph": True})
-    compacted["@context"] = [CPSV_AP_CONTEXT, local[1]]
+    compacted["@context"] = local if inline else [CPSV_AP_CONTEXT, local[1]]
     return json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")
 
 

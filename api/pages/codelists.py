@@ -1,14 +1,16 @@
 """The code-list pages, as Skosmos shows a vocabulary: ``/codelists`` (every code list),
 ``/codelists/{scheme}`` (a version's hierarchy or A-Z index, a search box, the versions) and
 ``/codelists/{scheme}/{concept}`` (labels ro/en/ru, definition, broader and narrower concepts,
-mappings). Server-rendered, escaped by Jinja, no script (the pages' CSP allows none inline)."""
+mappings) and ``/codelists/{scheme}/diff/{old}/{new}`` (what changed between two versions:
+concepts added, removed, deprecated, relabelled, moved). Server-rendered, escaped by Jinja, no
+script (the pages' CSP allows none inline)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
@@ -17,6 +19,7 @@ from api.pages.render import LANGUAGE_NAMES, TEMPLATES
 from api.routes.codelists import CodeListsDep
 from catalog import gates
 from catalog.codelists import CodeLists, Concept, Scheme
+from catalog.codelists.diff import ConceptRef
 from catalog.projections.search import check_query
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -52,6 +55,21 @@ _UI: dict[str, dict[str, str]] = {
     "replaced_by": {"ro": "Înlocuit de", "en": "Replaced by", "ru": "Заменено на"},
     "language": {"ro": "Limba", "en": "Language", "ru": "Язык"},
     "formats": {"ro": "Alte formate", "en": "Other formats", "ru": "Другие форматы"},
+    "diff": {"ro": "Modificări între versiunile {old} și {new}",
+             "en": "Changes between versions {old} and {new}",
+             "ru": "Изменения между версиями {old} и {new}"},
+    "no_changes": {"ro": "Nicio modificare între aceste versiuni.",
+                   "en": "No change between these versions.",
+                   "ru": "Между этими версиями изменений нет."},
+    "added": {"ro": "Adăugate", "en": "Added", "ru": "Добавлены"},
+    "removed": {"ro": "Eliminate", "en": "Removed", "ru": "Удалены"},
+    "deprecated_list": {"ro": "Scoase din uz", "en": "Deprecated", "ru": "Устаревшие"},
+    "relabelled": {"ro": "Redenumite", "en": "Relabelled", "ru": "Переименованы"},
+    "moved": {"ro": "Mutate în ierarhie", "en": "Moved in the hierarchy",
+              "ru": "Перемещены в иерархии"},
+    "before": {"ro": "Înainte", "en": "Before", "ru": "До"},
+    "after": {"ro": "După", "en": "After", "ru": "После"},
+    "top_level": {"ro": "(nivelul de sus)", "en": "(top level)", "ru": "(верхний уровень)"},
     "lang_ro": {"ro": "română", "en": "Romanian", "ru": "румынский"},
     "lang_en": {"ro": "engleză", "en": "English", "ru": "английский"},
     "lang_ru": {"ro": "rusă", "en": "Russian", "ru": "русский"},
@@ -149,6 +167,53 @@ async def scheme_page(scheme: str, request: Request, cl: CodeListsDep) -> HTMLRe
     values = await run_in_threadpool(read)
     return _render("codelist.html", request, lang, values.pop("title"),
                    f"/api/v1/codelists/{scheme}", **values)
+
+
+@router.get("/codelists/{scheme}/diff/{old}/{new}", response_class=HTMLResponse)
+async def diff_page(scheme: str, old: Annotated[int, Path(ge=1, le=10**9)],
+                    new: Annotated[int, Path(ge=1, le=10**9)], request: Request,
+                    cl: CodeListsDep) -> HTMLResponse:
+    """What changed between two published versions of a code list (as
+    ``/api/v1/codelists/{scheme}/diff`` says it), each concept a link to its page in the
+    version where it is found (a removed one in the older version)."""
+    lang = language(request)
+
+    def read() -> dict[str, Any]:
+        before, _ = cl.scheme(scheme, old)
+        after, _ = cl.scheme(scheme, new)
+        d = cl.diff(scheme, old, new)
+
+        def ref(c: ConceptRef, version: int) -> dict[str, Any]:
+            href = (f"/codelists/{scheme}/{c.key}?lang={lang}&version={version}"
+                    if c.key is not None else None)
+            return {"href": href, "text": pick(c.labels, lang) or c.key or c.iri}
+
+        def broader(iris: tuple[str, ...], where: Scheme, version: int) -> list[dict[str, Any]]:
+            return [_link(scheme, where.concepts[i], lang, version) if i in where.concepts
+                    else {"href": None, "text": i} for i in iris]
+
+        return {
+            "title": pick(after.titles, lang) or scheme,
+            "scheme": {"slug": scheme, "iri": after.iri, "old": old, "new": new,
+                       "href": f"/codelists/{scheme}?lang={lang}"},
+            "empty": d.empty,
+            "added": [ref(c, new) for c in d.added],
+            "removed": [ref(c, old) for c in d.removed],
+            "deprecated": [{**ref(x.concept, new), "replaced_by": [
+                _target(cl, after, i, lang) for i in x.replaced_by]} for x in d.deprecated],
+            "relabelled": [{**ref(x.concept, new), "labels": [
+                {"lang": tag, "old": a, "new": b} for tag, (a, b) in x.labels.items()]}
+                for x in d.relabelled],
+            "moved": [{**ref(x.concept, new),
+                       "before": broader(x.broader_before, before, old),
+                       "after": broader(x.broader_after, after, new)} for x in d.moved]}
+
+    values = await run_in_threadpool(read)
+    title = values.pop("title")
+    return _render("codelist_diff.html", request, lang,
+                   _ui(lang)["diff"].format(old=old, new=new),
+                   f"/api/v1/codelists/{scheme}/diff?from={old}&to={new}",
+                   list_title=title, **values)
 
 
 @router.get("/codelists/{scheme}/{concept}", response_class=HTMLResponse)

@@ -1,6 +1,9 @@
 """``GET /catalog``: the hub described as a DCAT-AP 3.0.1 catalogue (built by
 :func:`catalog.queries.dcat.describe_catalogue`), content-negotiated like the catalogue's IRIs
-(Turtle by default), with an ETag from the store's watermark and CORS for any origin."""
+(Turtle by default; JSON-LD compacted with the CPSV-AP 3.2.0 context and the hub's prefixes,
+which name every DCAT-AP term it uses: the official DCAT-AP 3.0.1 context is refused by a
+JSON-LD 1.1 processor, its ``Xsd:dateTime`` terms being IRIs that expand to other IRIs), with
+an ETag from the store's watermark and CORS for any origin."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from fastapi.responses import Response
 from api import conditional
 from api.deps import CatalogDep
 from api.negotiation import NotAcceptable, choose
-from api.representations import FORMAT_WORDS, RDF_ANSWERS, write
+from api.representations import FORMAT_WORDS, RDF_ANSWERS, wants_expanded, write
 from catalog.core import Catalog
 from catalog.queries.dcat import Agent, describe_catalogue
 
@@ -39,10 +42,10 @@ def _listed(app: Any) -> frozenset[str]:
                      and path.count("/") == 3)
 
 
-def _build(catalog: Catalog, media: str, listed: frozenset[str]) -> bytes:
+def _build(catalog: Catalog, media: str, listed: frozenset[str], expanded: bool) -> bytes:
     triples = describe_catalogue(catalog.settings.base_uri, catalog.kinds, catalog.ledger,
                                  _publisher(catalog), listed)
-    return write(triples, media, catalog.settings.base_uri + "catalog")
+    return write(triples, media, catalog.settings.base_uri + "catalog", expanded=expanded)
 
 
 @router.get("/api/v1", summary="Where the REST API is described, and the other ways in")
@@ -63,12 +66,13 @@ async def dcat_catalogue(request: Request, catalog: CatalogDep) -> Response:
         raise NotAcceptable.of("pages.format", field="format", value=fmt,
                                expected=", ".join(FORMAT_WORDS))
     media = FORMAT_WORDS[fmt] if fmt else choose(request, list(RDF_ANSWERS))
+    expanded = wants_expanded(request.headers.get("accept", ""))
     status = await run_in_threadpool(catalog.status)
-    etag = conditional.etag_for(status.store_watermark, "dcat", media)
+    etag = conditional.etag_for(status.store_watermark, "dcat", media, expanded)
     headers = conditional.headers(etag, None)
     if conditional.not_modified(request, etag, None):
         return Response(status_code=304, headers=headers)
-    body = await run_in_threadpool(_build, catalog, media, _listed(request.app))
+    body = await run_in_threadpool(_build, catalog, media, _listed(request.app), expanded)
     return Response(body, media_type=media, headers=headers)
 
 

@@ -67,6 +67,8 @@ class CodeLists:
         self.catalog = catalog
         self.kind = catalog.kinds[KIND]
         self._cache: OrderedDict[str, Scheme] = OrderedDict()
+        #: code list IRI -> the search index's watermark when the ledger said it is published
+        self._listed: dict[str, int] = {}
         self._lock = threading.Lock()
 
     # names --------------------------------------------------------------------------
@@ -188,13 +190,29 @@ class CodeLists:
         """The concepts of a code list's current version matching ``q``, through the search
         index (case, diacritics and ş/ș ţ/ț folded; words as prefixes less their endings)."""
         iri = self.iri(slug)
+        page = self.catalog.search_index.search(q, lang=lang, limit=limit, cursor=cursor,
+                                                kind=KIND, within=iri)
+        if not self._published(iri, page.watermark):
+            raise NotFound.of("codelists.no_scheme", field="scheme", value=slug)
+        return page
+
+    def _published(self, iri: str, mark: int) -> bool:
+        """Whether the code list has a published version, as the ledger said when the search
+        index was at change ``mark``: asked again only when the index has moved on (a search
+        then reads the index alone). Only code lists that exist are
+        remembered, so unknown names cannot grow the memo."""
+        with self._lock:
+            if self._listed.get(iri) == mark:
+                return True
         with read_session(self.catalog.engine) as s:
             current = s.exec(select(Record.published_version).where(
                 Record.iri == iri, Record.kind == KIND)).first()
-        if current is None:
-            raise NotFound.of("codelists.no_scheme", field="scheme", value=slug)
-        return self.catalog.search_index.search(q, lang=lang, limit=limit, cursor=cursor,
-                                                kind=KIND, within=iri)
+        with self._lock:
+            if current is None:
+                self._listed.pop(iri, None)
+            else:
+                self._listed[iri] = mark
+        return current is not None
 
     def diff(self, slug: str, old: int, new: int) -> SchemeDiff:
         a, _ = self.scheme(slug, old)

@@ -23,6 +23,7 @@ visible to queries. The remote watermark is read at most every ``REMOTE_MARK_TTL
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import threading
 import time
@@ -46,7 +47,14 @@ from catalog.queries.guard import (
     check_query,
     precheck,
 )
-from catalog.queries.results import FORMATS, Limits, ResultFormat, fitting, write_result
+from catalog.queries.results import (
+    FORMATS,
+    Limits,
+    ResultFormat,
+    compacted,
+    fitting,
+    write_result,
+)
 from catalog.settings import Settings
 from catalog.store import QuadStore
 from catalog.store.embedded import EmbeddedStore
@@ -64,6 +72,15 @@ _HIDDEN = frozenset({META_GRAPH})
 def normalise(text: str) -> str:
     """The form of a query text used to run it and to key the cache."""
     return text.strip().replace("\r\n", "\n")
+
+
+def _compact(answer: QueryAnswer, fmt: ResultFormat) -> QueryAnswer:
+    """A complete ``jsonld`` answer compacted (after the query's deadline: compacting is the
+    hub's own work, not the query's); others as they are."""
+    if fmt.name != "jsonld" or answer.truncated:
+        return answer
+    body = compacted(answer.body, answer.rows)
+    return answer if body is None else dataclasses.replace(answer, body=body)
 
 
 def restrict(dataset: QueryDataset | None) -> QueryDataset | None:
@@ -227,6 +244,7 @@ class QueryService:
             assert self._remote is not None
             answer = self._remote.run(text, fmt, dataset, time.monotonic()
                                       + self.settings.query_timeout_s)
+        answer = _compact(answer, fmt)
         self.cache.put(key, answer)
         return answer
 
@@ -257,6 +275,8 @@ class QueryService:
             else:
                 assert self._remote is not None
                 answer = await self._remote.arun(text, fmt, dataset)
+        if fmt.name == "jsonld":
+            answer = await asyncio.to_thread(_compact, answer, fmt)
         self.cache.put(key, answer)
         return answer
 

@@ -3,8 +3,15 @@
 Tabular answers (SELECT, ASK): SPARQL 1.1 Query Results JSON and XML, CSV and TSV
 (https://www.w3.org/TR/sparql11-results-json/, https://www.w3.org/TR/rdf-sparql-XMLres/,
 https://www.w3.org/TR/sparql11-results-csv-tsv/). Graph answers (CONSTRUCT, DESCRIBE): Turtle,
-JSON-LD, N-Triples and RDF/XML. An answer that stops at a cap is still a complete document, and
-says why it stopped (:attr:`Written.truncated`): the caller must pass that on, never drop it.
+JSON-LD, N-Triples and RDF/XML. JSON-LD is written expanded here (where the query runs, under its
+deadline); :func:`compacted` then compacts a ``jsonld`` answer with the CPSV-AP 3.2.0 context
+(:func:`catalog.rdfio.compact_jsonld`, the context inline: SPARQLWrapper reads JSON-LD through
+rdflib, which would fetch a context named by URL) outside the deadline, up to
+:data:`catalog.rdfio.COMPACT_MAX_TRIPLES` triples (``jsonld-expanded``, the JSON-LD 1.1
+``expanded`` profile, stays expanded).
+
+An answer that stops at a cap is still a complete document, and says why it stopped
+(:attr:`Written.truncated`): the caller must pass that on, never drop it.
 
 The writers take pyoxigraph terms: the query workers call them on live results, the remote path
 on results parsed from the server's answer.
@@ -20,6 +27,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from catalog import rdfio
 from catalog.errors import QueryRejected
 from catalog.namespaces import PREFIXES, XSD
 
@@ -49,11 +57,14 @@ GRAPH: dict[str, ResultFormat] = {f.name: f for f in (
     ResultFormat("ntriples", "application/n-triples", True),
     ResultFormat("rdfxml", "application/rdf+xml", True),
 )}
-FORMATS: dict[str, ResultFormat] = {**TABULAR, **GRAPH}
+#: JSON-LD in the expanded form (no ``@context``): for clients that cannot read a context
+EXPANDED_JSONLD = ResultFormat("jsonld-expanded", "application/ld+json", True)
+FORMATS: dict[str, ResultFormat] = {**TABULAR, **GRAPH, EXPANDED_JSONLD.name: EXPANDED_JSONLD}
 DEFAULT_TABULAR = TABULAR["json"]
 DEFAULT_GRAPH = GRAPH["turtle"]
 
 _OX_GRAPH = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD,
+             "jsonld-expanded": ox.RdfFormat.JSON_LD,
              "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
 _WITH_PREFIXES = {"turtle", "rdfxml"}
 
@@ -251,6 +262,18 @@ def write_triples(triples: Iterable[ox.Triple], fmt: ResultFormat, limits: Limit
     return Written(body, fmt.media_type, len(kept), truncated)
 
 
+def compacted(body: bytes, rows: int) -> bytes | None:
+    """An expanded JSON-LD answer of ``rows`` triples compacted with the CPSV-AP 3.2.0 context
+    (inline);
+    None when it stays expanded (too many triples to compact, or RDF-star triples)."""
+    if rows > rdfio.COMPACT_MAX_TRIPLES:
+        return None
+    triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.JSON_LD)]
+    if any(isinstance(term, ox.Triple) for t in triples for term in (t.subject, t.object)):
+        return None
+    return rdfio.compact_jsonld(triples, inline=True)
+
+
 def write_result(result: Any, fmt: ResultFormat, limits: Limits) -> Written:
     """Whatever a pyoxigraph query (or a parsed server answer) returned, written in ``fmt``."""
     if isinstance(result, ox.QueryBoolean):
@@ -260,6 +283,6 @@ def write_result(result: Any, fmt: ResultFormat, limits: Limits) -> Written:
     return write_triples(result, fmt, limits)
 
 
-__all__ = ["DEFAULT_GRAPH", "DEFAULT_TABULAR", "FORMATS", "GRAPH", "TABULAR", "Limits",
-           "ResultFormat", "Truncation", "Written", "fitting", "write_boolean", "write_result",
-           "write_solutions", "write_triples"]
+__all__ = ["DEFAULT_GRAPH", "DEFAULT_TABULAR", "EXPANDED_JSONLD", "FORMATS", "GRAPH", "TABULAR",
+           "Limits", "ResultFormat", "Truncation", "Written", "compacted", "fitting",
+           "write_boolean", "write_result", "write_solutions", "write_triples"]

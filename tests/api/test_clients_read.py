@@ -100,6 +100,59 @@ def test_a_graph_too_large_to_compact_is_expanded_json_ld(hub: Hub) -> None:
     assert len(list(ox.parse(r.content, format=ox.RdfFormat.JSON_LD))) == n
 
 
+def _same_graph_as_turtle(hub: Hub, path: str, params: dict[str, str], json_ld: bytes) -> None:
+    turtle = hub.client.get(path, params=params, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200, turtle.text
+    back = rdfio.parse(json_ld, "jsonld", base_iri=None, max_bytes=10**7, max_nesting=64)
+    assert canonical([q.triple for q in back]) == canonical(parse_rdf(turtle.content,
+                                                                      "text/turtle"))
+
+
+@pytest.mark.parametrize("query", [
+    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{SERVICE}> {{ ?s ?p ?o }} }}",
+    f"DESCRIBE <{SERVICE}>"])
+def test_sparql_graph_answers_in_json_ld_are_compacted_like_the_iris(hub: Hub,
+                                                                      query: str) -> None:
+    r = hub.client.get("/sparql", params={"query": query},
+                       headers={"Accept": "application/ld+json"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].split(";")[0] == "application/ld+json"
+    doc = json.loads(r.content)
+    # the official context inline: SPARQLWrapper reads JSON-LD through rdflib, which would
+    # fetch a context named by URL (and a hub's clients may well be offline)
+    assert doc["@context"][0]["PublicService"] == "http://purl.org/vocab/cpsv#PublicService"
+    assert "PublicService" in {n.get("@type") for n in doc["@graph"]}
+    _same_graph_as_turtle(hub, "/sparql", {"query": query}, r.content)
+    offline = ox.parse(r.content, format=ox.RdfFormat.JSON_LD)  # a reader with no loader
+    assert canonical([q.triple for q in offline]) == canonical(
+        [q.triple for q in rdfio.parse(r.content, "jsonld", base_iri=None, max_bytes=10**7,
+                                       max_nesting=64)])
+    expanded = hub.client.get("/sparql", params={"query": query}, headers={
+        "Accept": 'application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"'})
+    assert expanded.status_code == 200
+    assert b"@context" not in expanded.content
+    quads = ox.parse(expanded.content, format=ox.RdfFormat.JSON_LD)  # no loader needed
+    assert canonical([q.triple for q in quads]) == canonical(
+        [q.triple for q in rdfio.parse(r.content, "jsonld", base_iri=None, max_bytes=10**7,
+                                       max_nesting=64)])
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/catalog"])
+def test_the_service_description_and_the_dcat_catalogue_in_json_ld_have_a_context(
+        hub: Hub, path: str) -> None:
+    r = hub.client.get(path, headers={"Accept": "application/ld+json"})
+    assert r.status_code == 200, r.text
+    doc = json.loads(r.content)
+    assert "@context" in doc
+    assert not any(k.startswith("http") for n in doc["@graph"] for k in n)  # all terms
+    _same_graph_as_turtle(hub, path, {}, r.content)
+    expanded = hub.client.get(path, headers={
+        "Accept": 'application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"'})
+    assert b"@context" not in expanded.content
+    quads = ox.parse(expanded.content, format=ox.RdfFormat.JSON_LD)
+    _same_graph_as_turtle(hub, path, {}, ox.serialize(quads, format=ox.RdfFormat.JSON_LD) or b"")
+
+
 def test_an_unknown_media_type_is_still_406(hub: Hub) -> None:
     r = hub.client.get("/id/service/CNAS-0001", headers={"Accept": "image/png"})
     assert r.status_code == 406

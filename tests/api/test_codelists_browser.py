@@ -6,6 +6,10 @@ SEMCAT_REQUIRE_BROWSER=1 (the ``chromium`` fixture)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -95,3 +99,45 @@ def test_a_hostile_search_text_is_shown_as_text(chromium: Path, server: str,
     page = rendered(chromium, str(answer.url), tmp_path / "profile")
     assert "owned" not in page.title
     assert "No concept found." in page.ids["results"]
+
+
+@pytest.fixture(scope="module")
+def two_versions(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A demo hub of its own whose life-event list has a second version, published by an
+    operator with `semcat import --publish` while the hub runs (its projector picks it up)."""
+    from tests.api.test_codelists_http import LIFE, second_version
+
+    port = free_port()
+    folder = tmp_path_factory.mktemp("two")
+    env = {"SEMCAT_DATA_DIR": str(folder / "data"), "SEMCAT_LOAD_DEMO": "true",
+           "SEMCAT_BASE_URI": f"http://127.0.0.1:{port}/", "SEMCAT_QUERY_WORKERS": "1"}
+    with semcat_serving(folder / "serve.log", env, port=port) as hub:
+        source = folder / "life-events-1.1.0.ttl"
+        source.write_text(second_version(LIFE.read_text("utf-8")), "utf-8")
+        full = {k: v for k, v in os.environ.items() if not k.startswith("SEMCAT_")} | env
+        subprocess.run([str(Path(sys.executable).parent / "semcat"), "import", "--publish",
+                        str(source)], env=full, capture_output=True, timeout=300, check=True)
+        deadline = time.monotonic() + 60
+        while httpx.get(hub.url + "/api/v1/codelists/life-event").json()["version"] != 2:
+            assert time.monotonic() < deadline, "the hub did not project version 2"
+            time.sleep(0.2)  # between polls of the API, not instead of them
+        yield hub.url
+
+
+def test_the_changes_between_two_versions_reached_from_the_versions_list(
+        chromium: Path, two_versions: str, tmp_path: Path) -> None:
+    page = rendered(chromium, two_versions + "/codelists/life-event?lang=en",
+                    tmp_path / "profile")
+    [href] = [h for h, t in page.links if t == "changes from the version before"]
+    diff = rendered(chromium, urljoin(two_versions + "/", href), tmp_path / "profile")
+    assert diff.lang == "en"
+    assert diff.heading.strip() == "Changes between versions 1 and 2"
+    assert "Adoption of a child" in diff.ids["added"]
+    assert shipped_labels("military-service")["en"] in diff.ids["removed"]
+    assert shipped_labels("divorce")["en"] in diff.ids["deprecated"]
+    assert "Încheierea căsătoriei" in diff.ids["relabelled"]
+    assert "moved" not in diff.ids
+    russian = rendered(chromium, urljoin(two_versions + "/", href.replace("lang=en", "lang=ru")),
+                       tmp_path / "profile", languages="ru")
+    assert russian.heading.strip() == "Изменения между версиями 1 и 2"
+    assert "Усыновление" in russian.ids["added"]

@@ -227,3 +227,68 @@ def test_reads_are_conditional(client: TestClient) -> None:
         other = client.get(path + ("&" if "?" in path else "?") + "lang=en",
                            headers={"If-None-Match": etag})
         assert other.status_code == 200, path  # another question, another ETag
+
+
+# --- the diff as a page ------------------------------------------------------------------------
+def test_the_versions_of_a_code_list_page_link_to_the_page_of_their_changes(
+        client: TestClient) -> None:
+    page = client.get("/codelists/life-event", params={"lang": "en"})
+    assert page.status_code == 200
+    assert 'href="/codelists/life-event/diff/1/2?lang=en"' in page.text
+    assert "/api/v1/codelists/life-event/diff" not in page.text  # the page, not the JSON
+
+
+@pytest.mark.parametrize(("lang", "heading", "added", "relabelled"), [
+    ("ro", "Modificări între versiunile 1 și 2", "Adăugate (1)", "Redenumite (1)"),
+    ("en", "Changes between versions 1 and 2", "Added (1)", "Relabelled (1)"),
+    ("ru", "Изменения между версиями 1 и 2", "Добавлены (1)", "Переименованы (1)"),
+])
+def test_the_diff_page_shows_each_kind_of_change_in_the_readers_language(
+        client: TestClient, lang: str, heading: str, added: str, relabelled: str) -> None:
+    r = client.get("/codelists/life-event/diff/1/2", params={"lang": lang})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/html")
+    assert r.headers["content-language"] == lang
+    assert f'<h1 id="title">{heading}</h1>' in r.text
+    assert f"{added}</h2>" in r.text
+    assert f"{relabelled}</h2>" in r.text
+    section = {name: r.text.split(f'<section id="{name}">', 1)[1].split("</section>", 1)[0]
+               for name in ("added", "removed", "deprecated", "relabelled")}
+    # an added concept links to its page in the newer version, a removed one in the older
+    assert f'href="/codelists/life-event/adoption?lang={lang}&amp;version=2"' \
+        in section["added"]
+    assert f'href="/codelists/life-event/military-service?lang={lang}&amp;version=1"' \
+        in section["removed"]
+    assert "/codelists/life-event/divorce?" in section["deprecated"]
+    assert "/codelists/life-event/marriage?" in section["deprecated"]  # what replaces it
+    assert "<del>Căsătoria</del>" in section["relabelled"]
+    assert "<ins>Încheierea căsătoriei</ins>" in section["relabelled"]
+    assert "Naşterea" not in r.text
+    assert "Nașterea" not in r.text
+    assert 'id="moved"' not in r.text
+    assert 'id="no-changes"' not in r.text
+    assert "<script" not in r.text
+    assert '/api/v1/codelists/life-event/diff?from=1&amp;to=2' in r.text  # the JSON, named
+
+
+def test_the_diff_page_of_a_version_with_itself_says_nothing_changed(
+        client: TestClient) -> None:
+    r = client.get("/codelists/life-event/diff/2/2", params={"lang": "en"})
+    assert r.status_code == 200
+    assert '<p id="no-changes">No change between these versions.</p>' in r.text
+    assert '<section id="added">' not in r.text
+
+
+@pytest.mark.parametrize(("path", "status", "field"), [
+    ("/codelists/life-event/diff/1/9", 404, "version"),
+    ("/codelists/no-such-list/diff/1/2", 404, "scheme"),
+    ("/codelists/life-event/diff/0/2", 400, "path.old"),
+    ("/codelists/life-event/diff/one/2", 400, "path.old"),
+])
+def test_a_diff_page_of_versions_that_do_not_exist_is_a_problem(
+        client: TestClient, path: str, status: int, field: str) -> None:
+    r = client.get(path, params={"lang": "ru"})
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["field"] == field
+    assert r.json()["message"]["ru"]

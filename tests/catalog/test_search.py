@@ -594,3 +594,29 @@ def test_a_batch_that_adds_a_record_and_replaces_the_newest_one_gives_each_its_o
     assert ref_catalog.search_index.watermark() == ref_catalog.ledger.last_seq()
     assert find(ref_catalog, "melci") == ["ASP-9132"]
     assert find(ref_catalog, "ciuperci") == ["ASP-9131"]
+
+
+def test_a_code_list_published_after_a_search_that_missed_it_is_searched(
+        ref_catalog: Catalog) -> None:
+    """``CodeLists.search`` remembers which lists are published (until the index moves on),
+    never which are not: a list published after a search for it was refused is found."""
+    from catalog.codelists import CodeLists
+    from catalog.errors import NotFound
+
+    lists = CodeLists(ref_catalog)
+    assert lists.search("life-event", "nastere").hits
+    assert lists.search("life-event", "nastere").hits  # remembered: the same answer
+    with pytest.raises(NotFound) as err:
+        lists.search("fruit", "mere")
+    assert err.value.field == "scheme"
+    ttl = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+<codelist/fruit> a skos:ConceptScheme ; skos:prefLabel "Fructe"@ro , "Fruit"@en ;
+    dct:title "Fructe"@ro ; dct:identifier "fruit" .
+<codelist/fruit/apple> a skos:Concept ; skos:inScheme <codelist/fruit> ;
+    skos:topConceptOf <codelist/fruit> ; skos:notation "apple" ;
+    skos:prefLabel "Mere"@ro , "Apples"@en ."""
+    report = import_records(ref_catalog, ref_catalog.parse(ttl.encode(), "fruit.ttl"))
+    assert not report.rejected, report.to_dict()
+    ref_catalog.project()
+    assert [h.iri for h in lists.search("fruit", "mere").hits] == [BASE + "codelist/fruit/apple"]

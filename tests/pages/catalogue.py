@@ -56,6 +56,8 @@ PAGES: list[PageType] = [
              "(codelist.html)"),
     PageType("concept", "/codelists/life-event/birth", "a concept of a code list "
              "(codelist_concept.html)"),
+    PageType("codelist-diff", "/codelists/life-event/diff/1/1", "what changed between two "
+             "versions of a code list; the demo's lists have one version (codelist_diff.html)"),
     # the SPARQL form (api/routes/sparql.py, sparql.html)
     PageType("sparql", "/sparql", "the SPARQL query form (sparql.html)"),
     # the portal (api/pages/portal.py, map_page.py)

@@ -99,7 +99,7 @@ _INSERT_DOC = text("INSERT INTO search_doc (id, iri, code, title, texts) "
                    "VALUES (:id, :iri, :code, :title, :texts)")
 _DELETE_DOCS = text("DELETE FROM search_doc WHERE id IN :ids").bindparams(
     bindparam("ids", expanding=True))
-_WATERMARK = "SELECT watermark FROM search_state WHERE id = 1"
+_WATERMARK = text("SELECT watermark FROM search_state WHERE id = 1")
 
 
 # --- SQLite FTS5 ---------------------------------------------------------------------------
@@ -131,13 +131,26 @@ def fts_expression(terms: Terms, lang: str | None, tier: int | None) -> str:
     return anywhere
 
 
-_FTS_FIRST = ("SELECT rowid FROM search_fts WHERE search_fts MATCH :q "
-              "AND rowid > :lo AND rowid < :hi ORDER BY rowid LIMIT :n")
-_FTS_TITLES = (f"SELECT rowid, {_bm25(True)} FROM search_fts "  # noqa: S608
-               "WHERE search_fts MATCH :q AND rowid > :lo AND rowid < :hi "
-               "ORDER BY rowid LIMIT :n")
-_FTS_OTHERS = (f"SELECT rowid, {_bm25(False)} FROM search_fts "  # noqa: S608
-               "WHERE search_fts MATCH :q AND rowid > :lo AND rowid <= :last")
+#: the first ``:n`` matches in index order: how many, and the last of the first ``:limit``
+_FTS_FIRST = text("SELECT count(*), max(CASE WHEN rn <= :limit THEN rowid END) FROM ("
+                  "SELECT rowid, row_number() OVER (ORDER BY rowid) AS rn FROM ("
+                  "SELECT rowid FROM search_fts WHERE search_fts MATCH :q "
+                  "AND rowid > :lo AND rowid < :hi ORDER BY rowid LIMIT :n))")
+#: the first ``:n`` title matches in index order, scored; of the first ``:limit``, the ``:k``
+#: best (bm25 is better when lower), each row with how many there were: the ranking is done
+#: by SQLite, and only a page's worth of rows comes back
+_FTS_TITLES = text("SELECT rowid, score, total FROM ("  # noqa: S608
+                   "SELECT rowid, score, row_number() OVER (ORDER BY rowid) AS rn, "
+                   "count(*) OVER () AS total FROM ("
+                   f"SELECT rowid, {_bm25(True)} AS score FROM search_fts "
+                   "WHERE search_fts MATCH :q AND rowid > :lo AND rowid < :hi "
+                   "ORDER BY rowid LIMIT :n)) WHERE rn <= :limit ORDER BY score, rowid LIMIT :k")
+#: title matches up to rowid ``:last`` (among the first ``:n``)
+_FTS_TITLES_UPTO = text("SELECT count(*) FROM (SELECT rowid FROM search_fts "
+                        "WHERE search_fts MATCH :q AND rowid > :lo AND rowid <= :last "
+                        "ORDER BY rowid LIMIT :n)")
+_FTS_OTHERS = text(f"SELECT rowid, {_bm25(False)} FROM search_fts "  # noqa: S608
+                   "WHERE search_fts MATCH :q AND rowid > :lo AND rowid <= :last")
 
 
 class SqliteBackend:
@@ -167,31 +180,35 @@ class SqliteBackend:
 
     def search(self, conn: Connection, terms: Terms, lang: str | None, limit: int,
                offset: int, n: int, ids: tuple[int, int]) -> Found:
-        mark = int(conn.execute(text(_WATERMARK)).scalar_one())
+        mark = int(conn.execute(_WATERMARK).scalar_one())
         lo, hi = ids
+        in_titles_q = fts_expression(terms, lang, 0)
+        rows = conn.execute(_FTS_TITLES, {"q": in_titles_q, "n": limit + 1,
+                                                "limit": limit, "k": offset + n,
+                                                "lo": lo, "hi": hi}).all()
+        in_titles = int(rows[0][2]) if rows else 0
         # bm25 is better when lower: scores are its negation
-        titles = [(-float(r), int(i)) for i, r in conn.execute(
-            text(_FTS_TITLES), {"q": fts_expression(terms, lang, 0), "n": limit + 1,
-                                "lo": lo, "hi": hi})]
+        cands = [(0, -float(r), int(i)) for i, r, _ in rows]
         matches = others = None
-        cands = [(0, s, i) for s, i in sorted(titles[:limit], key=lambda x: (-x[0], x[1]))]
-        if len(titles) <= limit or _deep(offset, n, limit):
-            first = conn.execute(text(_FTS_FIRST), {"q": fts_expression(terms, lang, None),
-                                                    "n": limit + 1, "lo": lo, "hi": hi}
-                                 ).scalars().all()
-            matches = len(first)
-            last = first[min(matches, limit) - 1] if first else 0
-            if offset + n <= len(cands):  # the page stays in tier 0: count tier 1 only
-                others = min(matches, limit) - sum(i <= last for _, i in titles)
+        if in_titles <= limit or _deep(offset, n, limit):
+            count, top = conn.execute(_FTS_FIRST, {
+                "q": fts_expression(terms, lang, None), "n": limit + 1, "limit": limit,
+                "lo": lo, "hi": hi}).one()
+            matches, last = int(count), int(top or 0)
+            if offset + n <= min(in_titles, limit):  # the page stays in tier 0: count tier 1
+                upto = in_titles if matches <= limit else int(conn.execute(
+                    _FTS_TITLES_UPTO, {"q": in_titles_q, "last": last, "n": limit + 1,
+                                             "lo": lo}).scalar_one())
+                others = min(matches, limit) - upto
             else:
                 rest = [(-float(r), int(i)) for i, r in conn.execute(
-                    text(_FTS_OTHERS), {"q": fts_expression(terms, lang, 1), "last": last,
+                    _FTS_OTHERS, {"q": fts_expression(terms, lang, 1), "last": last,
                                         "lo": lo})]
                 others = len(rest)
                 cands += [(1, s, i) for s, i in sorted(rest, key=lambda x: (-x[0], x[1]))]
         page = cands[offset:offset + n]
         docs = _documents(conn, [i for _, _, i in page])
-        return Found(mark, [(t, s, docs[i]) for t, s, i in page if i in docs], len(titles),
+        return Found(mark, [(t, s, docs[i]) for t, s, i in page if i in docs], in_titles,
                      matches, others)
 
     def explain(self, conn: Connection, terms: Terms, lang: str | None) -> list[str]:
@@ -201,12 +218,14 @@ class SqliteBackend:
         return [str(r[-1]) for r in rows]
 
 
+_DOCUMENTS = text("SELECT id, code, iri, title, texts FROM search_doc WHERE id IN :ids"
+                  ).bindparams(bindparam("ids", expanding=True))
+
+
 def _documents(conn: Connection, ids: list[int]) -> dict[int, StoredDoc]:
     if not ids:
         return {}
-    rows = conn.execute(text("SELECT id, code, iri, title, texts FROM search_doc "
-                             "WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
-                        {"ids": ids})
+    rows = conn.execute(_DOCUMENTS, {"ids": ids})
     return {int(r[0]): StoredDoc(str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows}
 
 
