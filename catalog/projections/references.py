@@ -15,8 +15,9 @@ import pyoxigraph as ox
 
 from catalog import rdfio
 from catalog.ledger import ChangeRow, Ledger
-from catalog.namespaces import RDF_TYPE
+from catalog.namespaces import RDF_TYPE, SC
 from catalog.records.kinds import Kinds
+from catalog.records.template import TemplateIndex
 from catalog.validation import ReferenceIndex
 
 
@@ -26,6 +27,7 @@ class ReferenceProjection:
     def __init__(self, ledger: Ledger, kinds: Kinds) -> None:
         self.ledger, self.kinds = ledger, kinds
         self.index = ReferenceIndex()
+        self.templates = TemplateIndex()  # the editions' entries, as passports derive from them
         self._mark = 0
         self._institutions: dict[str, str] | None = None
         self._lock = threading.Lock()
@@ -45,6 +47,7 @@ class ReferenceProjection:
                     self.put(r.iri, r.kind, rdfio.parse_canonical(r.content))
                 else:
                     self.index.drop(r.iri)
+                    self.templates.drop(r.iri)
             self._mark = rows[-1].seq
             return True
 
@@ -72,11 +75,14 @@ class ReferenceProjection:
         publish, so that later records of the import validate against it)."""
         spec = self.kinds.get(kind)
         self.index.put(iri, triples, stub_only=spec is None or not spec.reference)
+        if spec is not None and spec.root_class == SC + "NomenclatureEdition":
+            self.templates.put(iri, triples)
 
     def restore(self, iris: list[str]) -> None:
         """Undo what a failed import put in the index: the published state of ``iris``."""
         for iri in iris:
             self.index.drop(iri)
+            self.templates.drop(iri)
         for iri, (kind, content) in self.ledger.published_records(iris=iris).items():
             self.put(iri, kind, rdfio.parse_canonical(content))
 
