@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from catalog.errors import InvalidInput
 from catalog.namespaces import DCT, ELI, SC, XSD
-from catalog.records.passport import Passport, from_triples, to_triples
+from catalog.records.passport import FIELD_PREDICATES, Passport, from_triples, to_triples
 
 #: the fields a passport inherits from its entry when it leaves them empty; the code, title,
 #: competent authority, channels, places and languages are the provider's own
@@ -67,6 +67,13 @@ class Entry:
             return self.changed > at
         return self.changed > at.astimezone(UTC).date()
 
+    def fields(self) -> dict[str, Any]:
+        """The template's fields a passport may inherit, those the entry states (JSON)."""
+        if self.template is None:
+            return {}
+        return {n: v for n, v in self.template.model_dump(
+            mode="json", include=set(INHERITED_FIELDS)).items() if not _empty(v)}
+
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "iri": self.iri, "edition": self.edition,
                 "in_force_from": self.in_force_from.isoformat(),
@@ -93,6 +100,13 @@ def effective_triples(triples: Sequence[ox.Triple], iri: str, template: Passport
                       ) -> tuple[list[ox.Triple], list[str]]:
     """A passport's triples with those of the fields it inherits (under its own IRI); the
     triples as they are when they do not read as a passport or inherit nothing."""
+    if template is None:
+        return list(triples), []
+    root = ox.NamedNode(iri)
+    stated = {t.predicate.value for t in triples if t.subject == root}
+    if all(FIELD_PREDICATES[n] in stated for n in INHERITED_FIELDS
+           if not _empty(getattr(template, n))):
+        return list(triples), []  # it states every field its entry could give
     try:
         own = from_triples(triples, iri)
     except ValidationError:
@@ -100,8 +114,8 @@ def effective_triples(triples: Sequence[ox.Triple], iri: str, template: Passport
     merged, inherited = effective(own, template)
     if not inherited:
         return list(triples), []
-    stated = set(to_triples(own, iri))
-    return [*triples, *(t for t in to_triples(merged, iri) if t not in stated)], inherited
+    written = set(to_triples(own, iri))
+    return [*triples, *(t for t in to_triples(merged, iri) if t not in written)], inherited
 
 
 def drop_read_only(doc: dict[str, Any]) -> None:
@@ -132,7 +146,8 @@ def _when(literal: ox.Literal) -> date | datetime | None:
         return None
 
 
-def _entries(iri: str, triples: Sequence[ox.Triple]) -> tuple[date | None, dict[str, Entry]]:
+def entries(iri: str, triples: Sequence[ox.Triple]) -> tuple[date | None, dict[str, Entry]]:
+    """An edition's entry into force and its entries by code (from its record's triples)."""
     root = ox.NamedNode(iri)
     start: date | None = None
     heads: dict[str, list[ox.Triple]] = {}
@@ -186,12 +201,12 @@ class TemplateIndex:
         self._lock = threading.Lock()
 
     def put(self, iri: str, triples: Sequence[ox.Triple]) -> None:
-        start, entries = _entries(iri, triples)
+        start, found = entries(iri, triples)
         with self._lock:
             if start is None:
                 self._editions.pop(iri, None)
             else:
-                self._editions[iri] = (start, entries)
+                self._editions[iri] = (start, found)
 
     def drop(self, iri: str) -> None:
         with self._lock:
@@ -213,4 +228,4 @@ class TemplateIndex:
 
 
 __all__ = ["INHERITED_FIELDS", "READ_ONLY_KEYS", "Entry", "TemplateIndex", "drop_read_only",
-           "effective", "effective_triples"]
+           "effective", "effective_triples", "entries"]
