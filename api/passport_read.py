@@ -10,6 +10,7 @@ PUT stores what the institution wrote, not a copy of the entry)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from catalog.core import Catalog
 from catalog.records.passport import Passport
@@ -19,11 +20,12 @@ from catalog.workflow.desk import last_review
 from catalog.workflow.publishing import Publishing
 
 
-def passport_json(catalog: Catalog, p: Passport, principal: Principal | None
-                  ) -> tuple[bytes, bool]:
+def passport_json(catalog: Catalog, p: Passport, principal: Principal | None,
+                  on: date | None = None) -> tuple[bytes, bool]:
     """The JSON, and whether it holds more than the stored version (what the entry gave, a
-    review needed)."""
-    entry = catalog.entry(p.code)
+    review needed). ``on``: the day whose edition gives the entry (default today; a read of
+    the version in force on a past day inherits from the edition in force then)."""
+    entry = catalog.entry(p.code, on)
     if entry is None:
         return p.model_dump_json(exclude_none=True).encode(), False
     shown, inherited = effective(p, entry.template)
@@ -31,7 +33,7 @@ def passport_json(catalog: Catalog, p: Passport, principal: Principal | None
     if inherited:
         data["inherited"] = inherited
         data["nomenclature_entry"] = entry.to_dict()
-    if principal is not None:
+    if principal is not None and on is None:  # a review is needed today, not in the past
         pub = Publishing(catalog)
         if principal.can_read_drafts(pub.state(p.code).authority):
             reviewed = last_review(pub.history(p.code))

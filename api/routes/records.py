@@ -119,8 +119,10 @@ def router_for(kind: RecordKind) -> APIRouter:
             headers["Cache-Control"] = "private, no-store"
         body, derived = None, False
         if media == "application/json" and kind.model is Passport:  # the effective passport
+            when = _as_of(as_of)  # what it inherited then: the entry in force on that day
+            on = when.date() if isinstance(when, datetime) else when
             body, derived = await run_in_threadpool(_passport, view, _catalog(request),
-                                                    principal)
+                                                    principal, on)
         # what a passport inherits follows its entry, not its version: never "not modified"
         if not derived and conditional.not_modified(request, view.etag, None):
             return Response(status_code=304, headers=headers)
@@ -255,10 +257,10 @@ def router_for(kind: RecordKind) -> APIRouter:
     return router
 
 
-def _passport(view: VersionView, catalog: Catalog, principal: Principal | None
-              ) -> tuple[bytes, bool]:
+def _passport(view: VersionView, catalog: Catalog, principal: Principal | None,
+              on: date | None) -> tuple[bytes, bool]:
     return passport_json(catalog, from_triples(rdfio.parse_canonical(view.content), view.iri),
-                         principal)
+                         principal, on)
 
 
 def _represent(kind: RecordKind, view: VersionView, media: str) -> bytes:

@@ -223,3 +223,26 @@ def test_an_entry_revision_flags_the_passport_until_it_is_published_again(
     assert drift["findings"] == []
     session(h, "ASP")
     assert "desk-review-needed" not in card(h.client.get("/my?lang=en").text, "ASP-0001")
+
+
+def test_a_new_edition_says_which_template_fields_change_and_gives_them_from_its_day(
+        hub: tuple[Hub, Who]) -> None:
+    h, who = hub
+    publish(h, who, "ASP-0001", lean("ASP-0001"))
+    text = (paths.DEMO_DIR / "nomenclature-edition.ttl").read_text("utf-8")
+    text = text.replace("id/nomenclature/2026", "id/nomenclature/2099").replace(
+        '"2026-01-01"^^xsd:date', '"2099-01-01"^^xsd:date').replace(
+        f'"{ENTRY_EN}"@en', f'"{REVISED_EN}"@en')
+    import_records(h.catalog, h.catalog.parse(text.encode(), "edition-2099.ttl"))
+    h.catalog.project()
+    base = h.settings.base_uri
+    changes = h.client.get(f"{API}/nomenclature/diff", params={
+        "from": base + "id/nomenclature/2026", "to": base + "id/nomenclature/2099"}).json()
+    assert [(c["code"], c["change"]) for c in changes] == [("ASP-0001", "template")]
+    assert "description" in changes[0]["en"]
+    # today the 2026 edition is in force; on a day of 2099, the 2099 one
+    assert read(h, "ASP-0001")["description"]["en"] == ENTRY_EN
+    r = h.client.get(f"{API}/services/ASP-0001", params={"as_of": "2099-02-01"})
+    assert r.status_code == 200, r.text
+    assert r.json()["description"]["en"] == REVISED_EN
+    assert r.json()["nomenclature_entry"]["edition"] == base + "id/nomenclature/2099"
