@@ -175,7 +175,7 @@ class Catalog:
         use and then kept up with it like the other projections."""
         with self._checks_lock:
             if self._checks is None:
-                projection = CheckProjection(self.kinds)
+                projection = CheckProjection(self.kinds, self.ledger)
                 follower = Follower(projection, self.ledger)
                 follower.rebuild()
                 self.projections.append(follower)

@@ -246,3 +246,22 @@ def test_a_new_edition_says_which_template_fields_change_and_gives_them_from_its
     assert r.status_code == 200, r.text
     assert r.json()["description"]["en"] == REVISED_EN
     assert r.json()["nomenclature_entry"]["edition"] == base + "id/nomenclature/2099"
+
+
+def test_the_checks_read_the_effective_passport_and_follow_its_entry(
+        hub: tuple[Hub, Who]) -> None:
+    h, who = hub
+    publish(h, who, "ASP-0001", lean("ASP-0001"))
+
+    def missing_basis() -> list[str]:
+        r = h.client.get(f"{API}/checks", params={"rule": "LB-MISSING"})
+        assert r.status_code == 200, r.text
+        return [f["code"] for f in r.json()["findings"]]
+
+    assert "ASP-0001" not in missing_basis()  # it inherits its entry's legal basis
+    # the entry no longer gives one: the passport, unchanged, now has none
+    text = (paths.DEMO_DIR / "nomenclature-edition.ttl").read_text("utf-8")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith(
+        "<id/nomenclature/2026/entry/ASP-0001> <http://data.europa.eu/m8g/hasLegalResource>"))
+    import_records(h.catalog, h.catalog.parse(text.encode(), "edition.ttl"))
+    assert "ASP-0001" in missing_basis()
