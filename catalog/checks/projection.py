@@ -204,16 +204,15 @@ class CheckProjection:
         mark = ledger.last_seq()  # read before the records: replays are harmless
         published = ledger.published_records()
         dates = _published_on(ledger)
-        parsed = {iri: (self.kinds.get(kind), rdfio.parse_canonical(content))
-                  for iri, (kind, content) in published.items()}
         templates = TemplateIndex()  # the editions first: passports derive from them
-        for iri, (kind, triples) in parsed.items():
-            if self._is_edition(kind):
-                templates.put(iri, triples)
+        for iri, (kind, content) in published.items():
+            if self._is_edition(self.kinds.get(kind)):
+                templates.put(iri, rdfio.parse_canonical(content))
         with self.lock:
             self.templates = templates
-        records = {iri: self.facts_of(kind, iri, triples, dates.get(iri))
-                   for iri, (kind, triples) in parsed.items()}
+        records = {iri: self.facts_of(self.kinds.get(kind), iri, rdfio.parse_canonical(content),
+                                      dates.get(iri))  # one record parsed at a time
+                   for iri, (kind, content) in published.items()}
         with self.lock:
             self.load(records)
             self._mark = mark
