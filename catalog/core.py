@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pyoxigraph as ox
 
@@ -31,6 +33,7 @@ from catalog.records import RecordDraft, split
 from catalog.records.builtin import builtin_kinds
 from catalog.records.kinds import Kinds
 from catalog.records.passport import Passport, from_triples
+from catalog.records.template import Entry, TemplateIndex, effective_triples
 from catalog.settings import Settings
 from catalog.store import QuadStore
 from catalog.store.embedded import EmbeddedStore
@@ -66,6 +69,7 @@ class Catalog:
         self.reference_data = ReferenceProjection(self.ledger, self.kinds)
         self.reference_data.rebuild(self.ledger)
         self.references = self.reference_data.index  # what validation looks up
+        self.templates: TemplateIndex = self.reference_data.templates
         self.search_index = SearchIndex(self.engine, kinds=self.kinds)
         self.projections = [Follower(self.reference_data, self.ledger),
                             Follower(self.search_index, self.ledger)]
@@ -122,7 +126,21 @@ class Catalog:
         if kind is not None and kind.variant_of is not None:  # another catalogue's record
             return shapes.validate_variant(kind, draft, self.references,
                                            self.settings.validation_engine)
-        return self.validator.validate(draft.iri, draft.triples, self.references)
+        triples = draft.triples
+        if kind is not None and kind.model is Passport and draft.code:  # the effective one
+            entry = self.entry(draft.code)
+            if entry is not None:
+                triples, _ = effective_triples(triples, draft.iri, entry.template)
+        return self.validator.validate(draft.iri, triples, self.references)
+
+    # templates ----------------------------------------------------------------------------
+    def today(self) -> date:
+        return datetime.now(ZoneInfo(self.settings.timezone)).date()
+
+    def entry(self, code: str, on: date | None = None) -> Entry | None:
+        """The nomenclature entry a passport with ``code`` derives from: the one with its
+        code in the edition in force on ``on`` (default today)."""
+        return self.templates.entry(code, on or self.today())
 
     # projections --------------------------------------------------------------------------
     def project(self) -> int:
@@ -157,7 +175,7 @@ class Catalog:
         use and then kept up with it like the other projections."""
         with self._checks_lock:
             if self._checks is None:
-                projection = CheckProjection(self.kinds)
+                projection = CheckProjection(self.kinds, self.ledger)
                 follower = Follower(projection, self.ledger)
                 follower.rebuild()
                 self.projections.append(follower)

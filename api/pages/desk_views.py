@@ -44,7 +44,10 @@ def line_view(r: RecordLine, lang: str, catalog: Catalog) -> dict[str, Any]:
             "institution": r.institution, "updated": when(r.updated_at, catalog),
             "public": public_href(catalog, r.iri, lang) if r.published_version else None,
             "sent_back": move_view(r.sent_back, lang, catalog) if r.sent_back else None,
-            "submitted": when(r.submitted.at, catalog) if r.submitted else None}
+            "submitted": when(r.submitted.at, catalog) if r.submitted else None,
+            "review": words["review_needed_since"].format(
+                entry=r.review.code, changed=r.review.changed.isoformat())
+            if r.review else None}
 
 
 def move_view(m: Move, lang: str, catalog: Catalog) -> dict[str, Any]:

@@ -68,6 +68,16 @@ _UI: dict[str, dict[str, str]] = {
     "none_yet": {"ro": "Nicio înregistrare încă.", "en": "No records yet.",
                  "ru": "Записей пока нет."},
     "sent_back": {"ro": "Returnat spre revizuire", "en": "Sent back", "ru": "Возвращено"},
+    "review_needed": {"ro": "De revizuit: poziția din nomenclator s-a schimbat",
+                      "en": "Review needed: the nomenclature entry changed",
+                      "ru": "Требуется пересмотр: позиция номенклатуры изменилась"},
+    "review_needed_since": {
+        "ro": "Poziția {entry} a fost modificată la {changed}, după ultima publicare a "
+              "pașaportului. Publicați o versiune revizuită.",
+        "en": "The entry {entry} changed on {changed}, after the passport was last published. "
+              "Publish a reviewed version.",
+        "ru": "Позиция {entry} изменена {changed}, после последней публикации паспорта. "
+              "Опубликуйте пересмотренную версию."},
     "reason": {"ro": "Motiv", "en": "Reason", "ru": "Причина"},
     "published_version": {"ro": "versiunea publicată", "en": "published version",
                           "ru": "опубликованная версия"},

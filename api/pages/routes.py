@@ -31,6 +31,7 @@ from catalog.queries.describe import Description, describe, services_linking
 from catalog.queries.gone import withdrawn
 from catalog.records.builtin import LOCATION
 from catalog.records.passport import Passport, from_triples
+from catalog.records.template import effective
 from catalog.settings import Settings
 
 OFFERED = ["text/turtle", "text/html", "application/ld+json", "application/n-triples",
@@ -58,6 +59,8 @@ _UI: dict[str, dict[str, str]] = {
     "all_on_map": {"ro": "Toate locurile pe hartă", "en": "All the places on the map",
                    "ru": "Все места на карте"},
     "updated": {"ro": "Actualizat la", "en": "Last updated", "ru": "Обновлено"},
+    "inherited": {"ro": "Din poziția nomenclatorului", "en": "From the nomenclature entry",
+                  "ru": "Из позиции номенклатуры"},
     "locations": {"ro": "Locații", "en": "Locations", "ru": "Места"},
     "formats": {"ro": "Alte formate", "en": "Other formats", "ru": "Другие форматы"},
     "language": {"ro": "Limba", "en": "Language", "ru": "Язык"},
@@ -139,7 +142,9 @@ def _legal_links(catalog: Catalog, iri: str, cited: list[str], links: _Links, la
 
 
 def _passport_page(catalog: Catalog, d: Description, lang: str, request: Request) -> str:
-    p: Passport = from_triples(d.triples, d.iri)
+    own: Passport = from_triples(d.triples, d.iri)
+    entry = catalog.entry(own.code)  # what the passport leaves empty, its entry says
+    p, inherited = effective(own, entry.template if entry else None)
     links = _Links(catalog, lang)
 
     def text(m: dict[str, str]) -> str | None:
@@ -177,6 +182,7 @@ def _passport_page(catalog: Catalog, d: Description, lang: str, request: Request
                                  for x in c.locations]}
                   for c in p.channels],
         updated=_updated(catalog, d.iri),
+        inherited=inherited, entry=entry,
     )
 
 

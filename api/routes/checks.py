@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.body import read_capped
 from api.deps import CatalogDep, SettingsDep
@@ -86,6 +86,10 @@ class EntryOut(BaseModel):
     authority: str | None
     life_events: list[str]
     revised: str | None
+    template: dict[str, Any] = Field(default_factory=dict, description=(
+        "The passport fields every provider of the service inherits when its passport "
+        "leaves them empty (description, legal_resources, audiences, processing_time, "
+        "evidence, outputs...), as in a passport's JSON."))
 
 
 class EditionOut(BaseModel):
@@ -125,7 +129,8 @@ async def nomenclature_diff(catalog: CatalogDep, from_: str = Query(..., alias="
                                                                    max_length=2048),
                             to: str = _EDITION) -> list[dict[str, str]]:
     """What changed from one edition to another, one sentence (ro, en) per change: entries
-    added, removed, renamed, moved between life events, given to another authority."""
+    added, removed, renamed, moved between life events, given to another authority, their
+    template fields changed."""
     return await run_in_threadpool(lambda: diff(catalog.checks().projection, from_, to))
 
 

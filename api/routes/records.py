@@ -27,6 +27,7 @@ from api.deps import (
     SettingsDep,
 )
 from api.negotiation import RDF_MEDIA, UnsupportedMediaType, choose
+from api.passport_read import passport_json
 from api.schemas import ERRORS, VersionsOut, VersionStateOut
 from catalog import gates, rdfio
 from catalog.core import Catalog
@@ -34,7 +35,9 @@ from catalog.errors import InvalidInput, NotFound
 from catalog.intake.readers import CSV_MEDIA, JSON_MEDIA, media_of, single_record
 from catalog.queries.gone import raise_if_withdrawn
 from catalog.records.kinds import RecordKind
+from catalog.records.passport import Passport, from_triples
 from catalog.settings import Settings
+from catalog.workflow.access import Principal
 from catalog.workflow.history import History, VersionView
 from catalog.workflow.publishing import Publishing
 from catalog.workflow.states import VersionState
@@ -130,9 +133,17 @@ def router_for(kind: RecordKind) -> APIRouter:
                    "X-Version": str(view.number), "X-Version-Status": view.status}
         if not view.public:
             headers["Cache-Control"] = "private, no-store"
-        if conditional.not_modified(request, view.etag, None):
+        body, derived = None, False
+        if media == "application/json" and kind.model is Passport:  # the effective passport
+            when = _as_of(as_of)  # what it inherited then: the entry in force on that day
+            on = when.date() if isinstance(when, datetime) else when
+            body, derived = await run_in_threadpool(_passport, view, _catalog(request),
+                                                    principal, on)
+        # what a passport inherits follows its entry, not its version: never "not modified"
+        if not derived and conditional.not_modified(request, view.etag, None):
             return Response(status_code=304, headers=headers)
-        body = await run_in_threadpool(_represent, kind, view, media)
+        if body is None:
+            body = await run_in_threadpool(_represent, kind, view, media)
         return Response(body, media_type=media, headers=headers)
 
     async def versions(code: str, request: Request, principal: OptionalPrincipalDep
@@ -260,6 +271,12 @@ def router_for(kind: RecordKind) -> APIRouter:
         router.add_api_route(f"/{path}/{{code}}/{verb}", transition(status), methods=["POST"],
                              summary=doc, response_model=VersionStateOut)
     return router
+
+
+def _passport(view: VersionView, catalog: Catalog, principal: Principal | None,
+              on: date | None) -> tuple[bytes, bool]:
+    return passport_json(catalog, from_triples(rdfio.parse_canonical(view.content), view.iri),
+                         principal, on)
 
 
 def _represent(kind: RecordKind, view: VersionView, media: str) -> bytes:

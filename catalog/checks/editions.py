@@ -1,7 +1,7 @@
 """Nomenclature editions read from the check projection: the edition in force on a date (the one
 whose entry into force is the latest by then), its entries, and what changed between two
 editions, in sentences a lawyer reads (Romanian and English): entries added, removed, renamed,
-moved between life events, or given to another authority."""
+moved between life events, given to another authority, or with their template fields changed."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from catalog.checks.projection import CheckProjection
 from catalog.errors import NotFound
 from catalog.namespaces import CV, DCT, ELI, RDF_TYPE, SC
+from catalog.records.template import entries as template_entries
 
 
 @dataclass
@@ -23,6 +24,8 @@ class Entry:
     authority: str | None = None
     life_events: list[str] = field(default_factory=list)
     revised: str | None = None
+    #: the passport fields every provider inherits (catalog.records.template), as JSON
+    template: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -71,6 +74,8 @@ def edition(projection: CheckProjection, iri: str) -> Edition:
         if iri not in editions(projection):
             raise NotFound.of("checks.no_edition", field="edition", value=iri)
         entries: dict[str, Entry] = {}
+        graph = [q.triple for q in store.quads_for_pattern(None, None, None, node)]
+        _, templates = template_entries(iri, graph)
         for e in _objects(store, node, SC + "hasEntry"):
             if not isinstance(e, ox.NamedNode):
                 continue
@@ -78,7 +83,8 @@ def edition(projection: CheckProjection, iri: str) -> Edition:
             entries[code] = Entry(code, e.value, _titles(store, e),
                                   _first(store, e, CV + "hasCompetentAuthority"),
                                   sorted(o.value for o in _objects(store, e, CV + "isGroupedBy")),
-                                  _first(store, e, SC + "revised"))
+                                  _first(store, e, SC + "revised"),
+                                  templates[code].fields() if code in templates else {})
         return Edition(iri, _titles(store, node),
                        _first(store, node, ELI + "first_date_entry_in_force"),
                        _first(store, node, SC + "approvedBy"), entries)
@@ -147,6 +153,12 @@ def diff(projection: CheckProjection, old_iri: str, new_iri: str) -> list[dict[s
                 f"{events(a.life_events, 'ro')} la {events(b.life_events, 'ro')}.",
                 f"The service {code} moves from the life events "
                 f"{events(a.life_events, 'en')} to {events(b.life_events, 'en')}.")
+        changed = sorted(k for k in a.template.keys() | b.template.keys()
+                         if a.template.get(k) != b.template.get(k) and k != "life_events")
+        if changed:
+            say(code, "template", f"Se modifică câmpurile-șablon ale serviciului {code}: "
+                f"{', '.join(changed)}.",
+                f"The template fields of the service {code} change: {', '.join(changed)}.")
         if a.authority != b.authority:
             say(code, "authority", f"Serviciul {code} trece de la "
                 f"{_label(a.authority, names, 'ro')} la {_label(b.authority, names, 'ro')}.",

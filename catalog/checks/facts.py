@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
@@ -155,6 +155,9 @@ def service_facts(iri: str, triples: Sequence[ox.Triple], at: datetime | None = 
         add(s, "processingTime", _lit(pt or ""))
     if at is not None:
         add(s, "versionDate", ox.Literal(at.date().isoformat(), datatype=_nn(XSD + "date")))
+        instant = at if at.tzinfo else at.replace(tzinfo=UTC)
+        add(s, "versionTime", ox.Literal(instant.astimezone(UTC).isoformat(),
+                                         datatype=_nn(XSD + "dateTime")))
     for o in r.iris(iri, CPSV + "produces"):
         t = r.title(o)
         if t:

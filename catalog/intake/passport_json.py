@@ -32,6 +32,7 @@ from catalog.records import RecordDraft
 from catalog.records.builtin import SERVICE
 from catalog.records.codes import CodeLookup, choices, find, is_iri
 from catalog.records.passport import CODED_FIELDS, IRI_FIELDS, Passport, field_path, to_triples
+from catalog.records.template import drop_read_only
 from catalog.settings import Settings
 from catalog.validation import Finding, ValidationReport
 
@@ -220,6 +221,7 @@ def examine(item: Any, codes: CodeLookup | None = None, position: str = "the pas
     gates.check_storable_text(item)
     _check_identifiers(item)
     doc = copy.deepcopy(item)
+    drop_read_only(doc)  # what a read added (the inherited fields are the entry's)
     code = doc.get("code") if isinstance(doc.get("code"), str) else None
     focus = code or position
     findings = _codes_and_iris(doc, codes, focus) + _blank_texts(doc, focus)

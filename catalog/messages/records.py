@@ -199,6 +199,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{position} must be a JSON object",
         "ro": "{position} trebuie să fie un obiect JSON",
         "ru": "{position}: ожидается объект JSON"},
+    "intake.inherited": {
+        "en": "{field}: {value!r} does not name fields a passport inherits from its "
+              "nomenclature entry; expected {expected}",
+        "ro": "{field}: {value!r} nu numește câmpuri pe care pașaportul le moștenește din "
+              "poziția sa din nomenclator; se așteaptă {expected}",
+        "ru": "{field}: {value!r} не называет поля, которые паспорт наследует от позиции "
+              "номенклатуры; ожидается {expected}"},
     "intake.problems": {
         "en": "{position} has {count} problem(s); nothing was stored",
         "ro": "{position} are {count} problem(e); nu s-a salvat nimic",

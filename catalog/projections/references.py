@@ -15,8 +15,9 @@ import pyoxigraph as ox
 
 from catalog import rdfio
 from catalog.ledger import ChangeRow, Ledger
-from catalog.namespaces import RDF_TYPE
+from catalog.namespaces import RDF_TYPE, SC
 from catalog.records.kinds import Kinds
+from catalog.records.template import TemplateIndex
 from catalog.validation import ReferenceIndex
 
 
@@ -26,6 +27,7 @@ class ReferenceProjection:
     def __init__(self, ledger: Ledger, kinds: Kinds) -> None:
         self.ledger, self.kinds = ledger, kinds
         self.index = ReferenceIndex()
+        self.templates = TemplateIndex()  # the editions' entries, as passports derive from them
         self._mark = 0
         self._institutions: dict[str, str] | None = None
         self._lock = threading.Lock()
@@ -42,12 +44,14 @@ class ReferenceProjection:
                 self._institutions = None  # written here or by another process
             for r in rows:
                 if r.op == "publish" and r.content is not None:
-                    if self._stub_only(r.kind):  # its classes, read off the text unparsed
+                    if self._stub_only(r.kind) and not self._is_edition(r.kind):
+                        # its classes, read off the text unparsed
                         self.index.put(r.iri, _typed(r.iri, r.content), stub_only=True)
                     else:
                         self.put(r.iri, r.kind, rdfio.parse_canonical(r.content))
                 else:
                     self.index.drop(r.iri)
+                    self.templates.drop(r.iri)
             self._mark = rows[-1].seq
             return True
 
@@ -74,15 +78,23 @@ class ReferenceProjection:
         """What the index knows of a record (a published one, or one an import is about to
         publish, so that later records of the import validate against it)."""
         self.index.put(iri, triples, stub_only=self._stub_only(kind))
+        if self._is_edition(kind):
+            self.templates.put(iri, triples)
 
     def _stub_only(self, kind: str) -> bool:
         spec = self.kinds.get(kind)
         return spec is None or not spec.reference
 
+    def _is_edition(self, kind: str) -> bool:
+        """Whether ``kind``'s records are nomenclature editions (their entries are templates)."""
+        spec = self.kinds.get(kind)
+        return spec is not None and spec.root_class == SC + "NomenclatureEdition"
+
     def restore(self, iris: list[str]) -> None:
         """Undo what a failed import put in the index: the published state of ``iris``."""
         for iri in iris:
             self.index.drop(iri)
+            self.templates.drop(iri)
         for iri, (kind, content) in self.ledger.published_records(iris=iris).items():
             self.put(iri, kind, rdfio.parse_canonical(content))
 

@@ -133,6 +133,8 @@ _SERVICE_FIELDS = {DCT + "identifier": "code", DCT + "title": "title",
                    CV + "processingTime": "processing_time",
                    **{pred: name for name, pred in _LIST_FIELDS.items()},
                    **{link: name for name, (link, _c, _m) in _PARTS.items()}}
+#: the predicate of each field on the service resource (field -> predicate)
+FIELD_PREDICATES = {name: pred for pred, name in _SERVICE_FIELDS.items()}
 _PART_FIELDS = {DCT + "identifier": "identifier", DCT + "title": "title",
                 DCT + "description": "description", DCT + "type": "type",
                 SC + "obtainedByAuthority": "obtained_by_authority",

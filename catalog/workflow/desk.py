@@ -21,6 +21,8 @@ from catalog import rdfio
 from catalog.ledger import Institution, Record, Version
 from catalog.ledger.db import read_session
 from catalog.records.kinds import RecordKind
+from catalog.records.passport import Passport
+from catalog.records.template import Entry
 from catalog.workflow.states import Transition
 
 if TYPE_CHECKING:
@@ -54,6 +56,8 @@ class RecordLine:
     updated_at: datetime
     sent_back: Move | None  # the last move, when it sent a submission back to draft
     submitted: Move | None  # the last submission of the latest version
+    #: the nomenclature entry, when it changed after the last publication (review needed)
+    review: Entry | None = None
 
 
 def _aware(t: datetime) -> datetime:
@@ -122,7 +126,15 @@ class Desk:
             code=rec.code or rec.iri, iri=rec.iri, title=self._title(rec.iri, v.content),
             institution=inst.code if inst else "", latest_version=v.number, status=v.status,
             published_version=rec.published_version, updated_at=_aware(rec.updated_at),
-            sent_back=_move(sent_back), submitted=_move(submitted))
+            sent_back=_move(sent_back), submitted=_move(submitted),
+            review=self._review(rec, moves))
+
+    def _review(self, rec: Record, moves: list[Transition]) -> Entry | None:
+        """The entry the passport derives from, when it changed after the passport's last
+        publication (its last review) and the passport is still published."""
+        if self.kind.model is not Passport or rec.published_version is None or not rec.code:
+            return None
+        return review_needed(self.catalog, rec.code, moves)
 
     def _title(self, iri: str, content: str) -> dict[str, str]:
         mapping = self.kind.mapping
@@ -135,6 +147,18 @@ class Desk:
             if isinstance(title, dict) and title:
                 return {str(k): str(t) for k, t in title.items()}
         return self.catalog.label(iri) or {}
+
+
+def last_review(moves: list[Transition]) -> datetime | None:
+    """When a record was last published (its last review), from its transitions."""
+    return next((_aware(t.at) for t in reversed(moves) if t.to_status == "published"), None)
+
+
+def review_needed(catalog: Catalog, code: str, moves: list[Transition]) -> Entry | None:
+    """The nomenclature entry of the passport ``code`` when it changed after the passport's
+    last publication, else None."""
+    entry = catalog.entry(code)
+    return entry if entry is not None and entry.changed_since(last_review(moves)) else None
 
 
 def _move(t: Transition | None) -> Move | None:

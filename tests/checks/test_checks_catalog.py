@@ -248,6 +248,12 @@ def test_api_nomenclature_as_of_and_diff(client: TestClient) -> None:
                                                   BASE + "eli/hg/2025/900")
     asp = next(e for e in body["entries"] if e["code"] == "ASP-0001")
     assert asp["authority"] == BASE + "id/org/asp"
+    # the entry's template fields: what every provider's passport inherits
+    assert asp["template"]["description"]["en"].startswith("Issuance of the first national")
+    assert asp["template"]["processing_time"] == "P10D"
+    assert [o["identifier"] for o in asp["template"]["outputs"]] == ["ASP-0001-O1"]
+    cnas = next(e for e in body["entries"] if e["code"] == "CNAS-0001")
+    assert set(cnas["template"]) == {"life_events"}
     before = c.get("/api/v1/nomenclature", params={"as_of": "2025-12-31"})
     assert before.status_code == 404
     assert before.json()["error"]["field"] == "as_of"
