@@ -13,6 +13,7 @@ and the first ``keep`` others, so that its memory does not grow with the file.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -206,6 +207,8 @@ class Importer:
             content=canonical, content_hash=rdfio.content_hash(canonical),
             triple_count=len(draft.triples), author=self.author, institution_name=name,
             publish=self.publish, same_as_published_is_unchanged=True,
+            comment=json.dumps(draft.provenance, ensure_ascii=False, sort_keys=True)
+            if draft.provenance else None,
         ), outcome
 
     def _refuse(self, pending: list[tuple[NewVersion, RecordOutcome]],

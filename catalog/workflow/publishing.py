@@ -16,6 +16,7 @@ code; :meth:`Publishing.import_records` takes records of every kind.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -214,8 +215,11 @@ class Publishing:
                 s.add(Transition(record_id=record_id, version_number=ap.number,
                                  from_status=None, to_status="published" if publish else "draft",
                                  author=principal.name, reason=reason))
+                detail: dict[str, object] = {"publish": publish, "kind": nv.kind}
+                if nv.comment:  # an adapter's: the source, run, key, location and time
+                    detail["provenance"] = json.loads(nv.comment)
                 audit.add(s, principal.actor, "import", nv.code or nv.iri, ap.number,
-                          detail={"publish": publish, "kind": nv.kind})
+                          detail=detail)
             if also is not None:
                 also(s, written)
 
