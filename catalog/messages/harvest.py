@@ -28,6 +28,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the harvest file {value} cannot be read: {reason}",
         "ro": "fișierul de preluat {value} nu poate fi citit: {reason}",
         "ru": "файл для забора {value} не удаётся прочитать: {reason}"},
+    "harvest.code_too_long": {
+        "en": "the record's identifier {value!r} has {count} characters; a code has at most "
+              "{limit}",
+        "ro": "identificatorul înregistrării {value!r} are {count} caractere; un cod are cel "
+              "mult {limit}",
+        "ru": "идентификатор записи {value!r} содержит {count} символов; код — не более "
+              "{limit}"},
     "harvest.url_scheme": {
         "en": "source.url: {value!r} is not an http or https address",
         "ro": "source.url: {value!r} nu este o adresă http sau https",
