@@ -194,6 +194,7 @@ class Publishing:
         def authorize(draft: RecordDraft) -> None:
             with self._refusals(principal, "import", draft.code or draft.iri):
                 kind = self.catalog.kinds[draft.kind]
+                self._check_family(kind, draft)
                 if kind.reference:
                     if principal.role is not Role.ADMIN:
                         raise Forbidden.of(
@@ -314,6 +315,17 @@ class Publishing:
         labels = self.kind.labels
         return Localized({"en": labels["en"], "ro": ro,
                           "ru": f"{ru} «{labels.get('ru') or labels['en']}»"})
+
+    def _check_family(self, kind: RecordKind, draft: RecordDraft) -> None:
+        """A record of a kind whose IRIs are minted from its code has that IRI (the national
+        lists keep to the family: a passport named elsewhere would be in none); a variant
+        (a harvested service) keeps the IRI its catalogue gave it."""
+        if kind.variant_of is not None or not kind.iris.mintable or not draft.code:
+            return
+        expected = kind.iri(self.catalog.settings.base_uri, draft.code)
+        if draft.iri != expected:
+            raise InvalidInput.of("publish.other_record", field="iri", value=draft.iri,
+                                  expected=expected, kind=Localized(kind.labels))
 
     def _check_draft(self, principal: Principal, draft: RecordDraft, code: str) -> None:
         expected = self.kind.iri(self.catalog.settings.base_uri, code)
