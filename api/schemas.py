@@ -58,6 +58,11 @@ class VersionInfoOut(BaseModel):
     author: str
     created_at: str
     published_at: str | None
+    provenance: dict[str, str] | None = Field(
+        None, description="Where a version an adapter wrote came from: `source` "
+        "(source:NAME), `run`, `key` (the item's key in the source), `location` (the "
+        "registry's address or the file's name), `read_at`; a harvest adds `catalogue`, "
+        "`harvested_at`, `original_iri`, `cpsv_ap`. Null for other versions.")
 
 
 class TransitionOut(BaseModel):

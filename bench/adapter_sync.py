@@ -105,13 +105,15 @@ def measure(n: int) -> dict[str, object]:
         for phase in ("dry_run", "apply"):
             rss = PeakRss()
             rss.start()
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             sync = Sync(catalog, spec)
             report = sync.plan() if phase == "dry_run" else sync.apply()
             seconds = time.perf_counter() - t0
+            cpu = time.process_time() - c0
             rss.stop()
             tenth = max(1, len(rss.samples) // 10)
-            out[phase] = {"seconds": round(seconds, 2), "per_s": round(n / seconds, 1),
+            out[phase] = {"seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
+                          "per_s": round(n / seconds, 1),
                           "counts": report.counts, "peak_rss_mb": round(rss.peak, 1),
                           "rss_first_tenth_mb": round(max(rss.samples[:tenth]), 1),
                           "rss_last_tenth_mb": round(max(rss.samples[-tenth:]), 1)}

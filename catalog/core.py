@@ -244,10 +244,12 @@ class Catalog:
         return Browse(self.store, self.settings.base_uri, institutions)
 
     def published_services(self) -> list[dict[str, str]]:
-        """Code, IRI and titles (ro, en) of every published service, by code."""
+        """Code, IRI and titles (ro, en) of every published national service, by code (a
+        harvested service, another country's record, is not one)."""
         if self.store is None:
             raise StoreUnavailable.of("core.no_store")
-        rows = self.store.run(named_query("services").bind())
+        family = self.settings.base_uri + self.kinds["service"].iris.root
+        rows = self.store.run(named_query("services").bind(family=family))
         return [{k: v.value for k, v in r.items()} for r in rows]
 
     def published_passports(self) -> list[Passport]:

@@ -230,6 +230,15 @@ class Settings(BaseSettings):
         False, description="Allow subscriber URLs on loopback, private, link-local and other "
         "non-public addresses (tests, closed networks); off, they are refused.")
 
+    harvest_timeout_s: float = Field(
+        60.0, gt=0, le=3600,
+        description="Longest time the download of a catalogue to harvest (an RDF source's "
+        "`url`) may take, first byte to last; a slower one stops the run.")
+    harvest_allow_private: bool = Field(
+        False, description="Allow RDF harvest URLs on loopback, private, link-local and other "
+        "non-public addresses (tests, closed networks); off, they are refused before any "
+        "connection.")
+
     adapters_dir: Path = Field(
         Path("adapters/examples"), description="Folder of the adapter mappings (`*.yaml`) run "
         "by name (`semcat adapter run NAME`, `/api/v1/adapters`)."

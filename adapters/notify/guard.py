@@ -1,6 +1,7 @@
-"""Where the hub may send notifications: http(s) URLs without credentials whose host resolves
-to public addresses only (no SSRF into the hub's own network), unless the setting
-``notify_allow_private`` allows loopback, private, link-local and other special addresses.
+"""Where the hub may send notifications (and fetch another catalogue to harvest): http(s) URLs
+without credentials whose host resolves to public addresses only (no SSRF into the hub's own
+network), unless the setting ``notify_allow_private`` (``harvest_allow_private``) allows
+loopback, private, link-local and other special addresses.
 
 The address is checked when a subscription is registered and again at each delivery, which
 then connects to the very address it checked (the host name still goes in ``Host`` and TLS
@@ -43,39 +44,43 @@ def _special(ip: IPAddress) -> str | None:
     return None
 
 
-def check_url(url: str) -> tuple[str, str, int]:
-    """The scheme, host and port of a subscriber URL, refused when it is not one."""
+def check_url(url: str, area: str = "notify", field: str = "url") -> tuple[str, str, int]:
+    """The scheme, host and port of a subscriber URL (or, with ``area="harvest"``, of a
+    catalogue to harvest: the messages of that area, naming ``field``), refused when it is
+    not one."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise InvalidInput.of("notify.url_scheme", field="url", value=url,
+        raise InvalidInput.of(f"{area}.url_scheme", field=field, value=url,
                               expected="an http:// or https:// URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput.of("notify.url_scheme", field="url", value=url,
+        raise InvalidInput.of(f"{area}.url_scheme", field=field, value=url,
                               expected="an http:// or https:// URL")
     if parts.username is not None or parts.password is not None:
-        raise InvalidInput.of("notify.url_credentials", field="url",
+        raise InvalidInput.of(f"{area}.url_credentials", field=field,
                               expected="a URL without user name or password")
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
-def resolve(url: str, *, allow_private: bool) -> Target:
-    """``url`` checked and resolved to the one address a delivery will connect to."""
-    scheme, host, port = check_url(url)
+def resolve(url: str, *, allow_private: bool, area: str = "notify", field: str = "url"
+            ) -> Target:
+    """``url`` checked and resolved to the one address a delivery (or a harvest: ``area``,
+    see :func:`check_url`) will connect to."""
+    scheme, host, port = check_url(url, area, field)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
-        raise InvalidInput.of("notify.url_unresolved", field="url", value=host, host=host,
+        raise InvalidInput.of(f"{area}.url_unresolved", field=field, value=host, host=host,
                               expected="a host name that resolves") from None
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
-        raise InvalidInput.of("notify.url_unresolved", field="url", value=host, host=host,
+        raise InvalidInput.of(f"{area}.url_unresolved", field=field, value=host, host=host,
                               expected="a host name that resolves")
     if not allow_private:
         for ip in addresses:  # every address the name has: any of them could be used
             if (what := _special(ip)) is not None:
-                raise InvalidInput.of("notify.url_private", field="url", value=host, host=host,
-                                      what=what, address=str(ip),
+                raise InvalidInput.of(f"{area}.url_private", field=field, value=host,
+                                      host=host, what=what, address=str(ip),
                                       expected="a host on the public network")
     return Target(url, scheme, host, port, str(addresses[0]))

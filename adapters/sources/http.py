@@ -174,7 +174,7 @@ class HttpClient:
               content: bytes | None, headers: Mapping[str, str] | None,
               ok: frozenset[int]) -> tuple[Answer, str | None]:
         started = time.monotonic()
-        with _translated(url, self.limits), self._client.stream(
+        with translated(url, self.limits), self._client.stream(
                 method, url, params=params, content=content, headers=headers) as response:
             location = response.headers.get("location")
             if response.status_code in _REDIRECTS and location:
@@ -208,7 +208,7 @@ class HttpClient:
 
 
 @contextmanager
-def _translated(url: str, limits: Limits) -> Iterator[None]:
+def translated(url: str, limits: Limits) -> Iterator[None]:
     """httpx's errors as ours, without their text or chain (they may quote the address with
     its query, or a proxy's answer)."""
     try:

@@ -8,7 +8,9 @@ item: ``draft`` (the record as RDF), ``problems`` (every reason to reject it, ea
 naming its subject) and ``provenance`` (source catalogue, harvest time, original IRI, what the
 source stated that the hub owns). :attr:`RdfSource.harvest` keeps the whole report (renames
 done, resources shared or left out). No IRI read from the document is ever dereferenced; the
-source reads a local file only (a mapping naming a URL is refused by :func:`open_file`).
+document itself is a local file (``file``) or downloaded once from the mapping's ``url``
+(:mod:`adapters.sources.fetch`: public addresses only unless ``SEMCAT_HARVEST_ALLOW_PRIVATE``,
+size cap, timeouts, no redirect to another host).
 
 Until the sync engine reads mappings, ``python -m adapters.sources.rdf MAPPING.yaml`` reads a
 mapping's file into records and prints the report (JSON with ``--format json``).
@@ -23,7 +25,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.sources.base import Item
-from catalog import shapes
+from adapters.sources.fetch import fetch
+from adapters.sources.http import Limits
+from catalog import rdfio, shapes
 from catalog.errors import InvalidInput, TooLarge
 from catalog.intake.cpsv_upgrade import renames_from
 from catalog.intake.harvest import Harvest, HarvestOptions, Validate, read_harvest
@@ -69,10 +73,14 @@ class RdfSource:
     """A harvested CPSV-AP document as a :class:`adapters.sources.base.Source`."""
 
     name: str
-    file: Path
+    file: Path | None
     cpsv_ap: str
     settings: Settings
-    fmt: str | None = None  # by the file's extension when not given
+    fmt: str | None = None  # by the file's (or URL's) extension, or the answer's media type
+    #: the document's address, when it is downloaded rather than read from ``file``
+    url: str | None = None
+    #: the largest document (the setting ``max_bulk_bytes`` at most)
+    max_bytes: int | None = None
     #: the source catalogue as the mapping names it (its ``file`` or URL), for the records'
     #: provenance: never the server's own path to the file (the file's name when not given)
     catalogue: str | None = None
@@ -89,15 +97,30 @@ class RdfSource:
         """Read the whole document (once) into records."""
         if self.harvest is None:
             renames_from(self.cpsv_ap)  # an unknown version is refused before any reading
-            data = open_file(self.file, self.settings.max_bulk_bytes)
-            options = HarvestOptions(source=self.catalogue or self.file.name,
+            data, fmt, name = self._document()
+            options = HarvestOptions(source=self.catalogue or name,
                                      cpsv_ap=self.cpsv_ap,
-                                     fmt=self.fmt or self.file.name, harvested_at=self.clock(),
+                                     fmt=fmt, harvested_at=self.clock(),
                                      default_language=self.default_language,
                                      institution_iri=self.institution_iri)
             validate = self.validate or standalone_validate(self.settings, self.kind)
             self.harvest = read_harvest(data, options, self.kind, self.settings, validate)
         return self.harvest
+
+    def _document(self) -> tuple[bytes, str, str]:
+        """The document's bytes, its format (a name, file name or media type) and its name
+        for the provenance (the file's name, or the URL)."""
+        cap = min(self.max_bytes or self.settings.max_bulk_bytes,
+                  self.settings.max_bulk_bytes)
+        if self.url is None:
+            if self.file is None:
+                raise InvalidInput.of("harvest.source_file", field="source.file", value="",
+                                      reason="the mapping names no file or url")
+            return open_file(self.file, cap), self.fmt or self.file.name, self.file.name
+        got = fetch(self.url, Limits(total_s=self.settings.harvest_timeout_s, max_bytes=cap),
+                    allow_private=self.settings.harvest_allow_private)
+        fmt = self.fmt or _format_of(got.url, got.media_type)
+        return got.body, fmt, self.url
 
     def items(self, after: str | None = None) -> Iterator[Item]:
         """The records in document order; ``position`` is the record's ordinal (1-based)."""
@@ -110,3 +133,15 @@ class RdfSource:
 
     def close(self) -> None:
         self.harvest = None
+
+
+def _format_of(url: str, media_type: str) -> str:
+    """The format of a downloaded document: its path's extension, else its media type."""
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    for candidate in (path.rsplit("/", 1)[-1], media_type):
+        try:
+            return rdfio.format_for(candidate).name
+        except InvalidInput:
+            continue
+    raise InvalidInput.of("harvest.url_format", field="source.format", value=url,
+                          expected=", ".join(sorted(rdfio.FORMATS)))

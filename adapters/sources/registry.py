@@ -49,17 +49,21 @@ def _file(spec: MappingSpec, _context: SourceContext) -> Source:
 def _rdf(spec: MappingSpec, context: SourceContext) -> Source:
     """Another catalogue's CPSV-AP document (``adapters/sources/rdf.py``): its ``file``
     relative to the mapping, or to the working directory (the clone's root) as the harvest
-    examples write it."""
+    examples write it; or its ``url`` (downloaded when the run reads it)."""
     from adapters.sources.rdf import RdfSource
 
     src = spec.source
-    name = str(src.get("file") or src.get("path"))
-    path = spec.path(name)
-    if not path.exists() and not Path(name).is_absolute():
-        path = Path(name).resolve()
-    return RdfSource(name=spec.name, file=path,
+    url = src.get("url")
+    path: Path | None = None
+    name = str(url or src.get("file") or src.get("path"))
+    if url is None:
+        path = spec.path(name)
+        if not path.exists() and not Path(name).is_absolute():
+            path = Path(name).resolve()
+    return RdfSource(name=spec.name, file=path, url=url,
                      cpsv_ap=str(src.get("cpsv_ap") or src.get("cpsv_ap_version") or "3.2.0"),
-                     settings=context.settings, fmt=src.get("format"), catalogue=name,
+                     settings=context.settings, fmt=src.get("format"),
+                     catalogue=src.get("catalogue") or name, max_bytes=src.get("max_bytes"),
                      default_language=src.get("untagged_language"),
                      institution_iri=context.institution_iri, validate=context.validate)
 

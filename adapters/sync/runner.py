@@ -20,6 +20,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -30,6 +31,7 @@ from adapters.sources.base import Source
 from adapters.sources.registry import SourceContext, SourceRegistry, default_registry
 from adapters.sync.minting import KeyCodes
 from adapters.sync.plan import Planner, rejected
+from adapters.sync.provenance import location_of, version_provenance
 from adapters.sync.stream import RecordStream, SourceRecord, reasons
 from catalog.core import Catalog
 from catalog.errors import CatalogError, Conflict, InvalidInput
@@ -128,7 +130,8 @@ class Sync:
                 tick()
 
         return RecordStream(source, mapper, self.kind, self.catalog.settings, tick=on_item,
-                            model_kind=self.model_kind, owner=self.institution_iri)
+                            model_kind=self.model_kind, owner=self.institution_iri,
+                            location=location_of(self.spec))
 
     def source(self) -> Source:
         """The mapping's source, opened."""
@@ -244,6 +247,9 @@ class _Apply:
                 self._reject(self.read, rejected(rec, rec.problems))
                 continue
             self.pending[rec.draft.iri] = (self.read, rec)
+            rec.draft.provenance = version_provenance(
+                self.sync.spec.name, self.run_id, rec.key, location_of(self.sync.spec),
+                datetime.now(UTC).isoformat(timespec="seconds"), rec.provenance)
             yield rec.draft
 
     def _reject(self, ordinal: int, outcome: Outcome) -> None:

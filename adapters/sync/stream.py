@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from adapters.mapping.engine import RecordMapper
 from adapters.sources.base import Item, Source
+from adapters.sync.provenance import stamp
 from catalog.errors import CatalogError, InvalidInput, InvalidRecord
 from catalog.intake.checks import check_record
 from catalog.intake.readers import draft_from_data, record_from_data
@@ -83,10 +84,14 @@ class RecordStream:
 
     def __init__(self, source: Source, mapper: RecordMapper, kind: RecordKind,
                  settings: Settings, *, tick: Callable[[], None] | None = None,
-                 model_kind: RecordKind | None = None, owner: str | None = None) -> None:
+                 model_kind: RecordKind | None = None, owner: str | None = None,
+                 location: str | None = None) -> None:
         self.source, self.mapper, self.kind, self.settings = source, mapper, kind, settings
         self.model_kind = model_kind or kind
         self.owner = owner
+        #: where the source is, for each record's provenance (adapters/sync/provenance.py);
+        #: None: the drafts carry none
+        self.location = location
         self.tick = tick
         self.seen: dict[str, str] = {}
 
@@ -126,6 +131,8 @@ class RecordStream:
         if item.draft is None and not item.problems:
             rec.problems.append(InvalidInput.of("adapter.item_unreadable", field=item.key,
                                                 expected="a record", reason="it is empty"))
+        elif rec.draft is not None and self.location is not None:
+            stamp(rec.draft, self.source.name, item.key, self.location)
         return rec
 
     def _finish(self, key: str, items: list[Item]) -> SourceRecord:
@@ -145,6 +152,8 @@ class RecordStream:
         try:
             rec.draft = draft_of(self.kind, self.model_kind, rec.data, self.settings.base_uri,
                                  where, self.owner)
+            if self.location is not None:
+                stamp(rec.draft, self.source.name, key, self.location)
             check_record(rec.draft, self.settings)
         except CatalogError as exc:
             rec.draft = None

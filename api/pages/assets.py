@@ -16,6 +16,7 @@ from api.pages.render import LANGUAGE_NAMES, TEMPLATES
 from catalog.core import Catalog
 from catalog.mappings import MappingSets
 from catalog.queries import load as named_query
+from catalog.queries.browse import national_family
 from catalog.queries.describe import Description, services_linking
 from catalog.records.asset import ASSET_STATUS, ASSET_TYPE, Asset
 from catalog.workflow.history import History
@@ -131,7 +132,8 @@ def _data_services(catalog: Catalog, iri: str, links: Links, lang: str
         service = r["service"].value
         titles = {lang_: r[f"title_{lang_}"].value for lang_ in LANGUAGES
                   if f"title_{lang_}" in r}
-        using = services_linking(catalog.store, service)
+        using = services_linking(catalog.store, service,
+                                 national_family(catalog.settings.base_uri))
         out.append({"href": links.href(service), "text": pick(titles, lang) or r["code"].value,
                     "code": r["code"].value,
                     "publisher": links.of(r["publisher"].value) if "publisher" in r else None,

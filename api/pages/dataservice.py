@@ -12,6 +12,7 @@ from api.pages.render import LANGUAGE_NAMES, TEMPLATES
 from catalog import gates
 from catalog.core import Catalog
 from catalog.errors import NotFound
+from catalog.queries.browse import national_family
 from catalog.queries.describe import Description, services_linking
 from catalog.records.asset import Asset
 from catalog.records.dataservice import DataService
@@ -56,7 +57,8 @@ def data_service_page(catalog: Catalog, d: Description, lang: str, links: Links,
     assert isinstance(ds, DataService)
     described = ds.endpoint_description
     assert catalog.store is not None
-    using = services_linking(catalog.store, d.iri)
+    using = services_linking(catalog.store, d.iri,
+                             national_family(catalog.settings.base_uri))
     return TEMPLATES.get_template("dataservice.html").render(
         lang=lang, ui=ui, languages=LANGUAGE_NAMES, home="/", alternates=alternates,
         heading=pick(ds.title, lang) or ds.code, iri=d.iri, ds=ds,

@@ -27,6 +27,7 @@ from api.representations import FORMAT_WORDS, RDF_ANSWERS, wants_expanded, write
 from catalog import gates
 from catalog.core import Catalog
 from catalog.errors import NotFound
+from catalog.queries.browse import national_family
 from catalog.queries.describe import Description, describe, services_linking
 from catalog.queries.gone import withdrawn
 from catalog.records.builtin import LOCATION
@@ -243,7 +244,8 @@ def _resource_page(catalog: Catalog, d: Description, lang: str, request: Request
                                                     pick(labels.get(kv[0]), lang) or kv[0]))
     assert catalog.store is not None
     services = [{"code": s.code, "href": links.href(s.iri), "text": pick(s.title, lang) or s.code}
-                for s in services_linking(catalog.store, d.iri)]
+                for s in services_linking(catalog.store, d.iri,
+                                                national_family(catalog.settings.base_uri))]
     return TEMPLATES.get_template("resource.html").render(
         lang=lang, ui=_ui(lang), languages=LANGUAGE_NAMES, home="/",
         alternates=_alternates(request), heading=heading, iri=d.iri, record=d.record,

@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -20,6 +21,7 @@ from api.negotiation import choose
 from api.schemas import ERRORS
 from catalog.core import Catalog
 from catalog.errors import NotFound
+from catalog.queries import harvested
 from catalog.queries.browse import ServiceFilter
 from catalog.queries.gone import raise_if_withdrawn
 from catalog.records import csvformat
@@ -186,3 +188,22 @@ async def location(location_id: str, request: Request, catalog: CatalogDep) -> R
         return _json(found[0])
 
     return await _cached(request, catalog, "application/geo+json", build)
+
+
+@router.get("/harvested-services")
+async def list_harvested(request: Request, catalog: CatalogDep,
+                         limit: int = Query(50, ge=1, le=500),
+                         cursor: str | None = Query(None, max_length=4096)) -> Response:
+    """Published services harvested from other countries' and regions' CPSV-AP catalogues
+    (the kind `harvested-service`), by IRI: never in the national lists above. Each keeps the
+    IRI its catalogue gave it; its RDF is at `graph` (the Graph Store Protocol), in SPARQL,
+    the dumps and the change feed."""
+    kind = catalog.kinds["harvested-service"]
+
+    def build() -> bytes:
+        found = harvested.page(catalog.ledger, kind, limit=limit, cursor=cursor)
+        return _json({"total": found.total, "items": [
+            {**i.to_dict(), "graph": "/graph-store?" + urlencode({"graph": i.iri})}
+            for i in found.items], "next": _next(request, found.next_cursor)})
+
+    return await _cached(request, catalog, "application/json", build)

@@ -9,7 +9,9 @@ Service passports become their facts only (code, authority, folded title, legal 
 and evidence keys, costs, processing time in days, life events, channel locations, the date of
 the version); legal acts, organisations and code lists are kept whole (they are few and small);
 a data service keeps its whole description (the once-only rule follows any link from an
-evidence to one); any other record keeps only the type of its root.
+evidence to one); any other record keeps only the type of its root. A variant kind's records
+(``harvested-service``: another country's services, under its laws, not ours) have no facts:
+the national rules do not judge them.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ def duration_days(text: str) -> int | None:
 def facts(kind: RecordKind | None, iri: str, triples: Sequence[ox.Triple],
           at: datetime | None = None) -> list[ox.Triple]:
     """The facts the rules read of one published record."""
+    if kind is not None and kind.variant_of is not None:
+        return []
     if kind is not None and kind.root_class == CPSV + "PublicService":
         return service_facts(iri, triples, at)
     if kind is not None and kind.name in _WHOLE:

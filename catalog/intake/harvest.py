@@ -45,6 +45,9 @@ from catalog.validation import Finding, ValidationReport
 
 Validate = Callable[[RecordDraft], ValidationReport]
 _STRING = XSD + "string"
+#: the longest code a record may have (the ledger's ``record.code`` column): a harvested
+#: record's code is its ``dct:identifier``, whatever its catalogue made it
+MAX_CODE_CHARS = 64
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,12 @@ def _one(draft: RecordDraft, options: HarvestOptions, kind: RecordKind, settings
             expected=f"<= {settings.max_record_triples} triples", count=len(draft.triples),
             limit=settings.max_record_triples))
         return out
+    code = draft.code
+    if code is not None and len(code) > MAX_CODE_CHARS:
+        out.problems.append(InvalidInput.of(
+            "harvest.code_too_long", field=kind.code_predicate, value=code[:100],
+            expected=f"<= {MAX_CODE_CHARS} characters", count=len(code),
+            limit=MAX_CODE_CHARS))
     try:
         check_text(draft, settings.max_literal_bytes)
     except CatalogError as exc:

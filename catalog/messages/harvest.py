@@ -28,4 +28,43 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the harvest file {value} cannot be read: {reason}",
         "ro": "fișierul de preluat {value} nu poate fi citit: {reason}",
         "ru": "файл для забора {value} не удаётся прочитать: {reason}"},
+    "harvest.code_too_long": {
+        "en": "the record's identifier {value!r} has {count} characters; a code has at most "
+              "{limit}",
+        "ro": "identificatorul înregistrării {value!r} are {count} caractere; un cod are cel "
+              "mult {limit}",
+        "ru": "идентификатор записи {value!r} содержит {count} символов; код — не более "
+              "{limit}"},
+    "harvest.url_scheme": {
+        "en": "source.url: {value!r} is not an http or https address",
+        "ro": "source.url: {value!r} nu este o adresă http sau https",
+        "ru": "source.url: {value!r} не является адресом http или https"},
+    "harvest.url_credentials": {
+        "en": "source.url: an address with a user name or password is refused (a secret is "
+              "never written in a mapping)",
+        "ro": "source.url: o adresă cu nume de utilizator sau parolă este refuzată (un secret "
+              "nu se scrie niciodată într-o corespondență)",
+        "ru": "source.url: адрес с именем пользователя или паролем отклоняется (секрет никогда "
+              "не пишется в отображении)"},
+    "harvest.url_unresolved": {
+        "en": "source.url: the host {host} cannot be resolved",
+        "ro": "source.url: numele {host} nu poate fi rezolvat",
+        "ru": "source.url: не удаётся разрешить имя {host}"},
+    "harvest.url_private": {
+        "en": "source.url: {host} resolves to {address}, which is not a public address "
+              "({what}); catalogues are harvested from the public network "
+              "(SEMCAT_HARVEST_ALLOW_PRIVATE allows others)",
+        "ro": "source.url: {host} corespunde adresei {address}, care nu este publică ({what}); "
+              "cataloagele se preiau din rețeaua publică "
+              "(SEMCAT_HARVEST_ALLOW_PRIVATE permite altele)",
+        "ru": "source.url: {host} разрешается в {address}, а это не публичный адрес ({what}); "
+              "каталоги забираются из публичной сети "
+              "(SEMCAT_HARVEST_ALLOW_PRIVATE разрешает другие)"},
+    "harvest.url_format": {
+        "en": "source.url: the format of {value} is not known from its name or its answer's "
+              "Content-Type; say it in source.format",
+        "ro": "source.url: formatul {value} nu reiese din nume sau din Content-Type-ul "
+              "răspunsului; indicați-l în source.format",
+        "ru": "source.url: формат {value} не ясен ни из имени, ни из Content-Type ответа; "
+              "укажите его в source.format"},
 }

@@ -18,7 +18,7 @@ from catalog.errors import InvalidInput, NotFound
 from catalog.namespaces import EU_AUTHORITY
 from catalog.queries import NamedQuery
 from catalog.queries import load as named_query
-from catalog.records.builtin import CODELIST, LOCATION
+from catalog.records.builtin import CODELIST, LOCATION, SERVICE
 from catalog.records.ids import CONCEPTS
 from catalog.store import QuadStore
 
@@ -72,6 +72,12 @@ class ServicePage:
     next_cursor: str | None
 
 
+def national_family(base_uri: str) -> str:
+    """Where national passports' IRIs live (``{base}id/service/``): the ``?family`` of the
+    service lists and counts."""
+    return base_uri + SERVICE.iris.root
+
+
 def _check_iri(iri: str, field: str) -> None:
     """Refuse a facet value that is no IRI, with the facet's name (bind would say the same
     with the query's name)."""
@@ -113,6 +119,9 @@ class Browse:
         self.store = store
         self.base = base_uri
         self.institutions = institutions  # code -> organisation IRI
+        #: the national passports' IRIs: every list and count here is of those alone (a
+        #: harvested service, another country's record, has the same class but not these IRIs)
+        self.family = national_family(base_uri)
 
     # filters from what users type ----------------------------------------------------
     def facet_iri(self, facet: str, value: str) -> str:
@@ -156,9 +165,11 @@ class Browse:
             _check_iri(iri, facet)
         after = decode_cursor(cursor) if cursor else None
         list_query, count_query = self._service_queries(facets)
-        rows = self.store.run(list_query.bind(after=after, **facets), max_rows=limit + 1)
+        rows = self.store.run(list_query.bind(after=after, family=self.family, **facets),
+                              max_rows=limit + 1)
         # one row per competent authority when no authority is given
-        total = sum(int(r["n"].value) for r in self.store.run(count_query.bind(**facets)))
+        total = sum(int(r["n"].value) for r in self.store.run(
+            count_query.bind(family=self.family, **facets)))
         items = [ServiceItem(r["code"].value, r["service"].value, _langs(r, "title"),
                              r["authority"].value) for r in rows[:limit]]
         nxt = encode_cursor(items[-1].code) if len(rows) > limit and items else None
@@ -180,7 +191,8 @@ class Browse:
     # code lists ---------------------------------------------------------------------------
     def concepts(self, scheme: str) -> list[dict[str, Any]]:
         """The concepts of a scheme (``life-event``, ``business-event``...) with counts."""
-        query = named_query("concepts").bind(scheme=CODELIST.iris.mint(self.base, scheme=scheme))
+        query = named_query("concepts").bind(scheme=CODELIST.iris.mint(self.base, scheme=scheme),
+                                             family=self.family)
         return [{"id": r["notation"].value if "notation" in r else
                  r["concept"].value.rsplit("/", 1)[-1],
                  "iri": r["concept"].value, "label": _langs(r, "label"),
@@ -197,7 +209,7 @@ class Browse:
 
     # organisations ------------------------------------------------------------------------
     def organisations(self, iri: str | None = None) -> list[dict[str, Any]]:
-        query = named_query("organisations").bind(org=iri)
+        query = named_query("organisations").bind(org=iri, family=self.family)
         return [{"code": r["code"].value if "code" in r else None, "iri": r["org"].value,
                  "name": _langs(r, "name"),
                  "identifier": r["identifier"].value if "identifier" in r else None,
@@ -210,7 +222,8 @@ class Browse:
         """A GeoJSON FeatureCollection: each location with the services offered there."""
         places = self.store.run(named_query("locations").bind(location=iri))
         offered: dict[str, list[dict[str, Any]]] = {}
-        for r in self.store.run(named_query("location_services").bind(location=iri)):
+        for r in self.store.run(named_query("location_services").bind(location=iri,
+                                                                        family=self.family)):
             offered.setdefault(r["location"].value, []).append({
                 "code": r["code"].value, "title": _langs(r, "title"),
                 "competent_authority": r["authority"].value,

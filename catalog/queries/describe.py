@@ -68,9 +68,11 @@ class Linked:
     title: dict[str, str]
 
 
-def services_linking(store: QuadStore, iri: str) -> list[Linked]:
-    """Published services whose passport refers to ``iri``, by code."""
-    query = named_query("services_linking").bind(target=iri)
+def services_linking(store: QuadStore, iri: str, family: str) -> list[Linked]:
+    """Published national services (IRIs under ``family``: see
+    :func:`catalog.queries.browse.national_family`) whose passport refers to ``iri``, by
+    code."""
+    query = named_query("services_linking").bind(target=iri, family=family)
     return [Linked(r["code"].value, r["service"].value,
                    {lang: r[f"title_{lang}"].value for lang in ("ro", "en", "ru")
                     if f"title_{lang}" in r})

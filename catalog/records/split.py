@@ -34,6 +34,10 @@ class RecordDraft:
     triples: list[ox.Triple] = field(default_factory=list)
     #: the kind's declaration (a shipped kind is found by name when not given)
     declared: RecordKind | None = field(default=None, compare=False, repr=False)
+    #: where the version written from this draft came from (an adapter's run: source, run,
+    #: key, location, time), kept with the version in the ledger and its audit entry; it is
+    #: not content (a re-run of an unchanged source writes nothing)
+    provenance: dict[str, str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def spec(self) -> RecordKind | None:

@@ -18,6 +18,7 @@ and writes them, in the same order and with the same outcomes as a draft validat
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -281,6 +282,8 @@ class Importer:
             content=canonical, content_hash=rdfio.content_hash(canonical),
             triple_count=len(draft.triples), author=self.author, institution_name=name,
             publish=self.publish, same_as_published_is_unchanged=True,
+            comment=json.dumps(draft.provenance, ensure_ascii=False, sort_keys=True)
+            if draft.provenance else None,
         ), outcome
 
     def _checked(self, item: Checked, report: ImportReport

@@ -8,6 +8,7 @@ is the version published at the end of that day, in the catalogue's time zone. A
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -46,6 +47,8 @@ class VersionView:
     public: bool  # published at some time
     published_at: datetime | None  # when it was first published
     authority: str | None
+    #: where the version came from, when an adapter wrote it (source, run, key, location, time)
+    provenance: dict[str, str] | None = None
 
     @property
     def etag(self) -> str:
@@ -65,7 +68,19 @@ class VersionView:
     def info(self) -> dict[str, object]:
         return {"version": self.number, "status": self.status, "hash": self.content_hash,
                 "author": self.author, "created_at": self.created_at.isoformat(),
-                "published_at": self.published_at.isoformat() if self.published_at else None}
+                "published_at": self.published_at.isoformat() if self.published_at else None,
+                **({"provenance": self.provenance} if self.provenance else {})}
+
+
+def _provenance(comment: str | None) -> dict[str, str] | None:
+    """A version's provenance (the JSON object an adapter's write keeps as its comment)."""
+    if not comment or not comment.startswith("{"):
+        return None
+    try:
+        value = json.loads(comment)
+    except ValueError:
+        return None
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else None
 
 
 def _aware(t: datetime) -> datetime:
@@ -115,12 +130,12 @@ class History:
                 first_published.setdefault(c.version_number, _aware(c.at))
         rows = s.exec(select(col(Version.number), col(Version.status),  # type: ignore[call-overload]
                              col(Version.content_hash), col(Version.author),
-                             col(Version.created_at))
+                             col(Version.created_at), col(Version.comment))
                       .where(Version.record_id == rec.id).order_by(col(Version.number))).all()
         return [VersionView(code, rec.iri, number, status, "", digest, author,
                             _aware(created), number in first_published,
-                            first_published.get(number), owner)
-                for number, status, digest, author, created in rows]
+                            first_published.get(number), owner, _provenance(comment))
+                for number, status, digest, author, created, comment in rows]
 
     @staticmethod
     def _with_content(s: Session, rec: Record, view: VersionView) -> VersionView:

@@ -16,6 +16,7 @@ code; :meth:`Publishing.import_records` takes records of every kind.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -195,6 +196,7 @@ class Publishing:
         def authorize(draft: Writable) -> None:
             with self._refusals(principal, "import", draft.code or draft.iri):
                 kind = self.catalog.kinds[draft.kind]
+                self._check_family(kind, draft)
                 if kind.reference:
                     if principal.role is not Role.ADMIN:
                         raise Forbidden.of(
@@ -219,7 +221,7 @@ class Publishing:
                      "author": principal.name, "reason": reason, "at": at}
                     for _nv, ap in created])
                 audit.add_all(s, principal.actor, "import", [
-                    (nv.code or nv.iri, ap.number, {"publish": publish, "kind": nv.kind})
+                    (nv.code or nv.iri, ap.number, _import_detail(nv, publish))
                     for nv, ap in created])
             if also is not None:
                 also(s, written)
@@ -316,6 +318,17 @@ class Publishing:
         return Localized({"en": labels["en"], "ro": ro,
                           "ru": f"{ru} «{labels.get('ru') or labels['en']}»"})
 
+    def _check_family(self, kind: RecordKind, draft: Writable) -> None:
+        """A record of a kind whose IRIs are minted from its code has that IRI (the national
+        lists keep to the family: a passport named elsewhere would be in none); a variant
+        (a harvested service) keeps the IRI its catalogue gave it."""
+        if kind.variant_of is not None or not kind.iris.mintable or not draft.code:
+            return
+        expected = kind.iri(self.catalog.settings.base_uri, draft.code)
+        if draft.iri != expected:
+            raise InvalidInput.of("publish.other_record", field="iri", value=draft.iri,
+                                  expected=expected, kind=Localized(kind.labels))
+
     def _check_draft(self, principal: Principal, draft: RecordDraft, code: str) -> None:
         expected = self.kind.iri(self.catalog.settings.base_uri, code)
         if draft.kind != self.kind.name or draft.iri != expected:
@@ -353,3 +366,12 @@ class Publishing:
         except Forbidden as exc:
             self.audit.refused(principal.actor, action, target, exc.to_dict())
             raise
+
+
+def _import_detail(nv: NewVersion, publish: bool) -> dict[str, object]:
+    """The audit detail of an imported version: the import's options and, for an adapter's
+    version, its provenance (the source, run, key, location and time)."""
+    detail: dict[str, object] = {"publish": publish, "kind": nv.kind}
+    if nv.comment:
+        detail["provenance"] = json.loads(nv.comment)
+    return detail

@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
 from catalog.core import Catalog
 from catalog.demo import load_reference
+from catalog.namespaces import DCT, PROV, RDF_TYPE, RDFS
 from catalog.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +69,21 @@ def registry_rows(catalog: Catalog, authority: str = "asp") -> list[dict[str, An
                                        "requirements", "languages", "processing_time")
                      if k in j}})
     return rows
+
+
+def provenance_of(iri: str, content: str) -> dict[str, str]:
+    """What a record's content says of its source (adapters/sync/provenance.py): the key,
+    what it is part of and the adapter, as N-Triples terms (the key as a plain string)."""
+    found = {}
+    for q in ox.parse(content, format=ox.RdfFormat.N_TRIPLES):
+        found.setdefault(str(q.subject), {})[q.predicate.value] = q.object
+    entity = found[f"<{iri}>"][DCT + "source"]
+    node = found[str(entity)]
+    agent = found[str(node[PROV + "wasAttributedTo"])]
+    assert node[RDF_TYPE].value == PROV + "Entity"
+    assert agent[RDF_TYPE].value == PROV + "SoftwareAgent"
+    return {"key": node[DCT + "identifier"].value, "part_of": str(node[DCT + "isPartOf"]),
+            "agent": str(agent[RDFS + "label"])}
 
 
 def write_jsonl(path: Path, rows: list[Any]) -> None:

@@ -3,7 +3,12 @@ hostile answers. The SOAP services are those of real WSDLs (X-Road's getRandom i
 ../shared/external/soap/xroad) and of our MConnect-style example; the requests they get are kept
 in :attr:`Registry.requests` for the tests to read.
 
-Paths: ``/rest/{style}`` pages of :data:`RECORDS`; ``/rest/hostile/{case}``; ``/soap/{case}``.
+Paths: ``/rest/{style}`` pages of :data:`RECORDS`; ``/rest/hostile/{case}``; ``/soap/{case}``;
+``/rest/passports`` (service passports behind a bearer token: :func:`add_passports`).
+
+``python -m tests.adapters.registries --port 8765`` serves them all (with the demo passports of
+ASP under new codes, token :data:`EXAMPLE_TOKEN`) for the REST and SOAP example mappings of
+``adapters/examples/`` (docs/adapters.md, "Example registries").
 """
 
 from __future__ import annotations
@@ -309,3 +314,65 @@ def everything_shown(exc: BaseException) -> str:
         parts += [str(v) for v in getattr(one, "messages", {}).values()]
         parts += [repr(getattr(one, k, None)) for k in ("field", "value", "expected")]
     return "\n".join(parts)
+
+
+#: the token of the example registry's passports (``SEMCAT_EXAMPLE_REGISTRY_TOKEN``)
+EXAMPLE_TOKEN = "example-registry-token"
+#: where the example mappings expect the registries
+EXAMPLE_PORT = 8765
+
+
+def add_passports(reg: Registry, rows: list[dict[str, Any]], token: str) -> None:
+    """``/rest/passports``: ``rows`` (passports as a registry gives them), paged by a cursor
+    (``after``, ``limit``; the next one at ``paging.next``), ``active`` required, behind the
+    bearer ``token``."""
+
+    @reg.app.get("/rest/passports")
+    def passports(request: Request, active: str, after: int = 0, limit: int = 100) -> Response:
+        reg.requests.append({"path": "passports", "after": after, "active": active})
+        if request.headers.get("authorization") != f"Bearer {token}":
+            return Response(status_code=401)
+        nxt = str(after + limit) if after + limit < len(rows) else None
+        return Response(json.dumps({"results": rows[after: after + limit],
+                                    "paging": {"next": nxt}}), media_type="application/json")
+
+
+def example_rows() -> list[dict[str, Any]]:
+    """The demo passports of ASP as the example registry gives them, under codes of their own
+    (ASP-1001 ...: new to a hub with the demo nomenclature)."""
+    import tempfile
+
+    from catalog.core import Catalog
+    from catalog.demo import load_reference
+    from catalog.settings import Settings
+    from tests.adapters.conftest import registry_rows
+
+    with tempfile.TemporaryDirectory() as tmp:
+        catalog = Catalog(Settings(env="test", data_dir=Path(tmp) / "data"), with_store=False)
+        try:
+            load_reference(catalog)
+            rows = registry_rows(catalog)
+        finally:
+            catalog.close()
+    for r in rows:
+        r["id"] = f"ASP-{1000 + int(r['id'].split('-')[1]):04d}"
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the registries on ``127.0.0.1:PORT`` until interrupted."""
+    import argparse
+
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description="The test registries, for the example "
+                                     "REST and SOAP mappings")
+    parser.add_argument("--port", type=int, default=EXAMPLE_PORT)
+    args = parser.parse_args(argv)
+    reg = build()
+    add_passports(reg, example_rows(), EXAMPLE_TOKEN)
+    uvicorn.run(reg.app, host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -100,3 +101,29 @@ def test_national_passports_are_not_validated_against_the_official_shapes(
     assert node_shapes
     assert not any(s.startswith("https://semiceu.github.io/CPSV-AP/") for s in node_shapes)
     assert (None, SH.targetClass, URIRef(CPSV + "PublicService")) in profile
+
+
+def test_a_national_passport_named_outside_its_family_is_refused_by_the_import(
+        catalog: Catalog) -> None:
+    """Only a variant (a harvested service) keeps an IRI of its own: a national passport is
+    ``id/service/{code}``, as the national lists expect, in a bulk import as in a single
+    write."""
+    from pathlib import Path as _Path
+
+    trig = _Path(__file__).resolve().parents[2] / "vocabularies" / "demo" / "nomenclature.trig"
+    draft = next(d for d in catalog.parse(trig.read_bytes(), trig.name) if d.kind == "service")
+    old, new = draft.iri, "https://elsewhere.example/svc/1"
+
+    def moved(n: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Any:
+        return ox.NamedNode(new + n.value[len(old):]) \
+            if isinstance(n, ox.NamedNode) and n.value.startswith(old) else n
+
+    elsewhere = RecordDraft(new, "service", [ox.Triple(moved(t.subject), t.predicate,
+                                                       moved(t.object)) for t in draft.triples])
+    report = Publishing(catalog).import_records(Principal.operator("t"), [elsewhere],
+                                                atomic=False, publish=False)
+    assert report.summary()["rejected"] == 1
+    error = report.outcomes[0].error
+    assert error is not None
+    assert error.message_id == "publish.other_record"
+    assert error.message == f"the document must describe the public service {old}, not {new}"

@@ -23,7 +23,9 @@ from catalog.core import Catalog
 from catalog.demo import load_demo, load_reference
 from catalog.errors import ConfigurationError, InvalidInput, NotFound
 from catalog.settings import Settings
-from tests.adapters.conftest import MAPPING, registry_rows
+from catalog.workflow.access import Principal
+from catalog.workflow.history import History
+from tests.adapters.conftest import MAPPING, provenance_of, registry_rows
 from tests.adapters.registries import PERSONS, POP, RECORDS, Registry, build
 from tests.servers import serve_in_thread
 
@@ -143,6 +145,16 @@ def test_a_rest_mapping_plans_applies_drafts_of_its_source_and_reruns_unchanged(
             iri = catalog.kinds["service"].iri(catalog.settings.base_uri, row["id"])
             assert [(v.status, v.author) for v in catalog.ledger.versions(iri)] == \
                 [("draft", "source:asp-rest")]
+            # where each came from: the registry's address (no query), the key, the adapter
+            content = catalog.ledger.version(iri, 1).content
+            assert provenance_of(iri, content) == {
+                "key": row["id"], "part_of": f"<{url}/rest/passports>",
+                "agent": '"source:asp-rest"'}
+            [view] = History(catalog).versions(row["id"], Principal.operator("t"))
+            assert view.provenance is not None
+            assert {k: view.provenance[k] for k in ("source", "run", "key", "location")} == {
+                "source": "source:asp-rest", "run": str(applied["run"]["id"]),
+                "key": row["id"], "location": f"{url}/rest/passports"}
     finally:
         catalog.close()
 

@@ -173,3 +173,18 @@ def test_a_remote_json_ld_context_is_never_fetched(tmp_path: Path) -> None:
     path.write_text('{"@context": "https://evil.example/ctx.jsonld", "@id": "https://x.example/s"}')
     with pytest.raises(UnsafeInput):
         RdfSource("x", path, "3.2.0", Settings(env="test")).read()
+
+
+def test_an_identifier_longer_than_a_code_rejects_its_record_with_the_reason() -> None:
+    """A catalogue may make any text its services' dct:identifier; the ledger keeps codes of
+    at most 64 characters: the record is rejected, named, and the others are read."""
+    long_id = "https://a.example/catalogue/2026/services/" + "x" * 40
+    doc = DOC.replace('dct:identifier "S1"', f'dct:identifier "{long_id}"')
+    settings = Settings(env="test")
+    harvest = read_harvest(doc.encode(), _options(institution_iri="https://hub.example/org/a"),
+                           HARVESTED_SERVICE, settings, standalone_validate(settings))
+    assert harvest.counts == {"records": 2, "accepted": 1, "rejected": 1}
+    [problem] = harvest.records[0].problems
+    assert problem.message_id == "harvest.code_too_long"
+    assert problem.field == DCT + "identifier"
+    assert f"has {len(long_id)} characters; a code has at most 64" in problem.message

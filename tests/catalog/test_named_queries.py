@@ -28,6 +28,11 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 HEAD = "#+ summary: s\n#+ returns: ?x\n"
 LIFE = BASE + "codelist/life-event/"
 ORG = BASE + "id/org/"
+#: where national passports' IRIs live (the ?family of the service lists and counts)
+FAMILY = BASE + "id/service/"
+#: another country's service (a harvested-service keeps its catalogue's IRI): same class,
+#: authority, event and place as national ones, never in a national list or count
+HARVESTED = "http://www.provincia.tn.it/p_TN_1121"
 
 
 # --- the loader --------------------------------------------------------------------------
@@ -162,8 +167,8 @@ def oxigraph_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _service(code: str, authority: str, *, events: tuple[str, ...] = (),
-             place: str | None = None, title: str = "Titlu") -> GraphOp:
-    iri = BASE + "id/service/" + code
+             place: str | None = None, title: str = "Titlu", iri: str | None = None) -> GraphOp:
+    iri = iri or BASE + "id/service/" + code
     lines = [f"<{iri}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{CPSV}PublicService>",
              f'<{iri}> <{DCT}identifier> "{code}"',
              f"<{iri}> <{CV}hasCompetentAuthority> <{authority}>",
@@ -180,6 +185,8 @@ DATA = [
     _service("ASP-0002", ORG + "asp", events=(LIFE + "birth",), place=BASE + "id/location/x"),
     _service("CNAS-0001", ORG + "cnas", events=(LIFE + "death",), title='Taxă "} UNION {'),
     _service("CNAS-0002", ORG + "cnas"),
+    _service(HARVESTED, ORG + "asp", events=(LIFE + "birth",), place=BASE + "id/location/x",
+             iri=HARVESTED),
     GraphOp(BASE + "codelist/life-event", canon(
         f"<{LIFE}birth> <{SKOS}inScheme> <{BASE}codelist/life-event>",
         f'<{LIFE}birth> <{SKOS}notation> "birth"')),
@@ -224,6 +231,15 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("services_linking", {"target": LIFE + "birth"}), ("services_linking", {}),
     ("data_services_of_asset", {"asset": BASE + "id/asset/x"}), ("data_services_of_asset", {}),
     ("services", {}), ("record_graphs", {}), ("triple_count", {}),
+    # the national family bound: the harvested service is left out of every list and count
+    ("service_list", {"family": FAMILY}), ("service_count", {"family": FAMILY}),
+    ("service_list_filtered", {"family": FAMILY, "life_event": LIFE + "birth"}),
+    ("service_count_filtered", {"family": FAMILY, "location": BASE + "id/location/x"}),
+    ("service_list_grouped", {"family": FAMILY, "grouped_by": LIFE + "birth"}),
+    ("service_count_grouped", {"family": FAMILY, "grouped_by": LIFE + "birth"}),
+    ("services", {"family": FAMILY}), ("location_services", {"family": FAMILY}),
+    ("services_linking", {"family": FAMILY, "target": LIFE + "birth"}),
+    ("organisations", {"family": FAMILY}), ("concepts", {"family": FAMILY}),
     ("watermark", {"meta": "urn:semcat:meta", "subject": "urn:semcat:projection",
                    "predicate": "https://w3id.org/semcat/ns#watermark"}),
 ]
@@ -270,14 +286,18 @@ def test_the_filters_filter_on_both_stores(stores: tuple[QuadStore, QuadStore],
             # service_list has no facets but the authority: the others go to the filtered one
             plain = name == "service_list" and not set(values) - {"after", "authority"}
             q = load("service_list" if plain else "service_list_filtered")
+            values.setdefault("family", FAMILY)
             return [r["code"].value for r in store.run(q.bind(**values))]  # noqa: B023
         assert codes() == ["ASP-0001", "ASP-0002", "CNAS-0001", "CNAS-0002"]
+        assert codes(family=None) == ["ASP-0001", "ASP-0002", "CNAS-0001", "CNAS-0002",
+                                      HARVESTED]
         assert codes(after="ASP-0002") == ["CNAS-0001", "CNAS-0002"]
         assert codes(authority=ORG + "cnas") == ["CNAS-0001", "CNAS-0002"]
         assert codes(life_event=LIFE + "birth") == ["ASP-0001", "ASP-0002"]
         assert codes(life_event=LIFE + "birth", location=BASE + "id/location/x") == ["ASP-0002"]
         assert codes(authority=ORG + "asp", life_event=LIFE + "death") == []
-        assert store.run(load(name).bind(), max_rows=3)[-1]["code"].value == "CNAS-0001"
+        assert store.run(load(name).bind(family=FAMILY), max_rows=3)[-1]["code"].value == \
+            "CNAS-0001"
 
 
 # a value that would change the query if it were spliced into the text
@@ -297,6 +317,31 @@ def test_a_value_with_sparql_syntax_cannot_change_the_query(
     expected = sorted(op.iri.rsplit("/", 1)[1] for op in DATA if "/id/service/" in op.iri)
     expected = [c for c in expected if c > value]
     for store in stores:
-        rows = store.run(load(name).bind(after=value))
+        rows = store.run(load(name).bind(after=value, family=FAMILY))
         assert [r["code"].value for r in rows] == expected
         assert {r["after"] for r in rows} <= {ox.Literal(value)}
+
+
+def test_the_national_family_leaves_another_countrys_services_out_of_every_count(
+        stores: tuple[QuadStore, QuadStore]) -> None:
+    """A harvested service has the national class, an authority, an event and a place: bound
+    to the national family, no list or count of services sees it (left unbound, all do)."""
+    for store in stores:
+        def run(name: str, **values: Any) -> list[dict[str, Any]]:
+            return store.run(load(name).bind(**values))  # noqa: B023
+
+        assert HARVESTED in {r["service"].value for r in run("services")}
+        assert HARVESTED not in {r["service"].value for r in run("services", family=FAMILY)}
+        assert sum(int(r["n"].value) for r in run("service_count", family=FAMILY)) == 4
+        assert sum(int(r["n"].value) for r in run("service_count")) == 5
+        birth = {r["concept"].value: int(r["services"].value)
+                 for r in run("concepts", family=FAMILY)}
+        assert birth == {LIFE + "birth": 2}
+        assert {int(r["services"].value) for r in run("concepts")} == {3}
+        assert {r["code"].value for r in run("service_list_grouped", family=FAMILY,
+                                             grouped_by=LIFE + "birth")} == \
+            {"ASP-0001", "ASP-0002"}
+        assert {r["code"].value for r in run("location_services", family=FAMILY)} == \
+            {"ASP-0002"}
+        assert {r["code"].value for r in run("services_linking", family=FAMILY,
+                                             target=LIFE + "birth")} == {"ASP-0001", "ASP-0002"}
