@@ -120,7 +120,9 @@ def router_for(kind: RecordKind) -> APIRouter:
 
         def read() -> tuple[int, VersionView]:
             generation = catalog.head.read() if shared else 0  # before the read: see answers
-            return generation, history(request).read(
+            found = history(request).read_published(code) \
+                if version is None and as_of is None else None
+            return generation, found or history(request).read(
                 code, principal, version=number, latest=version == "latest",
                 as_of=_as_of(as_of))
 
