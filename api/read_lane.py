@@ -10,7 +10,8 @@ so answers get their request id, security and CORS headers like any other). For 
 
 it works out the same cache key as the route (:func:`api.routes.records.record_key`,
 :class:`api.pages.routes.Asked`, :func:`api.routes.search.search_tag`), reads the ledger's
-head (one small read on a thread) and answers from :class:`api.answers.AnswerCache` when an
+head (one small read on a thread, shared by the requests that arrived before it started:
+:class:`SharedHead`) and answers from :class:`api.answers.AnswerCache` when an
 answer is kept for that head: 304 when the client's copy is current, else the answer. Anything
 else (another parameter, a repeated one, a format the hub does not write, a key with nothing
 kept) goes on to the app, whose route makes the answer and keeps it. The lane only ever
@@ -19,8 +20,9 @@ serves what a route kept, under the key the route computed from the same request
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from urllib.parse import parse_qsl, urlsplit
 
 import anyio.to_thread
@@ -112,12 +114,46 @@ class _Paths:
                                       params.get("cursor"), params.get("kind", "service")))
 
 
+class SharedHead:
+    """The ledger's head for requests on the event loop: one read on a thread at a time,
+    shared by every request that arrived before it started (a request arriving while a read
+    runs waits for the next one), so each request still gets a head read after it arrived,
+    and 16 requests at once cost one thread hop instead of 16."""
+
+    def __init__(self, read: Callable[[], int]) -> None:
+        self._read = read
+        self._next: asyncio.Future[int] | None = None  # the read the next arrivals wait for
+        self._reading = False
+
+    async def read(self) -> int:
+        if self._next is None:
+            self._next = asyncio.get_running_loop().create_future()
+        waiting = self._next
+        if not self._reading:
+            self._reading = True
+            asyncio.get_running_loop().create_task(self._reads())
+        return await asyncio.shield(waiting)
+
+    async def _reads(self) -> None:
+        try:
+            while self._next is not None:
+                waiting, self._next = self._next, None  # later arrivals: the next read
+                try:
+                    waiting.set_result(await anyio.to_thread.run_sync(self._read))
+                except Exception as exc:  # each waiter gets it (the ledger unreachable)
+                    waiting.set_exception(exc)
+                    waiting.exception()  # retrieved: no warning when nobody waits any more
+        finally:
+            self._reading = False
+
+
 class ReadFastLane:
     """``app.add_middleware(ReadFastLane)``: kept answers of published reads (see above)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self._paths: _Paths | None = None
+        self._head: SharedHead | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -129,25 +165,25 @@ class ReadFastLane:
         if cache is None or not cache.enabled or catalog is None:
             await self.app(scope, receive, send)
             return
-        if self._paths is None:
-            self._paths = _Paths(catalog)
-        answer = await self._kept(self._paths, cache, catalog, scope)
+        if self._paths is None or self._head is None:
+            self._paths, self._head = _Paths(catalog), SharedHead(catalog.head.read)
+        answer = await self._kept(self._paths, cache, self._head, scope)
         if answer is None:
             await self.app(scope, receive, send)
         else:
             await answer.response(Request(scope))(scope, receive, send)
 
     @staticmethod
-    async def _kept(paths: _Paths, cache: AnswerCache, catalog: Catalog, scope: Scope
+    async def _kept(paths: _Paths, cache: AnswerCache, head: SharedHead, scope: Scope
                     ) -> Answer | None:
         try:
             key = paths.key(scope)
             if key is None:
                 return None
-            generation = await anyio.to_thread.run_sync(catalog.head.read)
+            generation = await head.read()
         except CatalogError:  # a bad code, an unknown format, the ledger unreachable: the
             return None  # route answers it in its own words
         return cache.get(key, generation)
 
 
-__all__ = ["ReadFastLane"]
+__all__ = ["ReadFastLane", "SharedHead"]

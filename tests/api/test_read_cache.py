@@ -6,6 +6,8 @@ Service codes ASP-88xx (see tests/api/conftest_publishing.py).
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.answers import OVERHEAD, Answer, AnswerCache
 from api.app import create_app
+from api.read_lane import SharedHead
 from catalog.settings import Settings
 from tests.api.publishing_helpers import API, JSON, Hub, Who, body, fresh_hub
 from tests.builders import passport
@@ -239,3 +242,23 @@ def test_an_answer_cache_drops_the_least_recently_used_and_older_generations() -
     off = AnswerCache(0)
     off.put("a", 1, _answer(1))
     assert (off.get("a", 1), off.bytes) == (None, 0)
+
+
+def test_a_head_read_is_shared_only_by_requests_that_arrived_before_it_started() -> None:
+    gate, started = threading.Event(), threading.Event()
+    heads = iter(range(1, 10))
+
+    def read() -> int:  # the ledger's head moves by one at every read
+        started.set()
+        assert gate.wait(10)
+        return next(heads)
+
+    async def scenario() -> tuple[int, list[int], int]:
+        head = SharedHead(read)
+        first = asyncio.create_task(head.read())
+        assert await asyncio.to_thread(started.wait, 10)  # the first read is running
+        late = [asyncio.create_task(head.read()) for _ in range(5)]  # while the read runs
+        gate.set()
+        return await first, [await t for t in late], await head.read()
+
+    assert asyncio.run(scenario()) == (1, [2] * 5, 3)
