@@ -49,6 +49,7 @@ bench: $(STAMP) ## benchmarks (not part of test; needs wrk); figures go to bench
 	$(PY) -m bench.sparql
 	$(PY) -m bench.pages
 	$(PY) -m bench.mixed
+	$(PY) -m bench.reads --uncached
 
 screens: $(STAMP) $(ASSETS) ## screenshots of every page type into docs/screens/ (not part of test)
 	$(PY) -m tools.screens

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from adapters.notify import Notifier
 from api import errors
+from api.answers import AnswerCache
 from api.pages import codelists as codelist_pages
 from api.pages import docs as docs_page
 from api.pages import editor as editor_pages
@@ -20,6 +21,7 @@ from api.pages import my as my_pages
 from api.pages import review as review_pages
 from api.pages import routes as pages
 from api.pages import session as page_sessions
+from api.read_lane import ReadFastLane
 from api.request_context import RequestContext
 from api.routes import adapters as adapter_routes
 from api.routes import (
@@ -106,9 +108,11 @@ def create_app(settings: Settings | None = None, *, kinds: Kinds | None = None) 
     app.state.sparql_rate = TokenBucket(settings.sparql_rate_per_client,
                                         settings.sparql_burst_per_client)
     app.state.auth_failures = FailedLogins(settings.auth_failures_per_minute)
+    app.state.answers = AnswerCache(settings.read_cache_bytes)  # published reads (api.answers)
     errors.install(app)
     page_sessions.install(app)  # pages that need a session redirect to /login
     app.add_middleware(SparqlFastLane)  # /sparql before the routing of the whole API
+    app.add_middleware(ReadFastLane)  # kept answers of published reads, likewise
     # outermost: request ids, the security headers, and no plain-text 500 ever
     app.add_middleware(RequestContext)
     app.include_router(portal.router)

@@ -21,6 +21,7 @@ from catalog.checks import CheckProjection, Checks
 from catalog.errors import Conflict, InvalidInput, NotFound, StoreUnavailable
 from catalog.ledger import Ledger
 from catalog.ledger.db import create_db_engine, migrate
+from catalog.ledger.head import LedgerHead
 from catalog.ledger.leases import Lease
 from catalog.messages import Localized
 from catalog.projections import Follower
@@ -65,6 +66,8 @@ class Catalog:
         self.engine = create_db_engine(settings.resolved_database_url)
         migrate(self.engine)
         self.ledger = Ledger(self.engine)
+        #: the last change sequence number, cheap enough to read per request (answer caches)
+        self.head = LedgerHead(self.engine)
         self.store: QuadStore | None = store or (open_store(settings) if with_store else None)
         self.reference_data = ReferenceProjection(self.ledger, self.kinds)
         self.reference_data.rebuild(self.ledger)
@@ -185,6 +188,11 @@ class Catalog:
         follower.catch_up()
         return checks
 
+    @property
+    def checks_built(self) -> bool:
+        """Whether the check projection is built (pages show legal statuses from then on)."""
+        return self._checks is not None
+
     def checks_if_built(self) -> Checks | None:
         """The checks when their projection is built already; else None, and the build is
         started in the background (pages never wait for it)."""
@@ -276,5 +284,6 @@ class Catalog:
             self.store_projection.close()
         if self.store is not None:
             self.store.close()
+        self.head.close()
         self.engine.dispose()
 

@@ -174,6 +174,12 @@ class Settings(BaseSettings):
         "dataset and format; 0 turns the cache off.")
     query_cache_bytes: int = Field(
         64 * MiB, ge=0, description="Memory for the cached SPARQL answers, in bytes.")
+    read_cache_bytes: int = Field(
+        64 * MiB, ge=0,
+        description="Memory for the answers of published reads kept until the next change "
+        "(a record's published version in each format, asked for without a token; the page of "
+        "an IRI in each format and language; a page of search results), in bytes; 0 turns "
+        "the cache off.")
     sparql_remote_union: bool = Field(
         False,
         description="The remote SPARQL server already makes its default graph the union of its "

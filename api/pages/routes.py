@@ -6,6 +6,8 @@ Absolute IRIs come from ``SEMCAT_BASE_URI``, never from the Host header.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -16,6 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from api import conditional
+from api.answers import Answer, cache_of
 from api.deps import CatalogDep
 from api.negotiation import NotAcceptable, choose
 from api.pages.assets import asset_page
@@ -274,27 +277,64 @@ def _media(request: Request) -> str:
     return choose(request, OFFERED)
 
 
+#: the roots under ``SEMCAT_BASE_URI`` whose IRIs the hub dereferences
+ROOTS = ("id", "codelist", "eli")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a request to dereference an IRI asks for: the IRI, the format, the language."""
+
+    iri: str
+    media: str
+    lang: str
+    expanded: bool
+    day: str  # a page shows the legal status of a passport's bases on this day
+
+    @classmethod
+    def of(cls, request: Request, base_uri: str, prefix: str) -> Asked:
+        """Raises :class:`NotAcceptable` for a format the hub does not write."""
+        media = _media(request)
+        return cls(base_uri + request.url.path[len(prefix) + 1:], media, language(request),
+                   wants_expanded(request.headers.get("accept", "")),
+                   date.today().isoformat() if media == "text/html" else "")
+
+    @property
+    def key(self) -> Hashable:
+        """The answer cache's key (see :mod:`api.answers`)."""
+        return ("page", self.iri, self.media, self.lang, self.expanded, self.day)
+
+
+def _complete(catalog: Catalog, generation: int, watermark: int) -> bool:
+    """Whether what a page is made of has reached ``generation`` (the ledger's head read
+    before): the store, and the reference index its labels come from."""
+    return watermark >= generation and catalog.reference_data.watermark() >= generation
+
+
 def build_router(settings: Settings) -> APIRouter:
     """Routes for the paths of ``SEMCAT_BASE_URI`` under which the catalogue mints IRIs."""
     router = APIRouter(tags=["linked data"])
     prefix = urlsplit(settings.base_uri).path.rstrip("/")
 
     async def dereference(path: str, request: Request, catalog: CatalogDep) -> Response:
-        iri = catalog.settings.base_uri + request.url.path[len(prefix) + 1:]
-        media = _media(request)
-        lang = language(request)
-        status = await run_in_threadpool(catalog.status)
-        # a page shows the legal status of a passport's bases today (in force or not)
-        shown = (date.today().isoformat(),) if media == "text/html" else ()
-        expanded = wants_expanded(request.headers.get("accept", ""))
-        etag = conditional.etag_for(status.store_watermark, iri, media, lang, expanded, *shown)
+        asked = Asked.of(request, catalog.settings.base_uri, prefix)
+        iri, media, lang, expanded = asked.iri, asked.media, asked.lang, asked.expanded
+        assert catalog.store is not None
+        store = catalog.store
+
+        def marks() -> tuple[int, int, bool]:  # the head first: see api.answers
+            generation, checks = catalog.head.read(), catalog.checks_built
+            return generation, store.watermark(), checks
+
+        generation, watermark, checks = await run_in_threadpool(marks)
+        etag = conditional.etag_for(watermark, iri, media, lang, expanded,
+                                    *((asked.day,) if asked.day else ()))
         headers = conditional.headers(etag, None)
         headers["Vary"] = "Accept, Accept-Language"
         if conditional.not_modified(request, etag, None):
             return Response(status_code=304, headers=headers)
-        assert catalog.store is not None
         try:
-            found = await run_in_threadpool(describe, catalog.store, iri, catalog.kinds)
+            found = await run_in_threadpool(describe, store, iri, catalog.kinds)
         except NotFound:
             gone = await run_in_threadpool(withdrawn, catalog.ledger, catalog.kinds,
                                            catalog.settings.base_uri, iri)
@@ -312,19 +352,25 @@ def build_router(settings: Settings) -> APIRouter:
                             media_type="text/html; charset=utf-8",
                             headers={"Vary": "Accept, Accept-Language", "Content-Language": lang,
                                      **more})
+        complete = _complete(catalog, generation, watermark)
         if media == "text/html":
             page = _passport_page if found.kind == "service" and found.record == iri \
                 else _asset_page if found.kind == "asset" and found.record == iri \
                 else _data_service_page if found.kind == "dataservice" and found.record == iri \
                 else _resource_page
+            # a passport's page made before the checks were built shows no legal status
+            complete = complete and (checks or page is not _passport_page)
             body = (await run_in_threadpool(page, catalog, found, lang, request)).encode()
             headers["Content-Language"] = lang
-            return Response(body, media_type="text/html; charset=utf-8", headers=headers)
-        body = await run_in_threadpool(lambda: write(found.triples, media, found.record,
-                                                     expanded=expanded))
+            media = "text/html; charset=utf-8"
+        else:
+            body = await run_in_threadpool(lambda: write(found.triples, media, found.record,
+                                                         expanded=expanded))
+        if complete:
+            cache_of(request).put(asked.key, generation, Answer.of(body, media, headers))
         return Response(body, media_type=media, headers=headers)
 
-    for root in ("id", "codelist", "eli"):
+    for root in ROOTS:
         router.add_api_route(f"{prefix}/{root}/{{path:path}}", dereference,
                              methods=["HEAD"], include_in_schema=False)
         router.add_api_route(f"{prefix}/{root}/{{path:path}}", dereference,
@@ -334,4 +380,4 @@ def build_router(settings: Settings) -> APIRouter:
     return router
 
 
-__all__ = ["LANGUAGES", "build_router"]
+__all__ = ["LANGUAGES", "ROOTS", "Asked", "build_router"]

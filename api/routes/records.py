@@ -10,6 +10,7 @@ loop (parsing, hashing, serialising: the thread pool).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from api import conditional, idempotent
+from api.answers import Answer, cache_of
 from api.body import read_capped
 from api.deps import (
     CodesDep,
@@ -62,6 +64,17 @@ def _catalog(request: Request) -> Catalog:
     return cat
 
 
+def offered_media(kind: RecordKind) -> list[str]:
+    """The formats a record of ``kind`` is answered in (the first when Accept allows any)."""
+    return ["application/json", *RDF_MEDIA] + (["text/csv"] if kind.csv else [])
+
+
+def record_key(kind: RecordKind, code: str, version: int | None, media: str) -> Hashable:
+    """The answer cache's key of a published version (``None``: the one published now) of
+    the record ``code`` in ``media``, as everyone without a token gets it."""
+    return ("record", kind.name, code, "current" if version is None else version, media)
+
+
 def _raise_if_withdrawn(request: Request, kind: RecordKind, code: str) -> None:
     catalog: Catalog = request.app.state.catalog
     iri = catalog.ledger.record_iri(kind.name, code)
@@ -90,7 +103,7 @@ def router_for(kind: RecordKind) -> APIRouter:
     assert kind.path is not None
     path, noun = kind.path, kind.labels["en"]
     router = APIRouter(prefix="/api/v1", tags=[path], responses=ERRORS)
-    offered = ["application/json", *RDF_MEDIA] + (["text/csv"] if kind.csv else [])
+    offered = offered_media(kind)
     write_media = _WRITE_MEDIA + (("text/csv",) if kind.csv else ())
     body_doc = {"content": {m: {"schema": {"type": "string"}} for m in write_media}}
 
@@ -119,17 +132,28 @@ def router_for(kind: RecordKind) -> APIRouter:
                       ) -> Response:
         kind.check_code(code)
         media = choose(request, offered)
+        number = int(version) if version and version != "latest" else None
+        # what everyone without a token gets (a published version) is kept for the next one
+        shared = principal is None and as_of is None and version != "latest"
+        catalog = _catalog(request)
+
+        def read() -> tuple[int, VersionView]:
+            generation = catalog.head.read() if shared else 0  # before the read: see answers
+            found = history(request).read_published(code) \
+                if version is None and as_of is None else None
+            return generation, found or history(request).read(
+                code, principal, version=number, latest=version == "latest",
+                as_of=_as_of(as_of))
+
         try:
-            view: VersionView = await run_in_threadpool(
-                lambda: history(request).read(
-                    code, principal, version=int(version) if version and version != "latest"
-                    else None, latest=version == "latest", as_of=_as_of(as_of)))
+            generation, view = await run_in_threadpool(read)
         except NotFound:
             if version is None and as_of is None:  # withdrawn: 410 with its last version
                 await run_in_threadpool(_raise_if_withdrawn, request, kind, code)
             raise
+        modified = view.published_at or view.created_at
         headers = {"ETag": view.etag, "Vary": "Accept, Authorization",
-                   "Last-Modified": conditional.http_date(view.published_at or view.created_at),
+                   "Last-Modified": conditional.http_date(modified),
                    "X-Version": str(view.number), "X-Version-Status": view.status}
         if not view.public:
             headers["Cache-Control"] = "private, no-store"
@@ -139,11 +163,15 @@ def router_for(kind: RecordKind) -> APIRouter:
             on = when.date() if isinstance(when, datetime) else when
             body, derived = await run_in_threadpool(_passport, view, _catalog(request),
                                                     principal, on)
-        # what a passport inherits follows its entry, not its version: never "not modified"
-        if not derived and conditional.not_modified(request, view.etag, None):
+        # what a passport inherits follows its entry (and the day an edition comes into
+        # force), not its version: never "not modified", never kept by version
+        if not derived and conditional.not_modified(request, view.etag, modified):
             return Response(status_code=304, headers=headers)
         if body is None:
             body = await run_in_threadpool(_represent, kind, view, media)
+        if shared and view.public and not derived:
+            cache_of(request).put(record_key(kind, code, number, media), generation,
+                                  Answer.of(body, media, headers, modified))
         return Response(body, media_type=media, headers=headers)
 
     async def versions(code: str, request: Request, principal: OptionalPrincipalDep

@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from api import conditional
+from api.answers import Answer, cache_of
 from api.deps import CatalogDep
 from api.schemas import ERRORS
 from catalog.projections.search import (
@@ -73,7 +74,7 @@ class SearchOut(BaseModel):
 @router.get("/search", response_model=SearchOut,
             responses={304: {"description": "Not modified (If-None-Match)."}})
 async def search(
-        request: Request, response: Response, catalog: CatalogDep,
+        request: Request, catalog: CatalogDep,
         q: str = Query("", description=f"Words to find (at most {MAX_QUERY_CHARS} "
                        "characters); each finds the words it begins, and their other "
                        "endings (indemnizatie: indemnizației; пенсия: пенсии)."),
@@ -88,12 +89,26 @@ async def search(
     text = check_query(q)
     index = catalog.search_index
     mark = await run_in_threadpool(index.watermark)
-    tag = (text, lang, limit, cursor) if kind == "service" else (text, lang, limit, cursor, kind)
+    tag = search_tag(text, lang, limit, cursor, kind)
     etag = conditional.etag_for(mark, "search", *tag)
     if conditional.not_modified(request, etag, None):
         return conditional.answer_304(etag, None)
-    page = await run_in_threadpool(
-        lambda: index.search(text, lang=lang, limit=limit, cursor=cursor, kind=kind))
-    response.headers.update(conditional.headers(
-        conditional.etag_for(page.watermark, "search", *tag), None))
-    return SearchOut.of(page)
+
+    def run() -> tuple[int, SearchPage]:
+        generation = catalog.head.read()  # before the search: see api.answers
+        return generation, index.search(text, lang=lang, limit=limit, cursor=cursor, kind=kind)
+
+    generation, page = await run_in_threadpool(run)
+    headers = conditional.headers(conditional.etag_for(page.watermark, "search", *tag), None)
+    body = SearchOut.of(page).model_dump_json().encode()
+    if page.watermark >= generation:  # the index had every change up to the head
+        cache_of(request).put(("search", *tag), generation,
+                              Answer.of(body, "application/json", headers))
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def search_tag(text: str, lang: str | None, limit: int, cursor: str | None, kind: str
+               ) -> tuple[object, ...]:
+    """What a search asks for (the words checked by :func:`check_query`): the part of its
+    ETag and of its answer cache key after the watermark."""
+    return (text, lang, limit, cursor) if kind == "service" else (text, lang, limit, cursor, kind)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
+from sqlalchemy import DateTime, Integer, String, column, text
 from sqlmodel import Session, col, select
 
 from catalog import rdfio
@@ -87,6 +88,25 @@ def _aware(t: datetime) -> datetime:
     return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
+def _utc(t: datetime) -> datetime:
+    """``t`` in UTC (a naive time from the ledger is UTC; PostgreSQL may give the session's
+    zone to a plain statement)."""
+    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
+
+
+#: the published version of a record with its owner and when that version was first published
+_PUBLISHED = text(
+    "SELECT r.iri, v.number, v.status, v.content, v.content_hash, v.author, v.created_at, "
+    "i.iri, (SELECT c.at FROM change c WHERE c.record_id = r.id AND c.op = 'publish' "
+    "AND c.version_number = v.number ORDER BY c.seq LIMIT 1) "
+    "FROM record r JOIN version v ON v.record_id = r.id AND v.number = r.published_version "
+    "LEFT JOIN institution i ON i.id = r.institution_id "
+    "WHERE r.kind = :kind AND r.code = :code"
+).columns(column("iri", String), column("number", Integer), column("status", String),
+          column("content", String), column("content_hash", String), column("author", String),
+          column("created_at", DateTime), column("owner", String), column("at", DateTime))
+
+
 class History:
     def __init__(self, catalog: Catalog, timezone: str = "Europe/Chisinau",
                  kind: str | RecordKind = "service") -> None:
@@ -154,6 +174,19 @@ class History:
         if views and self._may_read_drafts(principal, views[0].authority):
             return views
         return [v for v in views if v.public]
+
+    def read_published(self, code: str) -> VersionView | None:
+        """The published version, as every reader gets it, in one plain statement (the read
+        most asked for; :meth:`read` takes five ORM queries); None when there is none (then
+        :meth:`read` says why)."""
+        with read_session(self.engine) as s:
+            row = s.connection().execute(_PUBLISHED, {"kind": self.kind.name, "code": code}
+                                         ).first()
+        if row is None:
+            return None
+        iri, number, status, content, digest, author, created, owner, published = row
+        return VersionView(code, iri, number, status, content, digest, author, _utc(created),
+                           True, _utc(published) if published else None, owner)
 
     def read(self, code: str, principal: Principal | None, *, version: int | None = None,
              latest: bool = False, as_of: date | datetime | None = None) -> VersionView:
