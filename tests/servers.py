@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import uvicorn
-from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 
 def free_port() -> int:
@@ -85,10 +86,12 @@ def semcat_serving(log: Path, env: dict[str, str], *, port: int | None = None,
 
 
 @contextmanager
-def serve_in_thread(app: FastAPI, *, lifespan: str = "on") -> Iterator[str]:
-    """``app`` under uvicorn (httptools) on 127.0.0.1:<free port> in a thread; yields the base
-    URL. ``lifespan="off"`` serves an app whose lifespan already runs (under a TestClient)."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, http="httptools",
+def serve_in_thread(app: ASGIApp, *, lifespan: str = "on",
+                    http: Any = "httptools") -> Iterator[str]:
+    """``app`` under uvicorn (httptools, or the protocol ``http``) on 127.0.0.1:<free port> in
+    a thread; yields the base URL. ``lifespan="off"`` serves an app whose lifespan already runs
+    (under a TestClient)."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, http=http,
                             lifespan=lifespan,  # type: ignore[arg-type]
                             log_level="warning", access_log=False)
     server = uvicorn.Server(config)

@@ -20,17 +20,17 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.http_protocol import Deadlines, deadline_protocol
-from tests.servers import Served, start_semcat
+from tests.servers import Served, serve_in_thread, start_semcat
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER_S, BODY_S, KEEPALIVE_S = 3, 3, 2
@@ -240,21 +240,9 @@ def test_the_open_file_limit_is_fitted_to_the_connections(
 @contextmanager
 def _serving(app: ASGIApp, deadlines: Deadlines) -> Iterator[tuple[str, int]]:
     """``app`` under uvicorn with :class:`DeadlineProtocol`, in a thread on a free port."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning",
-                            http=deadline_protocol(deadlines))  # type: ignore[arg-type]
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn-deadlines", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    try:
-        yield "127.0.0.1", server.servers[0].sockets[0].getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with serve_in_thread(app, lifespan="off", http=deadline_protocol(deadlines)) as url:
+        parts = urlsplit(url)
+        yield parts.hostname or "127.0.0.1", parts.port or 0
 
 
 def test_an_answer_left_unread_is_dropped() -> None:

@@ -24,8 +24,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from adapters.notify.guard import Target, resolve
-from adapters.sources.errors import RegistryAnswerRefused, RegistryTimeout, RegistryUnavailable
-from adapters.sources.http import PHASES, Limits, translated, where
+from adapters.sources.errors import RegistryUnavailable
+from adapters.sources.http import Limits, read_capped, translated, where
 
 USER_AGENT = "semcat-harvest/1"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -73,7 +73,7 @@ def fetch(url: str, limits: Limits, *, allow_private: bool) -> Fetched:
                     if response.status_code != 200:
                         raise RegistryUnavailable.of("registry.status", value=where(url),
                                                      status=response.status_code)
-                    body = _read(response, url, limits, started)
+                    body = read_capped(response, url, limits, started)
                     media = response.headers.get("content-type", "").split(";")[0].strip()
                     return Fetched(url, media.lower(), body)
                 finally:
@@ -91,20 +91,3 @@ def _same_host(url: str, target: str, origin: tuple[str, int | None]) -> str:
     return target
 
 
-def _read(response: httpx.Response, url: str, limits: Limits, started: float) -> bytes:
-    cap = limits.max_bytes
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
-        raise RegistryAnswerRefused.of("registry.answer_too_large", value=where(url), limit=cap)
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > cap:
-            raise RegistryAnswerRefused.of("registry.answer_too_large", value=where(url),
-                                           limit=cap)
-        if time.monotonic() - started > limits.total_s:
-            raise RegistryTimeout.of("registry.timeout", value=where(url),
-                                     limit=limits.total_s, phase=PHASES["total"])
-        chunks.append(chunk)
-    return b"".join(chunks)

@@ -181,30 +181,31 @@ class HttpClient:
                 return Answer(response.status_code, response.headers, b"", url), location
             body = b""
             if response.status_code in ok:
-                body = self._read(response, url, started)
+                body = read_capped(response, url, self.limits, started)
             answer = Answer(response.status_code, response.headers, body, str(response.url))
         log.info("%s %s -> %s (%d bytes, %.2f s)", method, where(url), answer.status,
                  len(body), time.monotonic() - started)
         return answer, None
 
-    def _read(self, response: httpx.Response, url: str, started: float) -> bytes:
-        cap = self.limits.max_bytes
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > cap:
+def read_capped(response: httpx.Response, url: str, limits: Limits, started: float) -> bytes:
+    """The body of ``response``, streamed: refused past ``limits.max_bytes`` (declared or
+    read) and past ``limits.total_s`` since ``started``."""
+    cap = limits.max_bytes
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise RegistryAnswerRefused.of("registry.answer_too_large", value=where(url), limit=cap)
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > cap:
             raise RegistryAnswerRefused.of("registry.answer_too_large", value=where(url),
                                            limit=cap)
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise RegistryAnswerRefused.of("registry.answer_too_large", value=where(url),
-                                               limit=cap)
-            if time.monotonic() - started > self.limits.total_s:
-                raise RegistryTimeout.of("registry.timeout", value=where(url),
-                                         limit=self.limits.total_s, phase=PHASES["total"])
-            chunks.append(chunk)
-        return b"".join(chunks)
+        if time.monotonic() - started > limits.total_s:
+            raise RegistryTimeout.of("registry.timeout", value=where(url),
+                                     limit=limits.total_s, phase=PHASES["total"])
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 @contextmanager
