@@ -75,8 +75,9 @@ class Catalog:
         self.store_projection: Follower | None = None
         if self.store is not None:
             lease = Lease(self.engine, "store")
-            self.store_projection = Follower(StoreProjection(self.store, lease), self.ledger,
-                                             lease)
+            projection = StoreProjection(self.store, lease,
+                                         update_max_s=settings.store_update_max_s)
+            self.store_projection = Follower(projection, self.ledger, lease)
             self.projections.insert(0, self.store_projection)
             self._resume_rebuild()
         self.project()
@@ -151,6 +152,13 @@ class Catalog:
             raise StoreUnavailable.of("core.no_store")
         counts = [p.rebuild() for p in self.projections]
         return counts[0]
+
+    def verifying(self) -> tuple[int, float] | None:
+        """Graphs of the store left to verify against the ledger after a takeover (how many,
+        and until when an update of the dead holder may still land); None when none are."""
+        if self.store_projection is None or self.store_projection.lease is None:
+            return None
+        return self.store_projection.lease.verifying()
 
     def checks(self) -> Checks:
         """The consistency rules over the check projection, built from the ledger at the first

@@ -1,7 +1,8 @@
 """``GET /health``: can the hub serve, each part checked by a cheap real operation.
 
 - the ledger: its last change sequence and record counts (a read);
-- the store: its watermark (a read) and how far it lags the ledger;
+- the store: its watermark (a read) and how far it lags the ledger, and graphs left to verify
+  after a takeover from a projector that died with an update in flight (a read of its lease);
 - the search index: its watermark and lag;
 - the data folder: a small file written, synced and removed (a full disk or a read-only
   folder fails here before a write does);
@@ -19,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,10 @@ def _write_probe(folder: Path) -> None:
             os.fsync(f.fileno())
     finally:
         probe.unlink(missing_ok=True)
+
+
+def _utc(t: float) -> str:
+    return datetime.fromtimestamp(t, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _check(body: dict[str, Any], part: str, reason: str, fatal: bool) -> None:
@@ -70,6 +76,15 @@ def _health(catalog: Catalog, queries: QueryService | None) -> dict[str, Any]:
         if st.lag and body["status"] == "ok":
             body["status"] = "degraded"
             body["reasons"].append(f"the store is {st.lag} change(s) behind the ledger")
+        pending = catalog.verifying()
+        if pending is not None:
+            count, until = pending
+            body["store"]["verifying"] = {"graphs": count, "until": _utc(until)}
+            body["reasons"].append(
+                f"verifying {count} graph(s) of the store against the ledger after a takeover "
+                f"(an update of a projector that stopped may land until {_utc(until)})")
+            if body["status"] == "ok":
+                body["status"] = "degraded"
     except Exception:
         log.exception("health: the store cannot be read")
         _check(body, "store", "the quad store cannot be reached", fatal=True)
