@@ -181,7 +181,10 @@ class Lease:
                                   "inflight_until = :u WHERE name = :n AND holder = :h"),
                              {"n": self.name, "h": self.holder, "g": _text(graphs) or "[]",
                               "u": until})
-        return bool(done.rowcount)  # type: ignore[attr-defined]
+        if not done.rowcount:  # type: ignore[attr-defined]
+            self._until = 0.0  # taken over: the next acquire asks the ledger
+            return False
+        return True
 
     def set_suspect(self, graphs: Collection[str], until: float) -> None:
         """The graphs left to verify, and until when an update may still change them (the

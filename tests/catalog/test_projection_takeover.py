@@ -239,3 +239,21 @@ def test_an_update_left_without_an_answer_is_verified_like_a_dead_holders(
         assert _left(cat) == 0
     finally:
         cat.close()
+
+
+def test_a_holder_whose_lease_was_taken_over_sends_nothing(settings: Settings) -> None:
+    """A holder that stalled past its lease finds another holder in the row when it names its
+    next update, and does not send it: two writers never write the store at once."""
+    cat = Catalog(settings)
+    try:
+        load_reference(cat)
+        with cat.engine.begin() as conn:  # another host took the store over meanwhile
+            conn.execute(text("UPDATE projection_lease SET holder = 'otherhost:1:x', "
+                              "lease_until = :u WHERE name = 'store'"), {"u": time.time() + 60})
+        draft = service_draft("ASP-9804")
+        import_records(cat, [draft])  # committed; the projection is not this process's now
+        assert cat.store is not None
+        assert draft.iri not in cat.store.graph_names()
+        assert cat.project() == 0  # and it leaves the store to the holder
+    finally:
+        cat.close()
