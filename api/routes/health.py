@@ -76,6 +76,11 @@ def _health(catalog: Catalog, queries: QueryService | None) -> dict[str, Any]:
         if st.lag and body["status"] == "ok":
             body["status"] = "degraded"
             body["reasons"].append(f"the store is {st.lag} change(s) behind the ledger")
+        if catalog.store_rebuilding():
+            body["store"]["rebuilding"] = True
+            body["reasons"].append("the store is being rebuilt from the ledger")
+            if body["status"] == "ok":
+                body["status"] = "degraded"
         pending = catalog.verifying()
         if pending is not None:
             count, until = pending
