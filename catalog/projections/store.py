@@ -29,8 +29,8 @@ BATCH = 500
 #: How long an update may still run on a remote server after its sender died, by default
 #: (``SEMCAT_STORE_UPDATE_MAX_S``).
 UPDATE_MAX_S = 60.0
-#: Seconds between two verifications before the last one.
-VERIFY_EVERY_S = 5.0
+#: Seconds between two verifications before the last one (each reads every graph left).
+VERIFY_EVERY_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,9 @@ class StoreProjection:
     def verify(self, ledger: Ledger, *, wait: bool = False) -> int:
         """Compare the graphs left to verify (what a dead holder, or an update of ours left
         without an answer, may have changed) with the ledger, and rewrite those that differ:
-        every :data:`VERIFY_EVERY_S`, and once more when no such update can still be running,
-        which ends the verification (``wait``: sleep until then). How many graphs differed."""
+        at once, every :data:`VERIFY_EVERY_S`, and once more when no such update can still be
+        running, which ends the verification (``wait``: sleep until then). How many graphs
+        differed."""
         lease = self.lease
         if lease is None or not lease.suspect:
             return 0
