@@ -60,6 +60,24 @@ def _check(body: dict[str, Any], part: str, reason: str, fatal: bool) -> None:
         body["status"] = "degraded"
 
 
+def _store_work(catalog: Catalog, body: dict[str, Any]) -> None:
+    """A rebuild not finished, graphs left to verify after a takeover (from the lease row)."""
+    if catalog.store_rebuilding():
+        body["store"]["rebuilding"] = True
+        body["reasons"].append("the store is being rebuilt from the ledger")
+        if body["status"] == "ok":
+            body["status"] = "degraded"
+    pending = catalog.verifying()
+    if pending is not None:
+        count, until = pending
+        body["store"]["verifying"] = {"graphs": count, "until": _utc(until)}
+        body["reasons"].append(
+            f"verifying {count} graph(s) of the store against the ledger after a takeover "
+            f"(an update of a projector that stopped may land until {_utc(until)})")
+        if body["status"] == "ok":
+            body["status"] = "degraded"
+
+
 def _health(catalog: Catalog, queries: QueryService | None) -> dict[str, Any]:
     body: dict[str, Any] = {"status": "ok", "reasons": []}
     last: int | None = None
@@ -76,20 +94,6 @@ def _health(catalog: Catalog, queries: QueryService | None) -> dict[str, Any]:
         if st.lag and body["status"] == "ok":
             body["status"] = "degraded"
             body["reasons"].append(f"the store is {st.lag} change(s) behind the ledger")
-        if catalog.store_rebuilding():
-            body["store"]["rebuilding"] = True
-            body["reasons"].append("the store is being rebuilt from the ledger")
-            if body["status"] == "ok":
-                body["status"] = "degraded"
-        pending = catalog.verifying()
-        if pending is not None:
-            count, until = pending
-            body["store"]["verifying"] = {"graphs": count, "until": _utc(until)}
-            body["reasons"].append(
-                f"verifying {count} graph(s) of the store against the ledger after a takeover "
-                f"(an update of a projector that stopped may land until {_utc(until)})")
-            if body["status"] == "ok":
-                body["status"] = "degraded"
     except Exception:
         log.exception("health: the store cannot be read")
         _check(body, "store", "the quad store cannot be reached", fatal=True)
@@ -104,6 +108,12 @@ def _health(catalog: Catalog, queries: QueryService | None) -> dict[str, Any]:
     except Exception:  # the index lives in the ledger database: any driver error
         log.exception("health: the search index cannot be read")
         _check(body, "search", "the search index cannot be read", fatal=True)
+    if body.get("store", {}).get("status") == "ok":
+        try:  # read after the lags, which move fastest
+            _store_work(catalog, body)
+        except Exception:  # the lease lives in the ledger database: any driver error
+            log.exception("health: the store's lease cannot be read")
+            _check(body, "ledger", "the ledger database cannot be read", fatal=True)
     try:
         _write_probe(catalog.settings.data_dir)
         body["data_dir"] = {"status": "ok"}
