@@ -7,6 +7,7 @@ import getpass
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from catalog.codelists.codes import CatalogCodes
@@ -95,6 +96,13 @@ def cmd_rebuild(_args: argparse.Namespace) -> int:
     catalog = Catalog(get_settings())
     try:
         n = catalog.rebuild()
+        pending = catalog.verifying()
+        if pending is not None and catalog.store_projection is not None:
+            # an earlier holder died with an update in flight: its graphs are verified once it
+            # can no longer land, so the rebuild is not undone by it
+            print(f"verifying {pending[0]} graph(s) an earlier projector may still be writing, "
+                  f"for up to {max(0.0, pending[1] - time.time()):.0f} s", file=sys.stderr)
+            catalog.store_projection.verify(wait=True)
         print(f"rebuilt {n} graphs at change {catalog.status().store_watermark}")
     finally:
         catalog.close()

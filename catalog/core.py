@@ -18,7 +18,13 @@ import pyoxigraph as ox
 
 from catalog import rdfio, shapes
 from catalog.checks import CheckProjection, Checks
-from catalog.errors import Conflict, InvalidInput, NotFound, StoreUnavailable
+from catalog.errors import (
+    Conflict,
+    InvalidInput,
+    LedgerUnavailable,
+    NotFound,
+    StoreUnavailable,
+)
 from catalog.ledger import Ledger
 from catalog.ledger.db import create_db_engine, migrate
 from catalog.ledger.head import LedgerHead
@@ -82,11 +88,18 @@ class Catalog:
         self.store_projection: Follower | None = None
         if self.store is not None:
             lease = Lease(self.engine, "store")
-            self.store_projection = Follower(StoreProjection(self.store, lease), self.ledger,
-                                             lease)
+            projection = StoreProjection(self.store, lease,
+                                         update_max_s=settings.store_update_max_s)
+            self.store_projection = Follower(projection, self.ledger, lease)
             self.projections.insert(0, self.store_projection)
-            self._resume_rebuild()
-        self.project()
+        self._resume_pending = self.store is not None
+        try:
+            self.project()
+        except LedgerUnavailable:
+            raise
+        except StoreUnavailable:  # a slow or absent store does not stop the hub: the
+            # projector goes on (the rebuild too), /health says what is behind
+            log.exception("the store cannot be brought up to the ledger now; will retry")
 
     def _resume_rebuild(self) -> None:
         """A store rebuild killed mid-way is made again before anything else."""
@@ -96,6 +109,7 @@ class Catalog:
                 log.warning("a store rebuild had not finished: it was made again")
         except Conflict:  # another process holds the store: it will
             pass
+        self._resume_pending = False
 
     # identifiers --------------------------------------------------------------------------
     def service_iri(self, code: str) -> str:
@@ -149,6 +163,8 @@ class Catalog:
     def project(self) -> int:
         """Bring every projection up to the ledger (the store's is skipped without a store:
         the server will do it); how many changes the store took."""
+        if self._resume_pending:
+            self._resume_rebuild()
         applied = [p.catch_up() for p in self.projections]
         return applied[0] if self.store_projection is not None else 0
 
@@ -172,6 +188,19 @@ class Catalog:
             raise StoreUnavailable.of("core.no_store")
         counts = [p.rebuild() for p in self.projections]
         return counts[0]
+
+    def store_rebuilding(self) -> bool:
+        """A rebuild of the store started and has not finished (under way, or killed and to be
+        made again by the projector)."""
+        lease = self.store_projection.lease if self.store_projection is not None else None
+        return lease is not None and lease.rebuilding()
+
+    def verifying(self) -> tuple[int, float] | None:
+        """Graphs of the store left to verify against the ledger after a takeover (how many,
+        and until when an update of the dead holder may still land); None when none are."""
+        if self.store_projection is None or self.store_projection.lease is None:
+            return None
+        return self.store_projection.lease.verifying()
 
     def checks(self) -> Checks:
         """The consistency rules over the check projection, built from the ledger at the first

@@ -199,6 +199,11 @@ class StoreUnavailable(CatalogError):
     code = "store_unavailable"
 
 
+class StoreInDoubt(StoreUnavailable):
+    """An update was sent to a remote store and no answer came (a timeout, a connection cut):
+    the server may still apply it, later, beside the next update."""
+
+
 class QueryTooLarge(StoreUnavailable):
     """A query whose worker passed its memory cap and was replaced (HTTP 503 with
     ``Retry-After``: the same query fails again, a narrower one may not)."""

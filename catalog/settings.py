@@ -218,6 +218,13 @@ class Settings(BaseSettings):
     projector_interval_s: float = Field(
         0.5, gt=0, description="How often the server looks for ledger changes to project."
     )
+    store_update_max_s: float = Field(
+        60.0, ge=0, le=3600,
+        description="Longest time an update may still run on the remote SPARQL server after "
+        "the process that sent it died (`oxigraph serve` sets no limit on updates). The process "
+        "that takes the store over verifies the graphs the dead one had in flight against the "
+        "ledger and rewrites those that differ, the last time once this has passed; `/health` "
+        "says `degraded` until then.")
     soap_max_request_bytes: int = Field(
         64 * 1024, ge=1024, le=16 * MiB,
         description="Largest request the SOAP service (`/soap/nomenclature`) reads; a larger "

@@ -1,7 +1,8 @@
 """``GET /health``: can the hub serve, each part checked by a cheap real operation.
 
 - the ledger: its last change sequence and record counts (a read);
-- the store: its watermark (a read) and how far it lags the ledger;
+- the store: its watermark (a read) and how far it lags the ledger, and graphs left to verify
+  after a takeover from a projector that died with an update in flight (a read of its lease);
 - the search index: its watermark and lag;
 - the data folder: a small file written, synced and removed (a full disk or a read-only
   folder fails here before a write does);
@@ -19,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,10 @@ def _write_probe(folder: Path) -> None:
         probe.unlink(missing_ok=True)
 
 
+def _utc(t: float) -> str:
+    return datetime.fromtimestamp(t, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def _check(body: dict[str, Any], part: str, reason: str, fatal: bool) -> None:
     body[part] = {**body.get(part, {}), "status": "error"}
     body["reasons"].append(reason)
@@ -52,6 +58,24 @@ def _check(body: dict[str, Any], part: str, reason: str, fatal: bool) -> None:
         body["status"] = "error"
     elif body["status"] == "ok":
         body["status"] = "degraded"
+
+
+def _store_work(catalog: Catalog, body: dict[str, Any]) -> None:
+    """A rebuild not finished, graphs left to verify after a takeover (from the lease row)."""
+    if catalog.store_rebuilding():
+        body["store"]["rebuilding"] = True
+        body["reasons"].append("the store is being rebuilt from the ledger")
+        if body["status"] == "ok":
+            body["status"] = "degraded"
+    pending = catalog.verifying()
+    if pending is not None:
+        count, until = pending
+        body["store"]["verifying"] = {"graphs": count, "until": _utc(until)}
+        body["reasons"].append(
+            f"verifying {count} graph(s) of the store against the ledger after a takeover "
+            f"(an update of a projector that stopped may land until {_utc(until)})")
+        if body["status"] == "ok":
+            body["status"] = "degraded"
 
 
 def _health(catalog: Catalog, queries: QueryService | None) -> dict[str, Any]:
@@ -84,6 +108,12 @@ def _health(catalog: Catalog, queries: QueryService | None) -> dict[str, Any]:
     except Exception:  # the index lives in the ledger database: any driver error
         log.exception("health: the search index cannot be read")
         _check(body, "search", "the search index cannot be read", fatal=True)
+    if body.get("store", {}).get("status") == "ok":
+        try:  # read after the lags, which move fastest
+            _store_work(catalog, body)
+        except Exception:  # the lease lives in the ledger database: any driver error
+            log.exception("health: the store's lease cannot be read")
+            _check(body, "ledger", "the ledger database cannot be read", fatal=True)
     try:
         _write_probe(catalog.settings.data_dir)
         body["data_dir"] = {"status": "ok"}

@@ -11,6 +11,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "проекцию {projection} сейчас записывает {holder}: сначала остановите этот "
               "сервер или дождитесь конца (его аренда истекает через {lease_s:g} с после "
               "остановки)"},
+    "lease.lost": {
+        "en": "the {projection} projection was taken over by {holder}: this process no longer "
+              "writes it",
+        "ro": "proiecția {projection} a fost preluată de {holder}: acest proces nu o mai scrie",
+        "ru": "проекцию {projection} перехватил {holder}: этот процесс её больше не "
+              "записывает"},
     "dump.too_many": {
         "en": "this client already has {mine} dumps running (at most {per_client}; {total} "
               "for all clients): finish one first, or follow the change feed",

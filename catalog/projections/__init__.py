@@ -20,6 +20,8 @@ from catalog.ledger.leases import Lease
 
 #: Changes read from the ledger per batch.
 BATCH = 500
+#: How long closing waits for a catch-up under way to end.
+CLOSE_WAIT_S = 5.0
 
 
 class Projection(Protocol):
@@ -60,6 +62,7 @@ class Follower:
                 mark = self.projection.watermark()
                 rows = self.ledger.changes_after(mark, getattr(self.projection, "batch", BATCH))
                 if not rows:
+                    self._verify()
                     return applied
                 if self.projection.apply(rows, mark):
                     applied += len(rows)
@@ -87,7 +90,20 @@ class Follower:
                 stop.set()
                 renewer.join()
             self.lease.mark_rebuilding(False)
+            self._verify()
             return count
+
+    def verify(self, *, wait: bool = False) -> int:
+        """Verify now what an earlier holder may still have been changing (``wait``: until no
+        such update can be running, then the last verification); how many graphs differed."""
+        with self._lock:
+            if self.lease is not None and not self.lease.acquire():
+                return 0
+            return self._verify(wait=wait)
+
+    def _verify(self, *, wait: bool = False) -> int:
+        verify = getattr(self.projection, "verify", None)  # projections written from afar
+        return int(verify(self.ledger, wait=wait)) if verify is not None else 0
 
     def resume(self) -> bool:
         """Finish a rebuild that was killed mid-way (True when one was made)."""
@@ -98,7 +114,13 @@ class Follower:
 
     def close(self) -> None:
         if self.lease is not None:
-            self.lease.release()
+            # an update still without its answer stays named in the lease for the next holder
+            idle = self._lock.acquire(timeout=CLOSE_WAIT_S)
+            try:
+                self.lease.release(answered=idle)
+            finally:
+                if idle:
+                    self._lock.release()
 
     def _renew(self, stop: threading.Event) -> None:
         assert self.lease is not None

@@ -42,6 +42,10 @@ class GraphOp:
 class QuadStore(Protocol):
     """What the catalog needs of a quad store."""
 
+    #: An update may still run after its sender is gone (a server in another process): the
+    #: projector names what it sends before it sends it (see catalog/projections/verify.py).
+    detached: bool
+
     def apply(self, ops: Sequence[GraphOp], watermark: int, fence: int | None = None
               ) -> None:
         """Replace or drop graphs and move the watermark in one transaction; with ``fence``
@@ -158,8 +162,11 @@ def _fenced_update(ops: Sequence[GraphOp], watermark: int, fence: int) -> str:
     is guarded by the fence, so such a late request from an older epoch changes nothing.
     """
     meta, subject = f"<{META_GRAPH}>", f"<{WATERMARK_SUBJECT}>"
-    guard = (f"OPTIONAL {{ GRAPH {meta} {{ {subject} <{FENCE_PREDICATE}> ?fence }} }} "
-             f"FILTER (!BOUND(?fence) || ?fence <= {fence})")
+    # one solution whatever the meta graph holds: the highest fence (two updates run at once
+    # can leave two), so a template's blank nodes are instantiated once, and an older writer
+    # stays fenced out by the newest epoch
+    guard = (f"{{ SELECT (MAX(?f) AS ?fence) WHERE {{ GRAPH {meta} {{ {subject} "
+             f"<{FENCE_PREDICATE}> ?f }} }} }} FILTER (!BOUND(?fence) || ?fence <= {fence})")
     last = {op.iri: op for op in ops}
     parts = [f"DELETE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} WHERE {{ {guard} "
              f"GRAPH <{iri}> {{ ?s ?p ?o }} }}" for iri in last]

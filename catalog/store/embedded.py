@@ -29,6 +29,8 @@ FLUSH_EVERY_QUADS = 100_000
 
 
 class EmbeddedStore:
+    detached = False  # an update runs in this process: it dies with it
+
     def __init__(self, path: Path | None) -> None:
         self.path = path
         try:

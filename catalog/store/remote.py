@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import httpx
 import pyoxigraph as ox
 
-from catalog.errors import StoreUnavailable
+from catalog.errors import StoreInDoubt, StoreUnavailable
 from catalog.namespaces import META_GRAPH
 from catalog.queries import BoundQuery, values_text
 from catalog.queries import load as named_query
@@ -33,6 +33,8 @@ def _mapped(what: str) -> Iterator[None]:
 
 
 class RemoteStore:
+    detached = True  # the server goes on with an update whose client died
+
     def __init__(self, query_url: str, update_url: str, gsp_url: str,
                  timeout_s: float = 30.0) -> None:
         self.query_url, self.update_url, self.gsp_url = query_url, update_url, gsp_url
@@ -46,13 +48,22 @@ class RemoteStore:
 
     def apply(self, ops: Sequence[GraphOp], watermark: int, fence: int | None = None
               ) -> None:
-        with _mapped("update"):
-            resp = self._http.post(
-                self.update_url,
-                content=update_text(ops, watermark, fence).encode("utf-8"),
-                headers={"Content-Type": "application/sparql-update"},
-            )
-            self._check(resp, "update")
+        """One SPARQL Update. :class:`StoreInDoubt` when it was sent and no answer came (the
+        server may still apply it); an answer, even an error, means it is over."""
+        body = update_text(ops, watermark, fence).encode("utf-8")
+        try:
+            with _mapped("update"):
+                resp = self._http.post(self.update_url, content=body,
+                                       headers={"Content-Type": "application/sparql-update"})
+        except StoreUnavailable as exc:
+            cause = exc.__cause__
+            if isinstance(cause, httpx.TransportError) and not isinstance(
+                    cause, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+                raise StoreInDoubt(exc.message, message_ro=exc.message_ro,
+                                   message_ru=exc.message_ru,
+                                   message_id=exc.message_id) from cause
+            raise
+        self._check(resp, "update")
 
     def _query(self, query: str, accept: str) -> httpx.Response:
         with _mapped("query"):
