@@ -68,7 +68,7 @@ REST_SOURCE = ("{{type: rest, base_url: '{url}', path: /rest/passports, params: 
                " next: paging.next}}, auth: {{type: bearer, token: {{env: {env}}}}},"
                " timeout_s: 60, max_bytes: 16777216, retries: 4}}",
                "{iterator: results, key: code}")
-#: where the REST mapping finds its token
+#: where the REST mapping (and the registry) find the token
 TOKEN_ENV = "SEMCAT_BENCH_REGISTRY_TOKEN"
 
 
@@ -107,8 +107,9 @@ def write_registry(folder: Path, n: int, *, name: str = "bench-registry",
 def rest_registry(records: Path, token: str) -> Iterator[tuple[str, int]]:
     """:mod:`bench.rest_registry` serving ``records`` in a child process: its URL and pid."""
     child = subprocess.Popen([sys.executable, "-m", "bench.rest_registry", "--file",
-                              str(records), "--token", token], stdout=subprocess.PIPE,
-                             cwd=Path(__file__).resolve().parents[1])
+                              str(records)], stdout=subprocess.PIPE,
+                             cwd=Path(__file__).resolve().parents[1],
+                             env={**os.environ, TOKEN_ENV: token})
     try:
         assert child.stdout is not None
         port = int(child.stdout.readline())
