@@ -4,6 +4,7 @@ before the workers start, so no worker dies at start and no record is loaded twi
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import httpx
@@ -22,6 +23,12 @@ def test_two_workers_start_on_a_fresh_folder_with_the_demo_loaded_once(
         # the demo is loaded before the workers start: allow for a busy machine
         served = start_semcat(tmp_path / "serve.log", env, timeout_s=240)
         try:
+            health: dict[str, object] = {}
+            deadline = time.monotonic() + 180  # the store catches up with the demo
+            while health.get("status") != "ok" and time.monotonic() < deadline:
+                health = httpx.get(served.url + "/health", timeout=30).json()
+                time.sleep(0.2)  # between polls of /health
+            assert health.get("status") == "ok", health
             seen: set[str] = set()
             for _ in range(40):  # answers come from both workers
                 health = httpx.get(served.url + "/health", timeout=30).json()

@@ -18,6 +18,7 @@ from api.app import create_app
 from api.read_lane import SharedHead
 from catalog.settings import Settings
 from tests.api.publishing_helpers import API, JSON, Hub, Who, body, fresh_hub
+from tests.asyncrun import run_apart
 from tests.builders import passport
 
 pytest_plugins = ["tests.api.conftest_publishing"]
@@ -261,4 +262,4 @@ def test_a_head_read_is_shared_only_by_requests_that_arrived_before_it_started()
         gate.set()
         return await first, [await t for t in late], await head.read()
 
-    assert asyncio.run(scenario()) == (1, [2] * 5, 3)
+    assert run_apart(scenario()) == (1, [2] * 5, 3)

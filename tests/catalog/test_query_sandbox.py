@@ -18,6 +18,7 @@ from catalog.settings import Settings
 from catalog.store import GraphOp
 from catalog.store.embedded import EmbeddedStore
 from catalog.store.remote import RemoteStore
+from tests.asyncrun import run_apart
 
 LIMITS = {"max_bytes": 64 * 1024, "max_nesting": 64}
 G = "http://127.0.0.1:8000/id/service/ASP-{:04d}"
@@ -311,10 +312,4 @@ def test_the_worker_pool_serves_threads_and_tasks_and_loses_nothing() -> None:
         pool.put("w1")
         return [got, late, await pool.atake(0.01)]
 
-    # in a thread of its own: a session's Playwright (the page tests, in the same test worker)
-    # keeps an event loop running on the main thread, where asyncio.run() refuses to start
-    result: list[list[str | None]] = []
-    runner = threading.Thread(target=lambda: result.append(asyncio.run(scenario())))
-    runner.start()
-    runner.join(30)
-    assert result == [["w1", None, "w1"]]
+    assert run_apart(scenario()) == ["w1", None, "w1"]

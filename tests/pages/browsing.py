@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import ConsoleMessage, Error, Page
+from playwright.sync_api import ConsoleMessage, Error, Page, Request
 
 ROOT = Path(__file__).resolve().parents[2]
 #: axe-core from npm (web/package-lock.json); `make test` installs it with the other assets
@@ -27,9 +27,15 @@ class Watched:
     def attach(self, page: Page) -> Page:
         page.on("pageerror", lambda e: self.errors.append(f"script error: {e}"))
         page.on("console", self._console)
-        page.on("requestfailed", lambda r: self.errors.append(
-            f"request failed: {r.method} {r.url} ({r.failure})"))
+        page.on("requestfailed", self._failed)
         return page
+
+    def _failed(self, request: Request) -> None:
+        # the browser's own favicon fetch, cut short when the test moves on: not the page's
+        if request.url.endswith("/favicon.svg") and "ERR_ABORTED" in (request.failure or ""):
+            return
+        self.errors.append(f"request failed: {request.method} {request.url} "
+                           f"({request.failure})")
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":

@@ -1,4 +1,4 @@
-"""Fixtures of the page tests: one Chromium per test worker (Playwright driving Debian's
+"""Fixtures of the page tests: one Chromium per test module (Playwright driving Debian's
 ``chromium``), a fresh browser context per test, and `semcat serve` with the demo data."""
 
 from __future__ import annotations
@@ -15,8 +15,11 @@ from tests.servers import Served, free_port, semcat_serving
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium: Path) -> Iterator[Browser]:
+    # per module, not per session: while Playwright's sync API is open it keeps an event loop
+    # running on the main thread, and a later module in the same test worker could not start
+    # one of its own (asyncio.run() refuses)
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
