@@ -44,8 +44,7 @@ class ReferenceProjection:
                 self._institutions = None  # written here or by another process
             for r in rows:
                 if r.op == "publish" and r.content is not None:
-                    if self._stub_only(r.kind) and not self._is_edition(r.kind):
-                        # its classes, read off the text unparsed
+                    if self._stub_only(r.kind):  # its classes, read off the text unparsed
                         self.index.put(r.iri, _typed(r.iri, r.content), stub_only=True)
                     else:
                         self.put(r.iri, r.kind, rdfio.parse_canonical(r.content))
