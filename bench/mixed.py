@@ -273,11 +273,12 @@ class Writer:
 
 
 async def _client(c: httpx.AsyncClient, n: int, kind: str, op: Op, think: float,
-                  stop_at: float, tally: Tally) -> None:
+                  count_from: float, stop_at: float, tally: Tally, warm: Tally) -> None:
     rng = random.Random(n)
     while True:
         await asyncio.sleep(rng.expovariate(1 / think))
-        if time.monotonic() >= stop_at:
+        started = time.monotonic()
+        if started >= stop_at:
             return
         t0 = time.perf_counter()
         try:
@@ -285,7 +286,7 @@ async def _client(c: httpx.AsyncClient, n: int, kind: str, op: Op, think: float,
             error = None if r.status_code == expected else str(r.status_code)
         except httpx.HTTPError as exc:
             error = type(exc).__name__
-        tally.add(kind, time.perf_counter() - t0, error)
+        (tally if started >= count_from else warm).add(kind, time.perf_counter() - t0, error)
 
 
 def _ops(clients: int, codes: list[str], writers: list[Writer]) -> list[tuple[str, Op]]:
@@ -303,20 +304,24 @@ def _ops(clients: int, codes: list[str], writers: list[Writer]) -> list[tuple[st
     return ops
 
 
-async def _phase(url: str, ops: list[tuple[str, Op]], think: float, seconds: float) -> Tally:
-    """The clients for ``seconds``, counted from when all of them are ready (on a busy machine
-    making 50 clients takes seconds)."""
-    tally = Tally()
+async def _phase(url: str, ops: list[tuple[str, Op]], think: float, warmup: float,
+                 seconds: float) -> tuple[Tally, Tally]:
+    """The clients for ``warmup`` + ``seconds``, counted from when all of them are ready (on a
+    busy machine making 50 clients takes seconds): the requests started in the first
+    ``warmup`` seconds (new connections, each client's first request, answers not yet kept)
+    in the second tally, the rest in the first."""
+    tally, warm = Tally(), Tally()
     async with AsyncExitStack() as stack:
         clients = [await stack.enter_async_context(httpx.AsyncClient(
             base_url=url, timeout=30, transport=httpx.AsyncHTTPTransport(
                 local_address=f"127.0.1.{n + 1}", verify=False)))  # plain HTTP on loopback
             for n in range(len(ops))]
-        stop_at = time.monotonic() + seconds
-        await asyncio.gather(*(_client(c, n, kind, op, think, stop_at, tally)
+        count_from = time.monotonic() + warmup
+        stop_at = count_from + seconds
+        await asyncio.gather(*(_client(c, n, kind, op, think, count_from, stop_at, tally, warm)
                                for n, (c, (kind, op)) in enumerate(zip(clients, ops,
                                                                        strict=True))))
-    return tally
+    return tally, warm
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -345,22 +350,25 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 if with_hostile:
                     queue = multiprocessing.get_context("spawn").Queue()
                     proc = multiprocessing.get_context("spawn").Process(
-                        target=hostile.run, args=(url, tokens["ASP"], seconds, 2 * 1024 * 1024,
+                        target=hostile.run, args=(url, tokens["ASP"], args.warmup + seconds,
+                                                  2 * 1024 * 1024,
                                                   args.loris, args.slow_bodies, queue))
                     proc.start()
-                prof = Path(args.profile) if args.profile and with_hostile else None
+                prof = Path(f"{args.profile}.{name}") if args.profile else None
                 with _profiled(pid, prof):
-                    tally = asyncio.run(_phase(url, ops, args.think, seconds))
+                    tally, warm = asyncio.run(_phase(url, ops, args.think, args.warmup,
+                                                     seconds))
                 phase: dict[str, Any] = {
-                    "seconds": seconds, "wall_s": round(time.monotonic() - w0, 1),
-                    "classes": tally.summary(),
+                    "seconds": seconds, "warmup_s": args.warmup,
+                    "wall_s": round(time.monotonic() - w0, 1),
+                    "classes": tally.summary(), "warmup": warm.summary(),
                     "server_cpu_s": round(_cpu_s(_tree(pid)) - cpu0, 1),
                     "client_cpu_s": round(_own_cpu() - me0, 1),
                     "server_run_delay_s": round(_run_delay_s(_tree(pid)) - wait0, 1),
                     "client_run_delay_s": round(_run_delay_s([os.getpid()]) - mewait0, 1),
                     "load_average_after": os.getloadavg()}
                 if proc is not None and queue is not None:
-                    phase["hostile"] = queue.get(timeout=seconds + 120)
+                    phase["hostile"] = queue.get(timeout=args.warmup + seconds + 120)
                     proc.join(timeout=60)
                 result[name] = phase
             sampler.stop()
@@ -407,10 +415,11 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> str:
     for name in ("baseline", "hostile"):
         if name not in r:
             continue
-        for kind, s in r[name]["classes"].items():
-            errs = sum(s["errors"].values())
-            lines.append(f"| {name} | {kind} | {s['n']} | {s['p50']} | {s['p99']} | "
-                         f"{s['max']} | {errs} {s['errors'] or ''} |")
+        for label, part in ((f"{name} warm-up", "warmup"), (name, "classes")):
+            for kind, s in r[name].get(part, {}).items():
+                errs = sum(s["errors"].values())
+                lines.append(f"| {label} | {kind} | {s['n']} | {s['p50']} | {s['p99']} | "
+                             f"{s['max']} | {errs} {s['errors'] or ''} |")
     for name in ("baseline", "hostile"):
         if name in r:
             p = r[name]
@@ -438,10 +447,12 @@ def main() -> None:
     ap.add_argument("--baseline", type=float, default=20)
     ap.add_argument("--extra", type=int, default=1000, help="generated passports")
     ap.add_argument("--think", type=float, default=0.5, help="mean think time, seconds")
+    ap.add_argument("--warmup", type=float, default=5,
+                    help="seconds at the start of each phase whose requests are counted apart")
     ap.add_argument("--loris", type=int, default=100, help="hostile slow connections")
     ap.add_argument("--slow-bodies", type=int, default=20)
-    ap.add_argument("--profile", help="py-spy raw profile of the server during the hostile "
-                    "phase (e.g. bench/out/mixed-profile.txt), when py-spy is installed")
+    ap.add_argument("--profile", help="py-spy raw profiles of the server, one per phase "
+                    "(FILE.baseline, FILE.hostile), when py-spy is installed")
     ap.add_argument("--set", action="append", default=[], metavar="SEMCAT_NAME=VALUE",
                     help="a setting of the hub (repeatable)")
     ap.add_argument("--out", default=str(OUT / "mixed.json"))

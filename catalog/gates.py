@@ -43,16 +43,20 @@ _OPENERS = frozenset({"(", "[", "{", "<<"})
 _CLOSERS = frozenset({")", "]", "}", ">>"})
 
 
-def nesting_depth(text: str, *, comments: bool = True, iris: bool = True) -> int:
+def nesting_depth(text: str, *, comments: bool = True, iris: bool = True,
+                  stop_above: int | None = None) -> int:
     """Deepest bracket nesting outside string literals, comments and IRIs; with ``iris``,
     RDF-star quoted triples (``<< ... >>``) count as a level too (an unclosed ``<<`` is
     nesting like an unclosed bracket).
 
     Works for Turtle/TriG/SPARQL (``comments``/``iris`` on) and JSON (both off). One pass of
-    a regular expression over the text: only brackets cost a step of Python each.
+    a regular expression over the text: only brackets cost a step of Python each. With
+    ``stop_above``, the scan stops at the first level deeper than it and returns that level:
+    a hostile document of a million open brackets costs ``stop_above`` steps, not a million.
     """
+    stop = stop_above if stop_above is not None else -1
     if not comments and not iris:
-        return _json_depth(text)
+        return _json_depth(text, stop)
     depth = deepest = 0
     for m in _SCANS[(comments, iris)].finditer(text):
         token = m.group()
@@ -60,6 +64,8 @@ def nesting_depth(text: str, *, comments: bool = True, iris: bool = True) -> int
             depth += 1
             if depth > deepest:
                 deepest = depth
+                if deepest == stop + 1:
+                    break
         elif token in _CLOSERS:
             depth = max(0, depth - 1)
     return deepest
@@ -69,7 +75,7 @@ _JSON_STRING = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?' + r"|'[^'\\\n]*(?:\\.
 _NOT_BRACKET = re.compile(r"[^\[\](){}]+")
 
 
-def _json_depth(text: str) -> int:
+def _json_depth(text: str, stop: int) -> int:
     """:func:`nesting_depth` of JSON: the strings and everything but brackets removed in two
     passes in C, then one step of Python per bracket (not per string)."""
     depth = deepest = 0
@@ -78,17 +84,19 @@ def _json_depth(text: str) -> int:
             depth += 1
             if depth > deepest:
                 deepest = depth
+                if deepest == stop + 1:
+                    break
         else:
             depth = max(0, depth - 1)
     return deepest
 
 
 def check_nesting(text: str, limit: int, *, what: str, json: bool = False) -> None:
-    depth = nesting_depth(text, comments=not json, iris=not json)
-    if depth > limit:
-        raise InvalidInput.of("input.too_deep", value=depth,
-                              expected=f"<= {limit} nesting levels",
-                              what=what, depth=depth, limit=limit)
+    """Refuse ``text`` nested deeper than ``limit`` (the scan stops at the first level past
+    it, so the message says "more than", not how deep the whole document goes)."""
+    if nesting_depth(text, comments=not json, iris=not json, stop_above=limit) > limit:
+        raise InvalidInput.of("input.too_deep", value=f"> {limit}",
+                              expected=f"<= {limit} nesting levels", what=what, limit=limit)
 
 
 def check_no_doctype(data: bytes) -> None:

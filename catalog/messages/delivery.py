@@ -10,9 +10,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ro": "{what}: {size} octeți; se acceptă cel mult {limit} octeți",
         "ru": "{what}: {size} байт; принимается не более {limit} байт"},
     "input.too_deep": {
-        "en": "{what} is nested {depth} levels deep; at most {limit} levels are accepted",
-        "ro": "{what} are {depth} niveluri de imbricare; se acceptă cel mult {limit}",
-        "ru": "{what}: {depth} уровней вложенности; допускается не более {limit}"},
+        "en": "{what} is nested more than {limit} levels deep; at most {limit} levels are "
+              "accepted",
+        "ro": "{what} are mai mult de {limit} niveluri de imbricare; se acceptă cel mult "
+              "{limit}",
+        "ru": "{what}: более {limit} уровней вложенности; допускается не более {limit}"},
     "input.xml_doctype": {
         "en": "XML with a DOCTYPE or entity declaration is refused",
         "ro": "XML cu declarație DOCTYPE sau ENTITY este refuzat",
