@@ -113,7 +113,7 @@ def _sample(pid: int) -> dict[str, Any] | None:
             "cpu_each": {k: _cpu_s(p) for k, p in zip(roles, pids, strict=True)}}
 
 
-def run_size(n: int, work: Path, reader: str = "auto") -> dict[str, Any]:
+def run_size(n: int, work: Path, reader: str = "inline") -> dict[str, Any]:
     corpus = work / f"corpus-{n}.jsonl"
     if not corpus.exists():
         t0 = time.perf_counter()
@@ -197,8 +197,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,30000,100000")
     ap.add_argument("--keep", help="a folder for corpora and data (default: a temporary one)")
     ap.add_argument("--json", default=str(OUT / "import_cli.json"), help="where results go")
-    ap.add_argument("--reader", default="auto", choices=["auto", "process", "inline"],
-                    help="semcat import --reader (default auto: a reading process)")
+    ap.add_argument("--reader", default="inline", choices=["auto", "process", "inline"],
+                    help="semcat import --reader (default inline, as semcat import's own)")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="semcat-import-bench-") as tmp:
