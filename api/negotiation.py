@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from fastapi import Request
 
+from catalog import rdfio
 from catalog.errors import CatalogError, InvalidInput
+from catalog.intake.readers import media_of
 
 RDF_MEDIA = {
     "text/turtle": "turtle",
@@ -24,6 +28,24 @@ class UnsupportedMediaType(InvalidInput):
     """A body in a media type this resource does not take (HTTP 415)."""
 
     code = "unsupported_media_type"
+
+
+def body_media(request: Request, plain: Iterable[str], *, code: str = "records.body_media"
+               ) -> str:
+    """The media type of the request's body (``Content-Type``, JSON when absent) when it is
+    one of ``plain`` or an RDF format the hub reads; else 415 naming what is accepted, before
+    the body is read."""
+    media = media_of(request.headers.get("content-type"))
+    plain = list(plain)
+    if media in plain:
+        return media
+    try:
+        rdfio.format_for(media)
+    except InvalidInput:
+        accepted = [*plain, *(info.media_type for info in rdfio.FORMATS.values())]
+        raise UnsupportedMediaType.of(code, field="Content-Type", value=media,
+                                      expected=", ".join(accepted)) from None
+    return media
 
 
 def _ranges(accept: str) -> list[tuple[str, float]]:

@@ -24,12 +24,19 @@ from api.deps import (
     PublishingDep,
     SettingsDep,
 )
+from api.negotiation import body_media
 from api.pages.labels import language
 from api.routes.records import REASON
 from api.schemas import ERRORS, ImportOut, ValidationOut
 from catalog import gates, rdfio
 from catalog.intake.passport_json import dry_run
-from catalog.intake.readers import JSON_MEDIA, bulk_items, media_of, single_passport
+from catalog.intake.readers import (
+    CSV_MEDIA,
+    JSON_MEDIA,
+    JSONL_MEDIA,
+    bulk_items,
+    single_passport,
+)
 from catalog.ledger.idempotency import Claim, Replay
 from catalog.records.passport import Passport
 
@@ -57,8 +64,8 @@ async def validate(request: Request, catalog: CatalogDep, settings: SettingsDep,
     """The same checks as a write, as a dry run: nothing is stored. A JSON passport gets every
     problem at once (structural and the profile's), each with its JSON ``field`` and its
     ``text`` in the language asked for (`?lang=`, else Accept-Language; ro, en, ru)."""
+    media = body_media(request, [*sorted(JSON_MEDIA), CSV_MEDIA])
     body = await read_capped(request, settings.max_record_bytes)
-    media = media_of(request.headers.get("content-type"))
     lang = language(request)
 
     def check() -> list[dict[str, Any]]:
@@ -89,8 +96,9 @@ async def bulk_import(request: Request, principal: PrincipalDep, pub: Publishing
                                             "admin); default: new versions are drafts"),
                       reason: str | None = REASON) -> JSONResponse:
     """Many passports at once: JSON Lines, a JSON list, CSV, N-Quads, TriG, Turtle, JSON-LD."""
+    media = body_media(request, [*sorted(JSON_MEDIA | JSONL_MEDIA), CSV_MEDIA],
+                       code="publishing.bulk_media")
     body = await read_capped(request, settings.max_bulk_bytes)
-    media = media_of(request.headers.get("content-type"))
     got = await idempotent.claim(request, principal, idem, body)
     if isinstance(got, Replay):
         return idempotent.replayed(got)

@@ -28,7 +28,7 @@ from api.deps import (
     PrincipalDep,
     SettingsDep,
 )
-from api.negotiation import RDF_MEDIA, UnsupportedMediaType, choose
+from api.negotiation import RDF_MEDIA, UnsupportedMediaType, body_media, choose
 from api.passport_read import passport_json
 from api.schemas import ERRORS, VersionsOut, VersionStateOut
 from catalog import gates, rdfio
@@ -85,17 +85,7 @@ def _raise_if_withdrawn(request: Request, kind: RecordKind, code: str) -> None:
 def _body_media(request: Request, kind: RecordKind) -> str:
     """The media type of a record's body: JSON, CSV (passports) or an RDF format; another is
     415, before the body is read."""
-    media = media_of(request.headers.get("content-type"))
-    if media in JSON_MEDIA or (media == CSV_MEDIA and kind.csv):
-        return media
-    try:
-        rdfio.format_for(media)
-    except InvalidInput:
-        accepted = [*sorted(JSON_MEDIA), *(info.media_type for info in rdfio.FORMATS.values()),
-                    *([CSV_MEDIA] if kind.csv else [])]
-        raise UnsupportedMediaType.of("records.body_media", field="Content-Type", value=media,
-                                      expected=", ".join(accepted)) from None
-    return media
+    return body_media(request, [*sorted(JSON_MEDIA), *([CSV_MEDIA] if kind.csv else [])])
 
 
 def router_for(kind: RecordKind) -> APIRouter:

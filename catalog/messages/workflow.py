@@ -171,6 +171,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a record is sent as {expected}, not {value}",
         "ro": "o înregistrare se trimite ca {expected}, nu {value}",
         "ru": "запись отправляется как {expected}, а не {value}"},
+    "publishing.bulk_media": {
+        "en": "an import file is sent as {expected}, not {value}",
+        "ro": "un fișier de import se trimite ca {expected}, nu {value}",
+        "ru": "файл импорта отправляется как {expected}, а не {value}"},
     "records.patch_media": {
         "en": "PATCH takes application/merge-patch+json, not {value}",
         "ro": "PATCH acceptă application/merge-patch+json, nu {value}",

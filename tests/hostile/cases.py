@@ -206,6 +206,13 @@ RDF_CASES = [
           b.quads({b.SVC + "ASP-7112": passport("ASP-7112")}, "nquads")
           + b.quads({b.SVC + "ASP-7112": passport("ASP-7113")}, "nquads"),
           NQUADS, 422, "invalid_record", path=IMPORT),
+    write("import-in-an-unknown-media-type", b.quads({b.SVC + "ASP-7115": passport("ASP-7115")},
+                                                       "nquads"),
+          {"Content-Type": "application/x-evil"}, 415, "unsupported_media_type",
+          "application/x-ndjson", path=IMPORT),
+    Case("validate-in-an-unknown-media-type", "POST", "/api/v1/validate", (415,),
+         "unsupported_media_type", "text/turtle", headers={"Content-Type": "text/plain"},
+         body=b"<http://e/a> <http://e/b> <http://e/c> ."),
 ]
 
 JSON_CASES = [
