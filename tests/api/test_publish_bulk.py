@@ -153,15 +153,19 @@ def test_publishing_at_import_needs_a_reviewer_or_an_admin(hub: Hub, who: Who) -
     assert hub.in_store("CNAS-9493") == hub.content("CNAS-9493", 1)
 
 
-def test_unreadable_import_files_are_400(hub: Hub, who: Who) -> None:
+def test_unreadable_import_files_are_400_and_other_media_types_415(hub: Hub, who: Who) -> None:
     before = hub.snapshot()
-    for media, data in (("application/pdf", b"%PDF-1.4"),
-                        ("text/turtle", b"<a> <b> <c"),
-                        ("application/n-quads", b"<http://x/a> <http://x/b> .\n"),
-                        ("text/csv", b"code,colour\nASP-9494,blue\n")):
+    for media, data, status in (("application/pdf", b"%PDF-1.4", 415),
+                                ("text/turtle", b"<a> <b> <c", 400),
+                                ("application/n-quads", b"<http://x/a> <http://x/b> .\n", 400),
+                                ("text/csv", b"code,colour\nASP-9494,blue\n", 400)):
         r = hub.client.post(f"{API}/import", content=data,
                             headers={**who.asp, "Content-Type": media})
-        assert r.status_code == 400, (media, r.text)
+        assert r.status_code == status, (media, r.text)
+    pdf = hub.client.post(f"{API}/import", content=b"%PDF-1.4",
+                          headers={**who.asp, "Content-Type": "application/pdf"}).json()
+    assert pdf["error"]["field"] == "Content-Type"
+    assert "application/x-ndjson" in pdf["error"]["message"]["en"]
     assert hub.snapshot() == before
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 import pytest
@@ -12,10 +13,28 @@ from catalog.demo import load_demo
 from catalog.projections.search import MAX_QUERY_CHARS
 from catalog.settings import Settings
 from tests.builders import import_records, service_draft
+from tests.servers import postgres_database
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[TestClient]:
+    """The demo hub on each back end, made once for the tests that only read it."""
+    data = tmp_path_factory.mktemp("search-http") / "data"
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            settings = Settings(env="test", data_dir=data)
+        else:
+            settings = Settings(env="test", data_dir=data,
+                                database_url=stack.enter_context(postgres_database()))
+        c = stack.enter_context(TestClient(create_app(settings)))
+        load_demo(c.app.state.catalog)  # type: ignore[attr-defined]
+        yield c
 
 
 @pytest.fixture
-def client(ledger_settings: Settings) -> Iterator[TestClient]:
+def fresh_client(ledger_settings: Settings) -> Iterator[TestClient]:
+    """A demo hub of the test's own, for a test that changes it."""
     with TestClient(create_app(ledger_settings)) as c:
         load_demo(c.app.state.catalog)  # type: ignore[attr-defined]
         yield c
@@ -101,7 +120,8 @@ def test_query_syntax_is_harmless(client: TestClient) -> None:
     assert client.get("/api/v1/search", params={"q": "((( ^^^"}).json()["total"] == 0
 
 
-def test_etag_revalidation_until_something_is_published(client: TestClient) -> None:
+def test_etag_revalidation_until_something_is_published(fresh_client: TestClient) -> None:
+    client = fresh_client
     r = client.get("/api/v1/search", params={"q": "cert"})
     etag = r.headers["etag"]
     assert r.headers["cache-control"] == "public, max-age=0, must-revalidate"
@@ -130,7 +150,8 @@ def test_inflected_words_find_and_mark_their_other_forms(client: TestClient) -> 
                for h in hit["highlights"])
 
 
-def test_a_count_past_the_limit_is_a_lower_bound(client: TestClient) -> None:
+def test_a_count_past_the_limit_is_a_lower_bound(fresh_client: TestClient) -> None:
+    client = fresh_client
     client.app.state.catalog.search_index.count_limit = 3  # type: ignore[attr-defined]
     body = client.get("/api/v1/search", params={"q": "cert", "limit": 2}).json()
     assert (body["total"], body["total_is_lower_bound"]) == (3, True)

@@ -6,6 +6,7 @@ Every test runs on both ledger back ends (``ledger_settings``, through ``ref_cat
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Iterator
@@ -37,6 +38,7 @@ from catalog.records.passport import to_triples
 from catalog.settings import Settings
 from catalog.text import search_fold
 from tests.builders import BASE, import_records, passport, withdraw
+from tests.servers import postgres_database
 
 
 @pytest.fixture
@@ -45,6 +47,24 @@ def demo(ledger_settings: Settings) -> Iterator[Catalog]:
     load_demo(cat)
     yield cat
     cat.close()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def demo_read(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+              ) -> Iterator[Catalog]:
+    """The demo catalogue on each back end, made once for the tests that only search it (the
+    ones that publish or withdraw get their own, ``demo``)."""
+    data = tmp_path_factory.mktemp("search-demo") / "data"
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            settings = Settings(env="test", data_dir=data)
+        else:
+            settings = Settings(env="test", data_dir=data,
+                                database_url=stack.enter_context(postgres_database()))
+        cat = Catalog(settings)
+        stack.callback(cat.close)
+        load_demo(cat)
+        yield cat
 
 
 def draft(code: str, *, title: dict[str, str], description: dict[str, str] | None = None,
@@ -137,12 +157,12 @@ def test_case_and_romanian_diacritics_fold_both_ways(ref_catalog: Catalog) -> No
     assert marks(page, "ASP-9104") == ["INVATAMANT", "CASATORIE"]
 
 
-def test_cyrillic_case_folds_and_russian_demo_texts_are_found(demo: Catalog) -> None:
+def test_cyrillic_case_folds_and_russian_demo_texts_are_found(demo_read: Catalog) -> None:
     for q in ("водительского удостоверения", "ВОДИТЕЛЬСКОГО УДОСТОВЕРЕНИЯ",
               "Водительского удостов"):
-        found = find(demo, q)
+        found = find(demo_read, q)
         assert "ASP-0001" in found, q
-    page = demo.search_index.search("выдача водительского", lang="ru")
+    page = demo_read.search_index.search("выдача водительского", lang="ru")
     assert page.hits[0].code == "ASP-0001"
     title = next(h for h in page.hits[0].highlights if h.field == "title")
     assert title.lang == "ru"
@@ -181,28 +201,28 @@ def test_inflected_romanian_forms_find_each_other(ref_catalog: Catalog) -> None:
     assert sorted(find(ref_catalog, "indemnizatie")) == [*unemployment, "ANOFM-9104"]
 
 
-def test_inflected_forms_find_the_demo_services(demo: Catalog) -> None:
-    # the demo titles say "indemnizației" (CNAS-0002, -0003, -0013)
+def test_inflected_forms_find_the_demo_services(demo_read: Catalog) -> None:
+    # the demo_read titles say "indemnizației" (CNAS-0002, -0003, -0013)
     for q in ("indemnizatie", "indemnizația", "Indemnizației", "indemnizatii"):
-        assert sorted(find(demo, q)) == ["CNAS-0002", "CNAS-0003", "CNAS-0013"], q
-    page = demo.search_index.search("indemnizatie nasterea copilului")
+        assert sorted(find(demo_read, q)) == ["CNAS-0002", "CNAS-0003", "CNAS-0013"], q
+    page = demo_read.search_index.search("indemnizatie nasterea copilului")
     assert page.hits[0].code == "CNAS-0002"  # "indemnizației unice la nașterea copilului"
     assert marks(page, "CNAS-0002")[:3] == ["indemnizației", "nașterea", "copilului"]
     # "ajutorului de șomaj" (ANOFM-0001), typed in other forms
     for q in ("ajutor somaj", "ajutorul de șomaj", "ajutorului somajului"):
-        assert find(demo, q)[0] == "ANOFM-0001", q
+        assert find(demo_read, q)[0] == "ANOFM-0001", q
     # "certificatul de naștere", "nașterea": a genitive typed finds the other forms
-    assert "ASP-0003" in find(demo, "certificatului nasterii")
+    assert "ASP-0003" in find(demo_read, "certificatului nasterii")
 
 
-def test_russian_case_endings_find_each_other(demo: Catalog) -> None:
+def test_russian_case_endings_find_each_other(demo_read: Catalog) -> None:
     pensions = ["CNAS-0001", "CNAS-0005", "CNAS-0006", "CNAS-0008", "CNAS-0010"]
-    for q in ("пенси", "пенсия", "пенсии", "ПЕНСИЮ", "пенсией"):  # the demo says "пенсии"
-        assert sorted(find(demo, q, lang="ru")) == pensions, q
-    page = demo.search_index.search("справка пенсия", lang="ru")
+    for q in ("пенси", "пенсия", "пенсии", "ПЕНСИЮ", "пенсией"):  # the demo_read says "пенсии"
+        assert sorted(find(demo_read, q, lang="ru")) == pensions, q
+    page = demo_read.search_index.search("справка пенсия", lang="ru")
     assert codes(page) == ["CNAS-0010"]  # "Выдача справки о размере пенсии"
     assert marks(page, "CNAS-0010") == ["справки", "пенсии"]
-    page = demo.search_index.search("пособие безработица")  # "пособия по безработице"
+    page = demo_read.search_index.search("пособие безработица")  # "пособия по безработице"
     assert page.hits[0].code == "ANOFM-0001"
     assert marks(page, "ANOFM-0001") == ["пособия", "безработице"]
 
@@ -231,12 +251,12 @@ def test_query_terms_parse_into_words_without_syntax() -> None:
     assert parse_query("*** ((( ^^^").empty
 
 
-def test_short_words_before_the_last_find_only_themselves(demo: Catalog) -> None:
+def test_short_words_before_the_last_find_only_themselves(demo_read: Catalog) -> None:
     t = parse_query("q ii permis c")
     assert t.terms == (Term("q", "q", False), Term("ii", "ii", False),
                        Term("permis", "permis", True))  # the last "c" is being typed
-    assert find(demo, "q permis") == []  # not every word starting with q
-    assert find(demo, "permis q") == find(demo, "permis") != []
+    assert find(demo_read, "q permis") == []  # not every word starting with q
+    assert find(demo_read, "permis q") == find(demo_read, "permis") != []
     assert tsquery_literal(parse_query("q ii permis"), None) == "'q' & 'ii' & 'permis':*"
 
 
@@ -256,13 +276,14 @@ SYNTAX_WITH_WORDS = [
     "a" * MAX_QUERY_CHARS, "ș" * 100, "cert " * 40]
 
 
-def test_query_syntax_characters_never_reach_the_database(demo: Catalog) -> None:
+def test_query_syntax_characters_never_reach_the_database(demo_read: Catalog) -> None:
     for q in SYNTAX:
-        page = demo.search_index.search(q)
+        page = demo_read.search_index.search(q)
         assert (page.total, page.hits, page.next_cursor) == (0, (), None), q
     for q in SYNTAX_WITH_WORDS:
-        assert demo.search_index.search(q).total >= 0, q
-    assert demo.search_index.search('"cert"*').total == demo.search_index.search("cert").total
+        assert demo_read.search_index.search(q).total >= 0, q
+    index = demo_read.search_index
+    assert index.search('"cert"*').total == index.search("cert").total
 
 
 def test_empty_or_too_long_queries_are_refused_in_both_languages(ref_catalog: Catalog) -> None:
@@ -378,8 +399,8 @@ def test_the_language_filter_searches_and_highlights_one_language(demo: Catalog)
 
 
 # --- pages --------------------------------------------------------------------------------
-def test_pages_are_stable_complete_and_without_duplicates(demo: Catalog) -> None:
-    index = demo.search_index
+def test_pages_are_stable_complete_and_without_duplicates(demo_read: Catalog) -> None:
+    index = demo_read.search_index
     everything = codes(index.search("cert", limit=100))
     assert len(everything) == index.search("cert").total > 20
     for size in (1, 3, 7):
@@ -387,15 +408,15 @@ def test_pages_are_stable_complete_and_without_duplicates(demo: Catalog) -> None
     assert all_pages(index, "cert", 5) == all_pages(index, "cert", 5)  # the same each time
 
 
-def test_counts_stop_at_the_limit_and_pages_end_with_the_candidates(demo: Catalog) -> None:
-    full = demo.search_index.search("cert", limit=100)
+def test_counts_stop_at_the_limit_and_pages_end_with_the_candidates(demo_read: Catalog) -> None:
+    full = demo_read.search_index.search("cert", limit=100)
     assert not full.total_is_lower_bound
     assert full.total == len(full.hits) < COUNT_LIMIT
-    with demo.engine.connect() as conn:
+    with demo_read.engine.connect() as conn:
         ids = dict(conn.execute(text("SELECT code, id FROM search_doc")).all())
     titles = sorted((h for h in full.hits if h.tier == 0), key=lambda h: ids[h.code])
     first = sorted(full.hits, key=lambda h: ids[h.code])[:3]  # index order
-    narrow = SearchIndex(demo.engine, count_limit=3)
+    narrow = SearchIndex(demo_read.engine, count_limit=3)
     page = narrow.search("cert", limit=100)
     assert (page.total, page.total_is_lower_bound, page.next_cursor) == (3, True, None)
     # the candidates: the first 3 title matches and the others among the first 3 matches,
@@ -411,16 +432,16 @@ def test_counts_stop_at_the_limit_and_pages_end_with_the_candidates(demo: Catalo
         assert few.total == len(few.hits) <= 3
 
 
-def test_a_cursor_belongs_to_its_query(demo: Catalog) -> None:
-    page = demo.search_index.search("cert", limit=2)
+def test_a_cursor_belongs_to_its_query(demo_read: Catalog) -> None:
+    page = demo_read.search_index.search("cert", limit=2)
     assert page.next_cursor
     for q, cursor in (("permis", page.next_cursor), ("cert", "not-a-cursor"),
                       ("cert", page.next_cursor[:-2])):
         with pytest.raises(InvalidInput) as err:
-            demo.search_index.search(q, limit=2, cursor=cursor)
+            demo_read.search_index.search(q, limit=2, cursor=cursor)
         assert err.value.field == "cursor"
     with pytest.raises(InvalidInput):
-        demo.search_index.search("cert", lang="ro", limit=2, cursor=page.next_cursor)
+        demo_read.search_index.search("cert", lang="ro", limit=2, cursor=page.next_cursor)
 
 
 # --- following the ledger -----------------------------------------------------------------
@@ -536,12 +557,12 @@ def test_concurrent_catch_ups_apply_each_change_once(demo: Catalog) -> None:
 
 
 # --- the index is used ---------------------------------------------------------------------
-def test_the_match_uses_the_full_text_index(demo: Catalog) -> None:
-    if demo.engine.dialect.name == "sqlite":
-        plan = " ".join(demo.search_index.explain("cert"))
+def test_the_match_uses_the_full_text_index(demo_read: Catalog) -> None:
+    if demo_read.engine.dialect.name == "sqlite":
+        plan = " ".join(demo_read.search_index.explain("cert"))
         assert "search_fts VIRTUAL TABLE INDEX" in plan
         return
-    with demo.engine.begin() as conn:  # a few dozen rows: show the planner can use the GIN
+    with demo_read.engine.begin() as conn:  # a few dozen rows: show the planner can use the GIN
         conn.execute(text("SET LOCAL enable_seqscan = off"))
         plan = " ".join(PostgresBackend().explain(conn, parse_query("cert"), None))
     assert "Bitmap Index Scan on ix_search_key_tsv" in plan
