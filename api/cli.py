@@ -9,17 +9,32 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from catalog.codelists.codes import CatalogCodes
-from catalog.core import Catalog
 from catalog.errors import CatalogError, InvalidRecord, StoreUnavailable
-from catalog.intake.readers import BulkItem, Unreadable, bulk_items
 from catalog.settings import Settings, get_settings, settings_markdown
-from catalog.workflow.access import Principal, Tokens
+from catalog.workflow.access import Principal
+
+if TYPE_CHECKING:
+    from catalog.core import Catalog
+    from catalog.intake.readers import BulkItem
+
+# The catalogue (shapes, rdflib, the store) is imported by the commands that open it, not here:
+# `semcat token` and `semcat settings` need the ledger or nothing, and start in a third of the
+# time.
+
+
+def _catalog(settings: Settings, *, with_store: bool = True) -> Catalog:
+    from catalog.core import Catalog
+
+    return Catalog(settings, with_store=with_store)
 
 
 def _items(catalog: Catalog, path: Path) -> list[BulkItem]:
     """The records of a file (JSON, JSON Lines, CSV or any RDF format), by its extension."""
+    from catalog.codelists.codes import CatalogCodes
+    from catalog.intake.readers import bulk_items
+
     return bulk_items(path.read_bytes(), path.name, catalog.settings, CatalogCodes(catalog))
 
 
@@ -27,11 +42,11 @@ def _open_for_writing(ledger_only: bool) -> Catalog:
     """The catalog with its store, or ledger-only when a running server holds the store."""
     if not ledger_only:
         try:
-            return Catalog(get_settings())
+            return _catalog(get_settings())
         except StoreUnavailable as exc:
             print(f"note: {exc}; writing the ledger only, the running server will project it",
                   file=sys.stderr)
-    return Catalog(get_settings(), with_store=False)
+    return _catalog(get_settings(), with_store=False)
 
 
 def operator(args: argparse.Namespace) -> Principal:
@@ -50,7 +65,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    catalog = Catalog(get_settings(), with_store=False)
+    from catalog.intake.readers import Unreadable
+
+    catalog = _catalog(get_settings(), with_store=False)
     bad = 0
     try:
         for f in args.files:
@@ -80,7 +97,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    catalog = Catalog(get_settings(), with_store=False)
+    catalog = _catalog(get_settings(), with_store=False)
     try:
         data = catalog.export(args.format)
     finally:
@@ -93,7 +110,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild(_args: argparse.Namespace) -> int:
-    catalog = Catalog(get_settings())
+    catalog = _catalog(get_settings())
     try:
         n = catalog.rebuild()
         pending = catalog.verifying()
@@ -137,7 +154,7 @@ def _prepare_for_workers(settings: Settings) -> None:
     (workers migrating a fresh SQLite ledger at once died on "database is locked", and uvicorn
     started them again) and the demo's first load (two workers each finding the catalogue
     empty would both load it). The workers then start with the demo already in."""
-    catalog = Catalog(settings, with_store=False)
+    catalog = _catalog(settings, with_store=False)
     try:
         if settings.load_demo:
             from catalog.demo import load_demo
@@ -149,8 +166,13 @@ def _prepare_for_workers(settings: Settings) -> None:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    catalog = Catalog(get_settings(), with_store=False)
-    tokens = Tokens(catalog.engine)
+    """Tokens live in the ledger: it is opened (and migrated) alone, without the catalogue."""
+    from catalog.ledger.db import create_db_engine, migrate
+    from catalog.workflow.access import Tokens
+
+    engine = create_db_engine(get_settings().resolved_database_url)
+    migrate(engine)
+    tokens = Tokens(engine)
     try:
         if args.action == "create":
             token_id, secret = tokens.create(args.institution, args.role, args.label or "",
@@ -166,7 +188,7 @@ def cmd_token(args: argparse.Namespace) -> int:
                 state = "revoked" if t.revoked_at else "active"
                 print(f"{t.id}\t{t.role}\t{state}\t{t.label}")
     finally:
-        catalog.close()
+        engine.dispose()
     return 0
 
 

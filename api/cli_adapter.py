@@ -7,15 +7,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from adapters.mapping.engine import RecordMapper
-from adapters.mapping.library import all_mappings, find
-from adapters.mapping.spec import MappingSpec, load
-from adapters.sync.runner import RunReport, Sync
-from catalog.core import Catalog
-from catalog.ledger import syncs
 from catalog.settings import get_settings
+
+if TYPE_CHECKING:  # the commands import what they run: `semcat --help` or `semcat token` does
+    from adapters.mapping.spec import MappingSpec  # not load the adapters and the catalogue
+    from adapters.sync.runner import RunReport
+    from catalog.core import Catalog
 
 
 def _text(msg: dict[str, str] | Any, lang: str) -> str:
@@ -43,15 +42,23 @@ def print_report(report: RunReport, lang: str = "en", *, every: bool = False) ->
             print(f"  {o.status} {o.code or o.key}")
 
 
-def _catalog() -> Catalog:
-    return Catalog(get_settings(), with_store=False)
+def _catalog(*, with_store: bool = False) -> Catalog:
+    from catalog.core import Catalog
+
+    return Catalog(get_settings(), with_store=with_store)
 
 
 def _spec(name_or_path: str) -> MappingSpec:
+    from adapters.mapping.library import find
+
     return find(get_settings().adapters_dir, name_or_path)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from adapters.mapping.engine import RecordMapper
+    from adapters.mapping.spec import load
+    from adapters.sync.runner import Sync
+
     spec = load(Path(args.file))
     RecordMapper(spec)  # every expression compiles
     catalog = _catalog()
@@ -69,8 +76,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from adapters.sync.runner import Sync
+
     spec = _spec(args.adapter)
-    catalog = Catalog(get_settings()) if not args.dry_run else _catalog()
+    catalog = _catalog(with_store=not args.dry_run)
     show = args.format == "text" and not args.no_progress and sys.stderr.isatty()
     bar = tqdm(desc=spec.name, unit=" records", disable=not show, file=sys.stderr)
     try:
@@ -87,6 +96,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_list(_args: argparse.Namespace) -> int:
+    from adapters.mapping.library import all_mappings
+    from adapters.mapping.spec import MappingSpec
+    from catalog.ledger import syncs
+
     settings = get_settings()
     catalog = _catalog()
     try:
@@ -104,6 +117,8 @@ def cmd_list(_args: argparse.Namespace) -> int:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
+    from catalog.ledger import syncs
+
     catalog = _catalog()
     try:
         for r in syncs.runs(catalog.engine, args.adapter, limit=args.limit):
@@ -116,7 +131,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from adapters.sync.runner import RunReport
     from catalog.errors import NotFound
+    from catalog.ledger import syncs
 
     catalog = _catalog()
     try:
@@ -154,7 +171,7 @@ def cmd_crosswalks(args: argparse.Namespace) -> int:
     from api.cli import operator
 
     spec = _spec(args.adapter)
-    catalog = Catalog(get_settings()) if args.publish else _catalog()
+    catalog = _catalog(with_store=args.publish)
     try:
         if args.publish:
             report = publish(catalog, spec, operator(args))

@@ -6,15 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from catalog.checks import RULES, check_date
-from catalog.checks.history import record
-from catalog.checks.report import to_csv, to_html, to_json
-from catalog.core import Catalog
 from catalog.errors import InvalidInput
-from catalog.intake.readers import Unreadable, bulk_items
-from catalog.records import RecordDraft
 from catalog.settings import get_settings
+
+if TYPE_CHECKING:  # the command imports what it runs: building the parser loads nothing else
+    from catalog.core import Catalog
+    from catalog.records import RecordDraft
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -36,6 +35,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def _draft(catalog: Catalog, path: Path) -> list[RecordDraft]:
+    from catalog.intake.readers import Unreadable, bulk_items
+
     if not path.is_file():
         raise InvalidInput.of("checks.draft_empty", field="draft", value=str(path))
     drafts: list[RecordDraft] = []
@@ -49,6 +50,11 @@ def _draft(catalog: Catalog, path: Path) -> list[RecordDraft]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from catalog.checks import RULES, check_date
+    from catalog.checks.history import record
+    from catalog.checks.report import to_csv, to_html, to_json
+    from catalog.core import Catalog
+
     if args.rules:
         for r in RULES:
             print(f"{r.id}\t{r.severity}\t{r.title['en']} / {r.title['ro']}")

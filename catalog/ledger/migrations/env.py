@@ -4,10 +4,10 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from catalog import ledger
-from catalog.workflow import access, publishing, sessions, states
+from catalog.workflow import access, sessions, states
 
 #: importing them registers their tables
-TABLE_MODULES = (access, ledger, publishing, sessions, states)
+TABLE_MODULES = (access, ledger, sessions, states)
 
 config = context.config
 engine = config.attributes["connection_engine"]
