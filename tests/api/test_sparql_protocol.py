@@ -40,8 +40,20 @@ def make_client(settings: Settings, **limits: object) -> TestClient:
     return TestClient(create_app(settings.model_copy(update=limits)))
 
 
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One hub for the module's tests that leave the store as it is (its workers started once);
+    the per-client rate is out of the way here (its own tests set it)."""
+    settings = Settings(env="test", data_dir=tmp_path_factory.mktemp("sparql") / "data")
+    with make_client(settings, query_max_rows=25, query_timeout_s=2.0,
+                     sparql_rate_per_client=10_000.0, sparql_burst_per_client=10_000) as c:
+        load_graphs(c.app, G)  # type: ignore[arg-type]
+        yield c
+
+
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
+def fresh_client(settings: Settings) -> Iterator[TestClient]:
+    """A hub of the test's own, for a test that changes the store."""
     with make_client(settings, query_max_rows=25, query_timeout_s=2.0) as c:
         load_graphs(c.app, G)  # type: ignore[arg-type]
         yield c
@@ -335,8 +347,9 @@ def test_a_client_beyond_its_share_gets_429(settings: Settings) -> None:
         assert c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
 
 
-def test_repeated_queries_come_from_the_cache_until_the_store_changes(client: TestClient
+def test_repeated_queries_come_from_the_cache_until_the_store_changes(fresh_client: TestClient
                                                                       ) -> None:
+    client = fresh_client
     queries = client.app.state.queries  # type: ignore[attr-defined]
     count = f"SELECT (COUNT(?id) AS ?n) WHERE {{ ?s <{DCT}identifier> ?id }}"
     first = client.get("/sparql", params={"query": count})
