@@ -21,6 +21,8 @@ import pytest
 import uvicorn
 from starlette.types import ASGIApp
 
+from catalog.settings import Settings
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -137,3 +139,14 @@ def postgres_database(prefix: str = "semcat_t") -> Iterator[str]:
     finally:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.close()
+
+
+@contextmanager
+def settings_on(backend: str, data_dir: Path) -> Iterator[Settings]:
+    """Test settings for ``data_dir`` with the ledger on ``backend``: ``sqlite``, or
+    ``postgres`` (a fresh database, dropped afterwards); for fixtures wider than one test."""
+    if backend == "sqlite":
+        yield Settings(env="test", data_dir=data_dir)
+        return
+    with postgres_database() as url:
+        yield Settings(env="test", data_dir=data_dir, database_url=url)

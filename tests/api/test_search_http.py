@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +12,7 @@ from catalog.demo import load_demo
 from catalog.projections.search import MAX_QUERY_CHARS
 from catalog.settings import Settings
 from tests.builders import import_records, service_draft
-from tests.servers import postgres_database
+from tests.servers import settings_on
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -21,13 +20,7 @@ def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
            ) -> Iterator[TestClient]:
     """The demo hub on each back end, made once for the tests that only read it."""
     data = tmp_path_factory.mktemp("search-http") / "data"
-    with contextlib.ExitStack() as stack:
-        if request.param == "sqlite":
-            settings = Settings(env="test", data_dir=data)
-        else:
-            settings = Settings(env="test", data_dir=data,
-                                database_url=stack.enter_context(postgres_database()))
-        c = stack.enter_context(TestClient(create_app(settings)))
+    with settings_on(request.param, data) as settings, TestClient(create_app(settings)) as c:
         load_demo(c.app.state.catalog)  # type: ignore[attr-defined]
         yield c
 

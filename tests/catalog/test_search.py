@@ -6,7 +6,6 @@ Every test runs on both ledger back ends (``ledger_settings``, through ``ref_cat
 
 from __future__ import annotations
 
-import contextlib
 import re
 import threading
 from collections.abc import Iterator
@@ -38,7 +37,7 @@ from catalog.records.passport import to_triples
 from catalog.settings import Settings
 from catalog.text import search_fold
 from tests.builders import BASE, import_records, passport, withdraw
-from tests.servers import postgres_database
+from tests.servers import settings_on
 
 
 @pytest.fixture
@@ -55,16 +54,13 @@ def demo_read(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     """The demo catalogue on each back end, made once for the tests that only search it (the
     ones that publish or withdraw get their own, ``demo``)."""
     data = tmp_path_factory.mktemp("search-demo") / "data"
-    with contextlib.ExitStack() as stack:
-        if request.param == "sqlite":
-            settings = Settings(env="test", data_dir=data)
-        else:
-            settings = Settings(env="test", data_dir=data,
-                                database_url=stack.enter_context(postgres_database()))
+    with settings_on(request.param, data) as settings:
         cat = Catalog(settings)
-        stack.callback(cat.close)
-        load_demo(cat)
-        yield cat
+        try:
+            load_demo(cat)
+            yield cat
+        finally:
+            cat.close()
 
 
 def draft(code: str, *, title: dict[str, str], description: dict[str, str] | None = None,
