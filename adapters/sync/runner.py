@@ -122,7 +122,8 @@ class Sync:
         defaults = {"competent_authority": self.institution_iri} \
             if self.model_kind.name == "service" else {}
         mapper = RecordMapper(self.spec, defaults=defaults,
-                              minter=KeyCodes(self.engine, self.spec.name),
+                              minter=KeyCodes(self.engine, self.spec.name,
+                                             self.catalog.templates.codes()),
                               base_uri=self.catalog.settings.base_uri)
 
         def on_item() -> None:

@@ -239,6 +239,14 @@ def highest_number(engine: Engine, prefix: str) -> int:
     return max(numbers, default=0)
 
 
+def highest_of(codes: Iterable[str], prefix: str) -> int:
+    """The highest number of the codes ``PREFIX-nnnn`` among ``codes`` (0: none)."""
+    head = f"{prefix}-"
+    numbers = [int(c[len(head):]) for c in codes
+               if c.startswith(head) and c[len(head):].isdigit()]
+    return max(numbers, default=0)
+
+
 def keys_of(engine: Engine, code: str) -> list[tuple[str, str]]:
     """The (adapter, key) pairs given the nomenclature code ``code``."""
     with read_session(engine) as s:

@@ -226,6 +226,12 @@ class TemplateIndex:
             found = self._editions.get(edition or "")
         return found[1].get(code) if found else None
 
+    def codes(self) -> set[str]:
+        """The codes of the entries of every edition (past, in force or to come): codes the
+        nomenclature has given to a service."""
+        with self._lock:
+            return {code for _, found in self._editions.values() for code in found}
+
 
 __all__ = ["INHERITED_FIELDS", "READ_ONLY_KEYS", "Entry", "TemplateIndex", "drop_read_only",
            "effective", "effective_triples", "entries"]

@@ -376,6 +376,18 @@ def test_a_soap_mapping_dry_run_reads_every_person_through_the_engine(
     assert plan["counts"] == {"created": 0, "updated": 0, "unchanged": 0,
                               "rejected": len(PERSONS)}
     assert [r["key"] for r in plan["records"]] == [p[0] for p in PERSONS]
+    # a minted code is a new one: never the code of a nomenclature entry (a person under
+    # ASP-0001 would be a passport of that service, inheriting its template)
+    catalog = Catalog(Settings(env="test", data_dir=data_dir))
+    try:
+        entries = catalog.templates.codes()
+    finally:
+        catalog.close()
+    minted = [r["code"] for r in plan["records"]]
+    assert "ASP-0001" in entries
+    assert len(set(minted)) == len(PERSONS)
+    assert all(c.startswith("ASP-") for c in minted)
+    assert not set(minted) & entries
     fields = {reason["field"] for r in plan["records"] for reason in r["reasons"]}
     # only what the mapping does not give: the names, dates and authority were all read
     assert fields == {"http://data.europa.eu/m8g/hasLegalResource",

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from adapters.mapping.spec import load
+from adapters.sync.minting import KeyCodes
 from adapters.sync.runner import Sync
 from adapters.sync.trust import set_trust
 from catalog.core import Catalog
@@ -232,3 +233,19 @@ def test_a_harvest_mapping_runs_through_the_engine(module_catalog: Catalog) -> N
     iri = record.key
     [version] = module_catalog.ledger.versions(iri)
     assert (version.kind, version.author) == ("harvested-service", "source:cpsv-ap-3.2.0-example")
+
+
+def test_a_minted_code_follows_the_nomenclature_and_a_key_keeps_it(
+        module_catalog: Catalog) -> None:
+    """A key without a code gets a new one: past every code of its prefix in the ledger and
+    in the nomenclature's entries (an entry's code would make the record that service's
+    passport), the same on the key's next run."""
+    entries = module_catalog.templates.codes()
+    numbers = [int(c.split("-")[1]) for c in entries if c.startswith("ASP-")]
+    assert numbers
+    codes = KeyCodes(module_catalog.engine, "mint-once", entries)
+    first, second = codes.code_for("a", "ASP", 4), codes.code_for("b", "ASP", 4)
+    assert int(first.split("-")[1]) > max(numbers)
+    assert (second, codes.code_for("a", "ASP", 4)) == \
+        (f"ASP-{int(first.split('-')[1]) + 1:04d}", first)
+    assert not {first, second} & entries
