@@ -221,11 +221,15 @@ class Browse:
     def locations(self, iri: str | None = None) -> dict[str, Any]:
         """A GeoJSON FeatureCollection: each location with the services offered there."""
         places = self.store.run(named_query("locations").bind(location=iri))
+        titles = {r["service"].value: _langs(r, "title") for r in self.store.run(
+            named_query("location_service_titles").bind(location=iri, family=self.family))}
+        rows = self.store.run(named_query("location_services").bind(location=iri,
+                                                                    family=self.family))
         offered: dict[str, list[dict[str, Any]]] = {}
-        for r in self.store.run(named_query("location_services").bind(location=iri,
-                                                                        family=self.family)):
+        # by place, then code (sorted here: ORDER BY in the store cost more than the query)
+        for r in sorted(rows, key=lambda r: (r["location"].value, r["code"].value)):
             offered.setdefault(r["location"].value, []).append({
-                "code": r["code"].value, "title": _langs(r, "title"),
+                "code": r["code"].value, "title": titles.get(r["service"].value, {}),
                 "competent_authority": r["authority"].value,
                 "channel_type": r["channel_type"].value if "channel_type" in r else None,
                 "href": f"/api/v1/services/{r['code'].value}"})

@@ -227,6 +227,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("organisations", {"org": ORG + "asp"}), ("organisations", {}),
     ("locations", {"location": BASE + "id/location/x"}), ("locations", {}),
     ("location_services", {"location": BASE + "id/location/x"}), ("location_services", {}),
+    ("location_service_titles", {"location": BASE + "id/location/x"}),
+    ("location_service_titles", {}),
     ("graph_of", {"s": LIFE + "birth"}), ("graph_of", {"s": BASE + "id/nothing"}),
     ("services_linking", {"target": LIFE + "birth"}), ("services_linking", {}),
     ("data_services_of_asset", {"asset": BASE + "id/asset/x"}), ("data_services_of_asset", {}),
@@ -238,6 +240,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("service_list_grouped", {"family": FAMILY, "grouped_by": LIFE + "birth"}),
     ("service_count_grouped", {"family": FAMILY, "grouped_by": LIFE + "birth"}),
     ("services", {"family": FAMILY}), ("location_services", {"family": FAMILY}),
+    ("location_service_titles", {"family": FAMILY}),
     ("services_linking", {"family": FAMILY, "target": LIFE + "birth"}),
     ("organisations", {"family": FAMILY}), ("concepts", {"family": FAMILY}),
     ("watermark", {"meta": "urn:semcat:meta", "subject": "urn:semcat:projection",
@@ -343,5 +346,7 @@ def test_the_national_family_leaves_another_countrys_services_out_of_every_count
             {"ASP-0001", "ASP-0002"}
         assert {r["code"].value for r in run("location_services", family=FAMILY)} == \
             {"ASP-0002"}
+        assert HARVESTED not in {r["service"].value
+                                 for r in run("location_service_titles", family=FAMILY)}
         assert {r["code"].value for r in run("services_linking", family=FAMILY,
                                              target=LIFE + "birth")} == {"ASP-0001", "ASP-0002"}
