@@ -24,10 +24,12 @@ if TYPE_CHECKING:
 # time.
 
 
-def _catalog(settings: Settings, *, with_store: bool = True) -> Catalog:
+def open_catalog(settings: Settings | None = None, *, with_store: bool = True) -> Catalog:
+    """The catalogue of ``settings`` (the environment's by default), for a command that needs
+    it; the other CLI modules open it through here too."""
     from catalog.core import Catalog
 
-    return Catalog(settings, with_store=with_store)
+    return Catalog(settings or get_settings(), with_store=with_store)
 
 
 def _items(catalog: Catalog, path: Path) -> list[BulkItem]:
@@ -42,11 +44,11 @@ def _open_for_writing(ledger_only: bool) -> Catalog:
     """The catalog with its store, or ledger-only when a running server holds the store."""
     if not ledger_only:
         try:
-            return _catalog(get_settings())
+            return open_catalog()
         except StoreUnavailable as exc:
             print(f"note: {exc}; writing the ledger only, the running server will project it",
                   file=sys.stderr)
-    return _catalog(get_settings(), with_store=False)
+    return open_catalog(with_store=False)
 
 
 def operator(args: argparse.Namespace) -> Principal:
@@ -67,7 +69,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from catalog.intake.readers import Unreadable
 
-    catalog = _catalog(get_settings(), with_store=False)
+    catalog = open_catalog(with_store=False)
     bad = 0
     try:
         for f in args.files:
@@ -97,7 +99,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    catalog = _catalog(get_settings(), with_store=False)
+    catalog = open_catalog(with_store=False)
     try:
         data = catalog.export(args.format)
     finally:
@@ -110,7 +112,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild(_args: argparse.Namespace) -> int:
-    catalog = _catalog(get_settings())
+    catalog = open_catalog()
     try:
         n = catalog.rebuild()
         pending = catalog.verifying()
@@ -154,7 +156,7 @@ def _prepare_for_workers(settings: Settings) -> None:
     (workers migrating a fresh SQLite ledger at once died on "database is locked", and uvicorn
     started them again) and the demo's first load (two workers each finding the catalogue
     empty would both load it). The workers then start with the demo already in."""
-    catalog = _catalog(settings, with_store=False)
+    catalog = open_catalog(settings, with_store=False)
     try:
         if settings.load_demo:
             from catalog.demo import load_demo

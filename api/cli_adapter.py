@@ -43,9 +43,9 @@ def print_report(report: RunReport, lang: str = "en", *, every: bool = False) ->
 
 
 def _catalog(*, with_store: bool = False) -> Catalog:
-    from catalog.core import Catalog
+    from api.cli import open_catalog
 
-    return Catalog(get_settings(), with_store=with_store)
+    return open_catalog(with_store=with_store)
 
 
 def _spec(name_or_path: str) -> MappingSpec:

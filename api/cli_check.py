@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from catalog.errors import InvalidInput
-from catalog.settings import get_settings
 
 if TYPE_CHECKING:  # the command imports what it runs: building the parser loads nothing else
     from catalog.core import Catalog
@@ -50,17 +49,17 @@ def _draft(catalog: Catalog, path: Path) -> list[RecordDraft]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from api.cli import open_catalog
     from catalog.checks import RULES, check_date
     from catalog.checks.history import record
     from catalog.checks.report import to_csv, to_html, to_json
-    from catalog.core import Catalog
 
     if args.rules:
         for r in RULES:
             print(f"{r.id}\t{r.severity}\t{r.title['en']} / {r.title['ro']}")
         return 0
     on = check_date(args.date)
-    catalog = Catalog(get_settings(), with_store=False)
+    catalog = open_catalog(with_store=False)
     try:
         checks = catalog.checks()
         if args.draft:

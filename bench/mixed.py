@@ -48,6 +48,7 @@ from bench import hostile
 from bench.corpus import templates, write_jsonl
 from bench.publish import _free_port, _ms
 from catalog.demo import reference_files
+from tests.servers import Served
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = Path(__file__).parent / "out"
@@ -123,12 +124,7 @@ def serving(data_dir: Path) -> Iterator[tuple[str, int]]:
             time.sleep(0.2)  # between polls of /health
         yield url, proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        Served(url, proc, log).stop()
         text = log.read_text(errors="replace")
         errors = [ln for ln in text.splitlines() if "Traceback" in ln or " 500 " in ln]
         print(f"server log: {len(errors)} tracebacks / 500s ({log})", file=sys.stderr)

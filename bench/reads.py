@@ -47,7 +47,7 @@ import httpx
 
 from bench.pages import _env, _ready, build
 from bench.sparql import lookup_query
-from tests.servers import free_port
+from tests.servers import Served, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = Path(__file__).parent / "out"
@@ -133,19 +133,16 @@ def serving(data_dir: Path, work: Path, **env: str) -> Iterator[tuple[str, int]]
     port = free_port()
     settings = {"SEMCAT_ACCESS_LOG": "false", "SEMCAT_SPARQL_RATE_PER_CLIENT": "1000000",
                 "SEMCAT_SPARQL_BURST_PER_CLIENT": "1000000", "SEMCAT_QUERY_MAX_PER_CLIENT": "256"}
-    with (work / "reads-serve.log").open("ab") as sink:
+    log = work / "reads-serve.log"
+    with log.open("ab") as sink:
         proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
                                 env=_env(data_dir) | settings | env, cwd=ROOT, stdout=sink,
                                 stderr=subprocess.STDOUT)
+    served = Served(f"http://127.0.0.1:{port}", proc, log)
     try:
-        yield f"http://127.0.0.1:{port}", proc.pid
+        yield served.url, proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
+        served.stop()
 
 
 def measure(data_dir: Path, codes: list[str], work: Path, seconds: int, connections: int,
